@@ -1,0 +1,43 @@
+using System.Text.Json;
+using CityEye.Core.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CityEye.Api.Health;
+
+public sealed record ReadinessCheckResponse(string State, string? Detail);
+
+public sealed record ReadinessResponse(string Status, IReadOnlyDictionary<string, ReadinessCheckResponse> Checks);
+
+internal static class HealthEndpoints
+{
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        // Probes are anonymous: load balancers and orchestrators call them without credentials.
+        routes.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" }))
+            .AllowAnonymous()
+            .WithTags("Health")
+            .WithName("Health_Alive")
+            .WithSummary("Liveness: the process is up and serving.");
+
+        routes.MapGet("/readyz", GetReadiness)
+            .AllowAnonymous()
+            .WithTags("Health")
+            .WithName("Health_Ready")
+            .WithSummary("Readiness of each engine and start-up step; 503 until all are ready.")
+            .Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable);
+        return routes;
+    }
+
+    private static JsonHttpResult<ReadinessResponse> GetReadiness(ReadinessRegistry readiness)
+    {
+        var checks = readiness.Snapshot().ToDictionary(
+            c => c.Key,
+            c => new ReadinessCheckResponse(JsonNamingPolicy.CamelCase.ConvertName(c.Value.State.ToString()), c.Value.Detail),
+            StringComparer.Ordinal);
+        var ready = readiness.IsReady;
+        var failed = checks.Values.Any(c => c.State == "failed");
+        return TypedResults.Json(
+            new ReadinessResponse(ready ? "ready" : failed ? "failed" : "starting", checks),
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

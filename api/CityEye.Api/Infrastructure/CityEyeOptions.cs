@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CityEye.Api.Infrastructure;
+
+/// <summary>Node-wide settings from the <c>CityEye</c> configuration section.</summary>
+public sealed class CityEyeOptions
+{
+    public const string SectionName = "CityEye";
+
+    /// <summary>Folder for the embedded engines' files (SQLite store, later indexes); created when missing.</summary>
+    [Required]
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Seed the Qingpu demo district when the store has no organisations yet.</summary>
+    public bool SeedDemo { get; set; } = true;
+
+    /// <summary>Seed of the deterministic demo generator.</summary>
+    public int DemoSeed { get; set; } = CityEye.Core.Demo.DemoSeedJob.DefaultSeed;
+
+    /// <summary>
+    /// Password of the first administrator (<c>admin</c>) when the demo is not seeded and the store has no users.
+    /// </summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>
+    /// Folder of the built SPA (frontend/dist). Empty: the host's web root (wwwroot), as in the container image.
+    /// </summary>
+    public string? SpaRoot { get; set; }
+
+    public string ResolveDataDir() => Path.GetFullPath(DataDir);
+}

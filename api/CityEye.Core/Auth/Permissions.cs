@@ -1,0 +1,42 @@
+namespace CityEye.Core.Auth;
+
+/// <summary>
+/// The function permissions that endpoints declare. Everything not granted is denied:
+/// an endpoint without a declared permission is refused by the fallback policy.
+/// </summary>
+public static class Permissions
+{
+    public const string DashboardView = "dashboard.view";
+    public const string DevicesView = "devices.view";
+    public const string DevicesEdit = "devices.edit";
+    public const string OrganisationsView = "organisations.view";
+    public const string JobsView = "jobs.view";
+    public const string JobsManage = "jobs.manage";
+    public const string UsersManage = "users.manage";
+    public const string AuditView = "audit.view";
+    public const string ApiTokensManage = "apitokens.manage";
+
+    /// <summary>Every permission with its Chinese label, for role editors and the OpenAPI description.</summary>
+    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [DashboardView] = "查看首页统计",
+        [DevicesView] = "查看设备",
+        [DevicesEdit] = "编辑设备",
+        [OrganisationsView] = "查看组织机构",
+        [JobsView] = "查看后台任务",
+        [JobsManage] = "管理后台任务（取消）",
+        [UsersManage] = "管理用户与角色",
+        [AuditView] = "查看审计日志",
+        [ApiTokensManage] = "管理接口访问令牌",
+    };
+}
+
+/// <summary>How far a user's device permission reaches.</summary>
+public enum DeviceScope
+{
+    /// <summary>Every device of the district.</summary>
+    All,
+
+    /// <summary>Only devices owned by the organisations granted to the user (and their sub-organisations).</summary>
+    Organisations,
+}

@@ -1,0 +1,227 @@
+using Dapper;
+using CityEye.Core.Storage;
+
+namespace CityEye.Core.Jobs;
+
+/// <summary>Durable job records in the system of record.</summary>
+public sealed class JobStore(Database database, TimeProvider time)
+{
+    private const string Columns = """
+        id, kind, title, status, progress, message, error, result, parameters, created_by, created_at,
+        started_at, finished_at, heartbeat_at, cancel_requested, attempts
+        """;
+
+    public async Task<Job> EnqueueAsync(string kind, string title, string? parameters, string? createdBy, CancellationToken cancellationToken)
+    {
+        var job = new Job
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
+            Kind = kind,
+            Title = title,
+            Status = JobStatus.Queued,
+            Parameters = parameters,
+            CreatedBy = createdBy,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO jobs (id, kind, title, status, progress, parameters, created_by, created_at, cancel_requested, attempts)
+            VALUES (@Id, @Kind, @Title, @status, 0, @Parameters, @CreatedBy, @CreatedAt, @no, 0)
+            """,
+            new { job.Id, job.Kind, job.Title, status = nameof(JobStatus.Queued), job.Parameters, job.CreatedBy, job.CreatedAt, no = false },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return job;
+    }
+
+    public async Task<Job?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<Job>(new CommandDefinition(
+            $"SELECT {Columns} FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<(IReadOnlyList<Job> Items, int Total)> ListAsync(int skip, int take, string? kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var filter = kind is null ? string.Empty : "WHERE kind = @kind";
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            SELECT {Columns} FROM jobs {filter} ORDER BY created_at DESC, id DESC LIMIT @take OFFSET @skip;
+            SELECT COUNT(*) FROM jobs {filter};
+            """,
+            new { skip, take, kind },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var items = (await grid.ReadAsync<Job>().ConfigureAwait(false)).ToList();
+        var total = await grid.ReadSingleAsync<int>().ConfigureAwait(false);
+        return (items, total);
+    }
+
+    public async Task<IReadOnlyList<JobMessage>> GetMessagesAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
+            "SELECT id, at, level, message FROM job_messages WHERE job_id = @id ORDER BY id",
+            new { id },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new JobMessage(r.Id, r.At, r.Level, r.Message)).ToList();
+    }
+
+    /// <summary>The oldest queued job of a kind the caller can run, or null.</summary>
+    public async Task<Job?> NextQueuedAsync(IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var queued = await connection.QueryAsync<Job>(new CommandDefinition(
+            $"SELECT {Columns} FROM jobs WHERE status = @status ORDER BY created_at, id LIMIT 20",
+            new { status = nameof(JobStatus.Queued) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return queued.FirstOrDefault(j => kinds.Contains(j.Kind));
+    }
+
+    /// <summary>Moves a queued job to running; false when another runner (or a cancel) got there first.</summary>
+    public async Task<bool> TryStartAsync(string id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE jobs SET status = @running, started_at = COALESCE(started_at, @now), heartbeat_at = @now, attempts = attempts + 1
+            WHERE id = @id AND status = @queued
+            """,
+            new { id, now, running = nameof(JobStatus.Running), queued = nameof(JobStatus.Queued) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return changed == 1;
+    }
+
+    public async Task ReportProgressAsync(string id, double progress, string? message, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET progress = @progress, message = COALESCE(@message, message), heartbeat_at = @now WHERE id = @id AND status = @running",
+            new { id, progress, message, now = time.GetUtcNow(), running = nameof(JobStatus.Running) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task AddMessageAsync(string id, string level, string message, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO job_messages (job_id, at, level, message) VALUES (@id, @now, @level, @message)",
+            new { id, now = time.GetUtcNow(), level, message },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a running job. Finished jobs never change again.</summary>
+    public async Task FinishAsync(string id, JobStatus status, string? result, string? error, CancellationToken cancellationToken)
+    {
+        if (status is JobStatus.Queued or JobStatus.Running)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A job finishes as succeeded, failed or cancelled.");
+        }
+
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE jobs SET status = @status, result = @result, error = @error, finished_at = @now, heartbeat_at = @now,
+                progress = CASE WHEN @succeeded THEN 1 ELSE progress END
+            WHERE id = @id AND status IN (@queued, @running)
+            """,
+            new
+            {
+                id,
+                status = status.ToString(),
+                result,
+                error,
+                now,
+                succeeded = status == JobStatus.Succeeded,
+                queued = nameof(JobStatus.Queued),
+                running = nameof(JobStatus.Running),
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks a job to stop. A queued job is cancelled at once; a running one is flagged and its runner stops it.
+    /// </summary>
+    /// <returns>The job after the request, or null when there is no such job.</returns>
+    public async Task<Job?> RequestCancelAsync(string id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE jobs SET cancel_requested = @yes,
+                status = CASE WHEN status = @queued THEN @cancelled ELSE status END,
+                finished_at = CASE WHEN status = @queued THEN @now ELSE finished_at END,
+                message = CASE WHEN status = @queued THEN @cancelledMessage ELSE message END
+            WHERE id = @id AND status IN (@queued, @running)
+            """,
+            new
+            {
+                id,
+                now,
+                yes = true,
+                queued = nameof(JobStatus.Queued),
+                running = nameof(JobStatus.Running),
+                cancelled = nameof(JobStatus.Cancelled),
+                cancelledMessage = "Cancelled before it started",
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return await GetAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> IsCancelRequestedAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT cancel_requested FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a restart no job can still be running here: resumable kinds go back to the queue, the rest fail with a
+    /// clear message, and running jobs whose cancel was requested end cancelled.
+    /// </summary>
+    public async Task<int> RecoverInterruptedAsync(IReadOnlyCollection<string> resumableKinds, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var running = (await connection.QueryAsync<Job>(new CommandDefinition(
+            $"SELECT {Columns} FROM jobs WHERE status = @running",
+            new { running = nameof(JobStatus.Running) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        foreach (var job in running)
+        {
+            var (status, message, error) = job.CancelRequested
+                ? (JobStatus.Cancelled, "Cancelled (the service restarted while it was stopping)", (string?)null)
+                : resumableKinds.Contains(job.Kind)
+                    ? (JobStatus.Queued, "Resuming after a service restart", null)
+                    : (JobStatus.Failed, (string?)null, "Interrupted by a service restart; start it again");
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE jobs SET status = @status, message = COALESCE(@message, message), error = @error,
+                    finished_at = CASE WHEN @finished THEN @now ELSE NULL END
+                WHERE id = @id AND status = @running
+                """,
+                new { id = job.Id, status = status.ToString(), message, error, finished = status != JobStatus.Queued, now, running = nameof(JobStatus.Running) },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO job_messages (job_id, at, level, message) VALUES (@id, @now, @level, @text)",
+                new { id = job.Id, now, level = status == JobStatus.Failed ? "error" : "warning", text = message ?? error },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        return running.Count;
+    }
+
+    private sealed class MessageRow
+    {
+        public long Id { get; set; }
+
+        public DateTimeOffset At { get; set; }
+
+        public string Level { get; set; } = string.Empty;
+
+        public string Message { get; set; } = string.Empty;
+    }
+}

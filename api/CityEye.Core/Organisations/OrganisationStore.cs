@@ -1,0 +1,87 @@
+using Dapper;
+using CityEye.Core.Domain;
+using CityEye.Core.Storage;
+
+namespace CityEye.Core.Organisations;
+
+/// <summary>An organisation with the number of devices it owns directly.</summary>
+public sealed record OrganisationWithCount(long Id, long? ParentId, string Code, string Name, OrganisationKind Kind, string? Region, int DeviceCount);
+
+/// <summary>The organisation tree in the system of record.</summary>
+public sealed class OrganisationStore(Database database, TimeProvider time)
+{
+    /// <summary>Creates an organisation, or returns the id of the one that already has <paramref name="code"/>.</summary>
+    public async Task<long> EnsureAsync(string code, long? parentId, string name, OrganisationKind kind, string? region, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM organisations WHERE code = @code", new { code }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            return existing.Value;
+        }
+
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO organisations (parent_id, code, name, kind, region, created_at)
+            VALUES (@parentId, @code, @name, @kind, @region, @now)
+            RETURNING id
+            """,
+            new { parentId, code, name, kind = kind.ToString(), region, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<int> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM organisations", cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<Organisation?> FindByCodeAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            "SELECT id, parent_id, code, name, kind, region, 0 AS device_count FROM organisations WHERE code = @code",
+            new { code },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is null ? null : new Organisation(row.Id, row.ParentId, row.Code, row.Name, row.Kind, row.Region);
+    }
+
+    /// <summary>
+    /// The whole tree with device counts. When <paramref name="deviceOrganisationScope"/> is given, only devices of
+    /// those organisations are counted (device-level permission).
+    /// </summary>
+    public async Task<IReadOnlyList<OrganisationWithCount>> ListAsync(IReadOnlyList<long>? deviceOrganisationScope, CancellationToken cancellationToken)
+    {
+        var scopeFilter = deviceOrganisationScope is null ? string.Empty : "WHERE d.organisation_id IN @scope";
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"""
+            SELECT o.id, o.parent_id, o.code, o.name, o.kind, o.region, COALESCE(c.device_count, 0) AS device_count
+            FROM organisations o
+            LEFT JOIN (SELECT d.organisation_id, COUNT(*) AS device_count FROM devices d {scopeFilter} GROUP BY d.organisation_id) c
+                ON c.organisation_id = o.id
+            ORDER BY o.parent_id IS NOT NULL, o.parent_id, o.code
+            """,
+            new { scope = deviceOrganisationScope },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => new OrganisationWithCount(r.Id, r.ParentId, r.Code, r.Name, r.Kind, r.Region, r.DeviceCount)).ToList();
+    }
+
+    private sealed class Row
+    {
+        public long Id { get; set; }
+
+        public long? ParentId { get; set; }
+
+        public string Code { get; set; } = string.Empty;
+
+        public string Name { get; set; } = string.Empty;
+
+        public OrganisationKind Kind { get; set; }
+
+        public string? Region { get; set; }
+
+        public int DeviceCount { get; set; }
+    }
+}

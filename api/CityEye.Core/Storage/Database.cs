@@ -1,0 +1,143 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CityEye.Core.Storage;
+
+/// <summary>
+/// The system-of-record database: one <see cref="DbDataSource"/> for SQLite or PostgreSQL.
+/// Open one connection per operation; both providers pool connections.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly DbDataSource _dataSource;
+
+    static Database()
+    {
+        // Timestamps are UTC everywhere. SQLite keeps them as ISO-8601 text, PostgreSQL as timestamptz.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
+        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
+    private Database(StorageProvider provider, DbDataSource dataSource, string description)
+    {
+        Provider = provider;
+        _dataSource = dataSource;
+        Description = description;
+    }
+
+    public StorageProvider Provider { get; }
+
+    /// <summary>Where the data lives, without credentials (for logs and /readyz).</summary>
+    public string Description { get; }
+
+    public static Database Create(StorageOptions options, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        switch (options.Provider)
+        {
+            case StorageProvider.Sqlite:
+            {
+                var builder = string.IsNullOrWhiteSpace(options.ConnectionString)
+                    ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "cityeye.db") }
+                    : new SqliteConnectionStringBuilder(options.ConnectionString);
+                builder.ForeignKeys = true;
+                builder.Pooling = true;
+                // Seconds a command waits on a locked database before SQLITE_BUSY surfaces.
+                builder.DefaultTimeout = 30;
+                var dataSource = SqliteFactory.Instance.CreateDataSource(builder.ToString());
+                return new Database(StorageProvider.Sqlite, dataSource, $"sqlite:{builder.DataSource}");
+            }
+
+            case StorageProvider.Postgres:
+            {
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    throw new StoreUnavailableException(
+                        "Storage:Provider is Postgres but Storage:ConnectionString is empty.");
+                }
+
+                var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+                return new Database(
+                    StorageProvider.Postgres,
+                    dataSource,
+                    $"postgres://{builder.Host}:{builder.Port}/{builder.Database}");
+            }
+
+            default:
+                throw new StoreUnavailableException($"Unknown storage provider '{options.Provider}'.");
+        }
+    }
+
+    public string ConnectionString => _dataSource.ConnectionString;
+
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction; commits when it returns, rolls back when it throws.</summary>
+    public async Task<T> InTransactionAsync<T>(
+        Func<DbConnection, DbTransaction, Task<T>> work,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
+        var result = await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (Provider == StorageProvider.Sqlite)
+        {
+            // Release the pooled handles so the file can be moved or deleted after shutdown.
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private async Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (Provider == StorageProvider.Sqlite)
+        {
+            // BEGIN IMMEDIATE takes the write lock up front, so two writers queue on busy_timeout
+            // instead of failing with SQLITE_BUSY when a deferred read transaction upgrades.
+            return ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false);
+        }
+
+        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        {
+            if (parameter is SqliteParameter)
+            {
+                parameter.DbType = DbType.String;
+                parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                parameter.DbType = DbType.DateTimeOffset;
+                parameter.Value = value.ToUniversalTime();
+            }
+        }
+
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTimeOffset dto => dto.ToUniversalTime(),
+            DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+            string s => DateTimeOffset.Parse(s, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal),
+            _ => throw new DataException($"Cannot convert {value.GetType()} to DateTimeOffset."),
+        };
+    }
+}

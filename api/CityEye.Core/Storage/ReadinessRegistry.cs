@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+
+namespace CityEye.Core.Storage;
+
+/// <summary>State of one engine or start-up step as /readyz reports it.</summary>
+public enum ReadinessState
+{
+    Starting,
+    Ready,
+    Failed,
+}
+
+/// <summary>One named readiness check.</summary>
+public sealed record ReadinessCheck(ReadinessState State, string? Detail);
+
+/// <summary>
+/// What each engine and start-up step reports about itself. The node is ready when every registered check is
+/// ready; /readyz answers 503 until then so load balancers keep traffic away.
+/// </summary>
+public sealed class ReadinessRegistry
+{
+    private readonly ConcurrentDictionary<string, ReadinessCheck> _checks = new(StringComparer.Ordinal);
+
+    public void Set(string name, ReadinessState state, string? detail = null) => _checks[name] = new ReadinessCheck(state, detail);
+
+    public IReadOnlyDictionary<string, ReadinessCheck> Snapshot() =>
+        _checks.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+
+    public bool IsReady => !_checks.IsEmpty && _checks.Values.All(c => c.State == ReadinessState.Ready);
+}

@@ -1,0 +1,16 @@
+import type { LoginRequest, Me } from '@/types/auth'
+import { http } from './http'
+
+/** Signs in; a 401 here is a credential problem, not an expired session. */
+export function login(credentials: LoginRequest, signal?: AbortSignal): Promise<Me> {
+  return http.post<Me>('/api/auth/login', credentials, { signal, skipUnauthorizedHandler: true })
+}
+
+export function logout(signal?: AbortSignal): Promise<void> {
+  return http.post<void>('/api/auth/logout', undefined, { signal, skipUnauthorizedHandler: true })
+}
+
+/** Current user; rejects with a 401 ApiError when there is no session. */
+export function getMe(signal?: AbortSignal): Promise<Me> {
+  return http.get<Me>('/api/auth/me', { signal, skipUnauthorizedHandler: true })
+}

@@ -1,0 +1,6 @@
+import type { DashboardSummary } from '@/types/dashboard'
+import { http } from './http'
+
+export function getDashboardSummary(signal?: AbortSignal): Promise<DashboardSummary> {
+  return http.get<DashboardSummary>('/api/dashboard/summary', { signal })
+}

@@ -1,0 +1,20 @@
+import type { Job, Page } from '@/types/jobs'
+import { http } from './http'
+
+export function listJobs(
+  paging: { skip?: number; take?: number } = {},
+  signal?: AbortSignal,
+): Promise<Page<Job>> {
+  return http.get<Page<Job>>('/api/jobs', {
+    query: { skip: paging.skip ?? 0, take: paging.take ?? 20 },
+    signal,
+  })
+}
+
+export function getJob(id: string, signal?: AbortSignal): Promise<Job> {
+  return http.get<Job>(`/api/jobs/${encodeURIComponent(id)}`, { signal })
+}
+
+export function cancelJob(id: string, signal?: AbortSignal): Promise<Job> {
+  return http.post<Job>(`/api/jobs/${encodeURIComponent(id)}/cancel`, undefined, { signal })
+}

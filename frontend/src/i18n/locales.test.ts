@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import enUS from './locales/en-US.json'
+import zhCN from './locales/zh-CN.json'
+
+function keys(value: unknown, prefix = ''): string[] {
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, child]) =>
+      keys(child, prefix ? `${prefix}.${key}` : key),
+    )
+  }
+  return [prefix]
+}
+
+function placeholders(messages: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {}
+  for (const key of keys(messages)) {
+    const text = key
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], messages)
+    out[key] = [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()
+  }
+  return out
+}
+
+describe('locale files', () => {
+  it('zh-CN and en-US have the same keys', () => {
+    expect(keys(enUS).sort()).toEqual(keys(zhCN).sort())
+  })
+
+  it('no message is empty', () => {
+    for (const messages of [zhCN, enUS]) {
+      const empty = Object.entries(placeholders(messages)).filter(([key]) => {
+        const text = key
+          .split('.')
+          .reduce<unknown>((n, p) => (n as Record<string, unknown>)[p], messages)
+        return typeof text !== 'string' || text.trim() === ''
+      })
+      expect(empty).toEqual([])
+    }
+  })
+
+  it('both locales use the same placeholders', () => {
+    expect(placeholders(enUS)).toEqual(placeholders(zhCN))
+  })
+
+  it('translates every device type and status code the API sends', () => {
+    const types = [
+      'smartBullet',
+      'hdBullet',
+      'hdDome',
+      'highPoint',
+      'drone',
+      'wirelessEmergency',
+      'vehicleMounted',
+    ]
+    for (const messages of [zhCN, enUS]) {
+      expect(Object.keys(messages.deviceType).sort()).toEqual([...types].sort())
+      expect(Object.keys(messages.deviceStatus).sort()).toEqual(['fault', 'offline', 'online'])
+      expect(Object.keys(messages.jobs.status).sort()).toEqual([
+        'cancelled',
+        'failed',
+        'queued',
+        'running',
+        'succeeded',
+      ])
+    }
+  })
+})

@@ -1,0 +1,55 @@
+import type { RouteRecordRaw } from 'vue-router'
+import type { Permission } from '@/types/auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without signing in. */
+    public?: boolean
+    /** Permission the signed-in user needs; checked by the guard and by the navigation menu. */
+    permission?: Permission
+    /** i18n key of the page title (also the menu label when `nav` is set). */
+    titleKey?: string
+    /** Shown in the left navigation menu. */
+    nav?: boolean
+    /** Element Plus icon name for the menu. */
+    icon?: 'Odometer'
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/auth/LoginView.vue'),
+    meta: { public: true, titleKey: 'login.heading' },
+  },
+  {
+    path: '/',
+    component: () => import('@/components/layout/AppLayout.vue'),
+    children: [
+      {
+        path: '',
+        name: 'dashboard',
+        component: () => import('@/views/dashboard/DashboardView.vue'),
+        meta: {
+          permission: 'dashboard.view',
+          titleKey: 'nav.dashboard',
+          nav: true,
+          icon: 'Odometer',
+        },
+      },
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: () => import('@/views/errors/ForbiddenView.vue'),
+        meta: { titleKey: 'errors.forbiddenTitle' },
+      },
+    ],
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/errors/NotFoundView.vue'),
+    meta: { public: true, titleKey: 'errors.notFoundTitle' },
+  },
+]
