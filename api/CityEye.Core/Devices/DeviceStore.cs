@@ -44,7 +44,7 @@ public sealed class DeviceStore(Database database, TimeProvider time)
         foreach (var chunk in wanted.Chunk(500))
         {
             found.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                "SELECT gb_code FROM devices WHERE gb_code IN @chunk", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
+                $"SELECT gb_code FROM devices WHERE {database.InList("gb_code", "chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
         }
 
         return found;
@@ -59,7 +59,7 @@ public sealed class DeviceStore(Database database, TimeProvider time)
         foreach (var chunk in wanted.Chunk(500))
         {
             found.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                "SELECT keyboard_code FROM devices WHERE keyboard_code IN @chunk", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
+                $"SELECT keyboard_code FROM devices WHERE {database.InList("keyboard_code", "chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
         }
 
         return found;
@@ -81,7 +81,7 @@ public sealed class DeviceStore(Database database, TimeProvider time)
     /// <summary>Counts by type, status and owning organisation; <paramref name="organisationScope"/> null means every device.</summary>
     public async Task<DeviceSummary> SummariseAsync(IReadOnlyList<long>? organisationScope, CancellationToken cancellationToken)
     {
-        var filter = organisationScope is null ? string.Empty : "WHERE d.organisation_id IN @scope";
+        var filter = organisationScope is null ? string.Empty : "WHERE " + database.InList("d.organisation_id", "scope");
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
@@ -91,7 +91,7 @@ public sealed class DeviceStore(Database database, TimeProvider time)
             FROM devices d JOIN organisations o ON o.id = d.organisation_id {filter}
             GROUP BY o.id, o.name ORDER BY count DESC, o.name;
             """,
-            new { scope = organisationScope },
+            new { scope = organisationScope?.ToArray() },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         var byType = (await grid.ReadAsync<TypeStatusRow>().ConfigureAwait(false)).Select(r => (r.Type, r.Status, r.Count)).ToList();
         var byOrganisation = (await grid.ReadAsync<OrganisationRow>().ConfigureAwait(false)).Select(r => (r.OrganisationId, r.Name, r.Count, r.Online)).ToList();

@@ -53,7 +53,7 @@ public sealed class OrganisationStore(Database database, TimeProvider time)
     /// </summary>
     public async Task<IReadOnlyList<OrganisationWithCount>> ListAsync(IReadOnlyList<long>? deviceOrganisationScope, CancellationToken cancellationToken)
     {
-        var scopeFilter = deviceOrganisationScope is null ? string.Empty : "WHERE d.organisation_id IN @scope";
+        var scopeFilter = deviceOrganisationScope is null ? string.Empty : "WHERE " + database.InList("d.organisation_id", "scope");
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             $"""
@@ -63,7 +63,7 @@ public sealed class OrganisationStore(Database database, TimeProvider time)
                 ON c.organisation_id = o.id
             ORDER BY o.parent_id IS NOT NULL, o.parent_id, o.code
             """,
-            new { scope = deviceOrganisationScope },
+            new { scope = deviceOrganisationScope?.ToArray() },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return rows.Select(r => new OrganisationWithCount(r.Id, r.ParentId, r.Code, r.Name, r.Kind, r.Region, r.DeviceCount)).ToList();
     }

@@ -76,6 +76,13 @@ public sealed class Database : IAsyncDisposable
 
     public string ConnectionString => _dataSource.ConnectionString;
 
+    /// <summary>
+    /// "column is one of the list parameter": Dapper expands <c>IN @list</c> for SQLite, but hands Npgsql the list as
+    /// one array parameter, which PostgreSQL matches with <c>= ANY(...)</c>.
+    /// </summary>
+    public string InList(string column, string parameter) =>
+        Provider == StorageProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Net.Sockets;
 using Dapper;
 using DbUp;
-using DbUp.Engine;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Npgsql;

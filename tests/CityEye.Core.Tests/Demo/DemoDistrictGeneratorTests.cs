@@ -179,17 +179,6 @@ public sealed class DemoDistrictGeneratorTests
         }
     }
 
-    [Fact]
-    public void Generate_DefaultSeed_CompletesQuickly()
-    {
-        _ = QingpuBoundary.Instance;
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-
-        _ = DemoDistrictGenerator.Generate(7);
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"Generate took {stopwatch.Elapsed}.");
-    }
-
     private static string TypeLabel(DeviceType type) => type switch
     {
         DeviceType.SmartBullet => "智能枪机",

@@ -29,7 +29,7 @@ export function deviceTypeOption(
     color: [TOTAL_COLOR, ONLINE_COLOR],
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: fmt },
     legend: { top: 0 },
-    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 16, top: 44, bottom: 8, containLabel: true },
     xAxis: {
       type: 'category',
       data: rows.map((row) => t(`deviceType.${row.type}`)),
@@ -41,6 +41,14 @@ export function deviceTypeOption(
         name: t('dashboard.charts.total'),
         type: 'bar',
         barMaxWidth: 28,
+        // value labels keep small categories (drones, high-point cameras) readable
+        label: {
+          show: true,
+          position: 'top',
+          fontSize: 11,
+          color: '#606266',
+          formatter: (p) => fmt(p.value),
+        },
         data: rows.map((row) => row.count),
       },
       {

@@ -1,6 +1,6 @@
 using CityEye.Core.Domain;
 
-namespace CityEye.Core.Tests.Demo;
+namespace CityEye.Core.Tests.Domain;
 
 public sealed class GbCodeTests
 {

@@ -1,0 +1,134 @@
+using CityEye.Core.Auth;
+using CityEye.Core.Demo;
+using CityEye.Core.Devices;
+using CityEye.Core.Domain;
+using CityEye.Core.Jobs;
+using CityEye.Core.Organisations;
+using CityEye.Core.Storage;
+using CityEye.Core.Tests.Storage;
+using Dapper;
+
+namespace CityEye.Core.Tests.Devices;
+
+public sealed class DeviceServiceTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task CreateManyAsync_ValidBatch_WritesDevicesWithOutboxRows(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var (service, deviceStore, station) = await SetUpAsync(store, ct);
+
+        var result = await service.CreateManyAsync([Device(station, 1), Device(station, 2, DeviceStatus.Offline)], ct);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(2, result.Ids.Count);
+        var stored = await deviceStore.GetAsync(result.Ids[0], ct);
+        Assert.NotNull(stored);
+        Assert.Equal("31011801001320000001", stored.GbCode);
+        Assert.Equal(DeviceType.SmartBullet, stored.Type);
+        Assert.Equal(121.1, stored.Longitude, 6);
+        Assert.Equal(store.Time.GetUtcNow(), stored.CreatedAt);
+        var outbox = await OutboxWriter.PendingAsync(store.Database, 10, ct);
+        Assert.Equal(result.Ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)), outbox.Select(m => m.EntityKey));
+        Assert.All(outbox, m => Assert.Equal(DeviceStore.CreatedTopic, m.Topic));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task CreateManyAsync_InvalidOrDuplicateRows_ReportsPerRowAndWritesNothing(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var (service, deviceStore, station) = await SetUpAsync(store, ct);
+        Assert.True((await service.CreateManyAsync([Device(station, 1)], ct)).Succeeded);
+
+        var result = await service.CreateManyAsync(
+        [
+            Device(station, 2),
+            Device(station, 1) with { KeyboardCode = "900001" },
+            Device(station, 3) with { GbCode = "123", Name = " ", Longitude = 200, IpAddress = "10.0.0.300" },
+            Device(station, 4) with { KeyboardCode = "100002" },
+        ],
+            ct);
+
+        Assert.False(result.Succeeded);
+        Assert.Empty(result.Ids);
+        Assert.Equal([2, 3, 4], result.Problems.Select(p => p.Row));
+        Assert.Contains("gbCode", result.Problems[0].Errors.Keys);
+        Assert.Equal(["gbCode", "ipAddress", "longitude", "name"], result.Problems[1].Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["keyboardCode"], result.Problems[2].Errors.Keys);
+        Assert.Equal(1, (await deviceStore.SummariseAsync(null, ct)).Total);
+        Assert.Single(await OutboxWriter.PendingAsync(store.Database, 10, ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task DemoSeedJob_RunTwice_SeedsTheWholeDistrictOnce(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var users = new UserStore(store.Database, store.Time);
+        await BuiltInRoles.EnsureAsync(users, ct);
+        var organisations = new OrganisationStore(store.Database, store.Time);
+        var deviceStore = new DeviceStore(store.Database, store.Time);
+        var seed = new DemoSeedJob(organisations, users, new DeviceService(deviceStore), new PasswordHasher(1_000));
+        var jobs = new JobStore(store.Database, store.Time);
+        var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "seed", DemoSeedJob.Parameters(DemoDistrictGenerator.DefaultSeed), null, ct);
+        await jobs.TryStartAsync(job.Id, ct);
+
+        var first = await seed.RunAsync(new JobContext(job, jobs), ct);
+        // A resumed run (after a restart) finds everything written and adds nothing.
+        var second = await seed.RunAsync(new JobContext(job, jobs), ct);
+
+        Assert.Equal(first, second);
+        var summary = await deviceStore.SummariseAsync(null, ct);
+        Assert.Equal(16_231, summary.Total);
+        Assert.Equal(9_057, summary.ByTypeAndStatus.Where(r => r.Type == DeviceType.SmartBullet).Sum(r => r.Count));
+        Assert.Equal(80, summary.ByTypeAndStatus.Where(r => r.Type == DeviceType.VehicleMounted).Sum(r => r.Count));
+        Assert.Equal(DemoSeedJob.Users.Count, await users.CountAsync(ct));
+        await using var connection = await store.Database.OpenConnectionAsync(ct);
+        Assert.Equal(16_231, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM outbox"));
+        Assert.Equal(1.0, (await jobs.GetAsync(job.Id, ct))?.Progress);
+
+        // The station user's device permission reaches only the station's devices.
+        var station = await users.FindByUsernameAsync("station", ct);
+        Assert.NotNull(station);
+        var scope = await users.GetDeviceOrganisationScopeAsync(station.Id, ct);
+        Assert.Equal([station.OrganisationId], scope);
+        var scoped = await deviceStore.SummariseAsync(scope, ct);
+        Assert.InRange(scoped.Total, 1, 16_230);
+        Assert.Equal(station.OrganisationId, Assert.Single(scoped.ByOrganisation).OrganisationId);
+        var tree = await organisations.ListAsync(scope, ct);
+        Assert.Equal(scoped.Total, tree.Sum(o => o.DeviceCount));
+        Assert.Null(await users.GetDeviceOrganisationScopeAsync((await users.FindByUsernameAsync("admin", ct))!.Id, ct));
+    }
+
+    private static async Task<(DeviceService Service, DeviceStore Store, long StationId)> SetUpAsync(TestStore store, CancellationToken ct)
+    {
+        var organisations = new OrganisationStore(store.Database, store.Time);
+        var bureau = await organisations.EnsureAsync("310118000000", null, "上海市公安局青浦分局", OrganisationKind.Bureau, null, ct);
+        var station = await organisations.EnsureAsync("310118010000", bureau, "夏阳派出所", OrganisationKind.Station, "夏阳街道", ct);
+        Assert.Equal(station, await organisations.EnsureAsync("310118010000", bureau, "夏阳派出所", OrganisationKind.Station, "夏阳街道", ct));
+        var deviceStore = new DeviceStore(store.Database, store.Time);
+        return (new DeviceService(deviceStore), deviceStore, station);
+    }
+
+    private static Device Device(long organisationId, int serial, DeviceStatus status = DeviceStatus.Online) => new()
+    {
+        GbCode = GbCode.Create("31011801", "00", "132", 0, serial),
+        Name = $"夏阳街道盈港东路华青路口东向_智能枪机_{serial}",
+        KeyboardCode = $"10000{serial}",
+        Type = DeviceType.SmartBullet,
+        Status = status,
+        OrganisationId = organisationId,
+        Region = "夏阳街道",
+        IpAddress = $"10.101.0.{serial}",
+        Manufacturer = "海康威视",
+        Model = "DS-2CD7A47",
+        Resolution = "2560x1440",
+        Longitude = 121.1,
+        Latitude = 31.15,
+    };
+}

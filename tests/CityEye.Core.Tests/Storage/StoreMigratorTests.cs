@@ -1,0 +1,55 @@
+using CityEye.Core.Storage;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CityEye.Core.Tests.Storage;
+
+public sealed class StoreMigratorTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task MigrateAsync_RunTwice_IsIdempotentAndCreatesEveryTable(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+
+        await new StoreMigrator(store.Database, NullLogger<StoreMigrator>.Instance).MigrateAsync(ct);
+
+        await using var connection = await store.Database.OpenConnectionAsync(ct);
+        foreach (var table in new[] { "organisations", "roles", "role_permissions", "users", "user_roles", "user_device_organisations", "sessions", "api_tokens", "devices", "outbox", "jobs", "job_messages", "security_events" })
+        {
+            Assert.Equal(0, await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM {table}"));
+        }
+    }
+
+    [Fact]
+    public async Task MigrateAsync_SqliteFolderMissing_ThrowsStoreUnavailableNamingTheFolder()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "cityeye-missing-" + Guid.NewGuid().ToString("N"), "deeper");
+        await using var database = Database.Create(new StorageOptions(), missing);
+
+        var ex = await Assert.ThrowsAsync<StoreUnavailableException>(() => new StoreMigrator(database, NullLogger<StoreMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_PostgresDown_ThrowsStoreUnavailableWithOneLineReason()
+    {
+        var options = new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = "Host=127.0.0.1;Port=1;Username=x;Password=y;Database=z;Timeout=3" };
+        await using var database = Database.Create(options, Path.GetTempPath());
+
+        var ex = await Assert.ThrowsAsync<StoreUnavailableException>(() => new StoreMigrator(database, NullLogger<StoreMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("Cannot open the Postgres store at postgres://127.0.0.1:1/z", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Create_PostgresWithoutConnectionString_ThrowsStoreUnavailable()
+    {
+        var ex = Assert.Throws<StoreUnavailableException>(() => Database.Create(new StorageOptions { Provider = StorageProvider.Postgres }, Path.GetTempPath()));
+        Assert.Contains("Storage:ConnectionString", ex.Message, StringComparison.Ordinal);
+    }
+}
