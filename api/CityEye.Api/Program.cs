@@ -7,7 +7,6 @@ using CityEye.Api.Infrastructure;
 using CityEye.Api.Jobs;
 using CityEye.Api.Organisations;
 using CityEye.Core.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CityEye.Api.Tests.Infrastructure;
+
+[Collection(ApiFixtureGroup.Name)]
+public sealed class ConventionsTests(ApiFactory factory)
+{
+    private static Uri Url(string path) => new(path, UriKind.Relative);
+
+    [Fact]
+    public void EveryEndpoint_DeclaresAPermissionOrIsExplicitlyAnonymous()
+    {
+        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+
+        var undeclared = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .Where(e => !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is { } p && (p.StartsWith("perm:", StringComparison.Ordinal) || p == "signed-in")))
+            .Select(e => e.RoutePattern.RawText)
+            .ToList();
+
+        Assert.Empty(undeclared);
+        var anonymous = endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null).Select(e => e.RoutePattern.RawText).ToHashSet();
+        Assert.Contains("/api/auth/login", anonymous);
+        Assert.DoesNotContain("/api/dashboard/summary", anonymous);
+    }
+
+    [Fact]
+    public async Task Probes_ReportAliveAndEachEngineReady()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = factory.CreateClient();
+
+        using var alive = await client.GetAsync(Url("/healthz"), ct);
+        var ready = await client.GetFromJsonAsync<JsonElement>(Url("/readyz"), ct);
+
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        foreach (var check in new[] { "store", "jobs", "demo" })
+        {
+            Assert.Equal("ready", ready.GetProperty("checks").GetProperty(check).GetProperty("state").GetString());
+        }
+
+        Assert.StartsWith("Sqlite", ready.GetProperty("checks").GetProperty("store").GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_DocumentsTheEndpointsAndTheReferencePageIsServed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = factory.CreateClient();
+
+        var document = await client.GetFromJsonAsync<JsonElement>(Url("/openapi/v1.json"), ct);
+        using var reference = await client.GetAsync(Url("/api-docs/v1"), ct);
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/auth/login", "/api/auth/me", "/api/dashboard/summary", "/api/jobs", "/api/organisations", "/readyz" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+
+        Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("bearer", out _));
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Contains("CityEye API", await reference.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/no-such-thing")]
+    [InlineData("/api/auth/no-such-thing")]
+    public async Task UnknownApiRoute_Returns404Problem(string path)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(Url(path), ct);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, ct);
+    }
+
+    [Fact]
+    public async Task WrongMethodOnApiPath_ReturnsProblemNotTheSpa()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(Url("/api/auth/login"), ct);
+
+        // The API fallback answers any method, so a wrong method reads as "no such endpoint" (404), never as HTML.
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, ct);
+    }
+
+    [Fact]
+    public async Task Start_DataFolderCannotBeCreated_ExitsWithOneClearLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var blocker = Path.Combine(factory.DataDir, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder", ct);
+
+        var (exitCode, stdout, stderr) = await RunApiAsync(["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={Path.Combine(blocker, "data")}"], ct);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("CityEye cannot start: Cannot create the data folder", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_PostgresDown_ExitsWithOneClearLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var (exitCode, stdout, stderr) = await RunApiAsync(
+            ["--urls", "http://127.0.0.1:0", "--Storage:Provider=Postgres", "--Storage:ConnectionString=Host=127.0.0.1;Port=1;Username=x;Password=y;Database=cityeye;Timeout=3"],
+            ct);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("CityEye cannot start: Cannot open the Postgres store at postgres://127.0.0.1:1/cityeye", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(IEnumerable<string> arguments, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

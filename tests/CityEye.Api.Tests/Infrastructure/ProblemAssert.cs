@@ -1,0 +1,19 @@
+using System.Net;
+using System.Text.Json;
+
+namespace CityEye.Api.Tests.Infrastructure;
+
+internal static class ProblemAssert
+{
+    /// <summary>Asserts an RFC 9457 ProblemDetails body with the given status and returns it.</summary>
+    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status, CancellationToken cancellationToken)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()), body);
+        return problem;
+    }
+}
