@@ -41,8 +41,8 @@ command -v curl >/dev/null || die "curl is required"
 if ! command -v wrk >/dev/null; then
   [[ $(id -u) == 0 ]] || die "wrk is missing: apt-get install wrk"
   log "installing wrk (apt-get)"
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } >"$BENCH_TMP/apt.log" 2>&1 \
+    || { tail -n 20 "$BENCH_TMP/apt.log" >&2; die "apt-get install wrk failed"; }
 fi
 
 base="http://$BENCH_HOST:$port"
@@ -91,6 +91,7 @@ for ((run = 1; run <= wrk_runs; run++)); do
   wrk_out="$BENCH_TMP/wrk-$run.txt"
   timeout $((duration + 30)) wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 10s --latency \
     -H "Cookie: cityeye.sid=$sid" "$base/api/auth/me" >"$wrk_out"
+  require_server_alive
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$wrk_out")
   requests=$(awk '/requests in/ { print $1 }' "$wrk_out")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$wrk_out")")

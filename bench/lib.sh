@@ -6,8 +6,10 @@ BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_HOST=127.0.0.1
 
 # How the node is started:
-#   ./run.sh                 when it exists (the repository's one command), or
-#   dotnet $CITYEYE_DLL      when CITYEYE_DLL is set or ./run.sh is missing (default: the debug build in artifacts/).
+#   ./run.sh                 when it exists (the repository's one command; it checks the build on every start), or
+#   dotnet $CITYEYE_DLL      when CITYEYE_DLL is set (e.g. artifacts/bin/CityEye.Api/release/CityEye.Api.dll to
+#                            leave run.sh's build check out of the figures) or ./run.sh is missing (default: the
+#                            debug build in artifacts/).
 CITYEYE_DLL=${CITYEYE_DLL:-}
 DEFAULT_DLL="$BENCH_ROOT/artifacts/bin/CityEye.Api/debug/CityEye.Api.dll"
 
@@ -18,18 +20,26 @@ BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cityeye-bench.XXXXXX")
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# The launcher, decided once when the script starts: "run.sh" or "dll".
+if [[ -z "$CITYEYE_DLL" && -x "$BENCH_ROOT/run.sh" ]]; then
+  BENCH_LAUNCHER=run.sh
+else
+  BENCH_LAUNCHER=dll
+  CITYEYE_DLL=${CITYEYE_DLL:-$DEFAULT_DLL}
+fi
+
 # Which launcher start_server uses, for the report.
 launcher_description() {
-  if [[ -z "$CITYEYE_DLL" && -x "$BENCH_ROOT/run.sh" ]]; then
+  if [[ "$BENCH_LAUNCHER" == run.sh ]]; then
     echo "./run.sh"
   else
-    echo "dotnet ${CITYEYE_DLL:-$DEFAULT_DLL}"
+    echo "dotnet $CITYEYE_DLL"
   fi
 }
 
 # Builds once before measuring, when ./run.sh can build without starting.
 build_once() {
-  if [[ -z "$CITYEYE_DLL" && -x "$BENCH_ROOT/run.sh" ]] && grep -q -- '--build-only' "$BENCH_ROOT/run.sh"; then
+  if [[ "$BENCH_LAUNCHER" == run.sh ]] && grep -q -- '--build-only' "$BENCH_ROOT/run.sh"; then
     log "building once: ./run.sh --build-only"
     (cd "$BENCH_ROOT" && ./run.sh --build-only) >"$BENCH_TMP/build.log" 2>&1 \
       || { tail -n 40 "$BENCH_TMP/build.log" >&2; die "./run.sh --build-only failed"; }
@@ -42,19 +52,27 @@ build_once() {
 start_server() {
   local port=$1 data_dir=$2
   SERVER_LOG="$BENCH_TMP/server-$port-$(date +%s%N).log"
-  if [[ -z "$CITYEYE_DLL" && -x "$BENCH_ROOT/run.sh" ]]; then
+  if [[ "$BENCH_LAUNCHER" == run.sh ]]; then
     (cd "$BENCH_ROOT" && exec setsid ./run.sh --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir") \
       >"$SERVER_LOG" 2>&1 </dev/null &
   else
-    local dll=${CITYEYE_DLL:-$DEFAULT_DLL}
-    [[ -f "$dll" ]] || die "$dll is missing: build first (./run.sh --build-only or dotnet build), or set CITYEYE_DLL"
+    [[ -f "$CITYEYE_DLL" ]] || die "$CITYEYE_DLL is missing: build first (./run.sh --build-only), or set CITYEYE_DLL"
     local content_root
-    content_root=$(dirname "$dll")
-    (cd "$content_root" && exec setsid dotnet "$dll" --contentRoot "$content_root" \
+    content_root=$(dirname "$CITYEYE_DLL")
+    (cd "$content_root" && exec setsid dotnet "$CITYEYE_DLL" --contentRoot "$content_root" \
       --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir") \
       >"$SERVER_LOG" 2>&1 </dev/null &
   fi
   SERVER_PID=$!
+}
+
+# Fails (with the end of the node's log) when the node started by start_server is no longer running.
+require_server_alive() {
+  if [[ -z "$SERVER_PID" ]] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    tail -n 40 "$SERVER_LOG" >&2 || true
+    SERVER_PID=""
+    die "the node is no longer running (end of its log above)"
+  fi
 }
 
 # Stops the node started by start_server: SIGTERM to its process group, SIGKILL after 15 s.

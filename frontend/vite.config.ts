@@ -22,7 +22,7 @@ export default defineConfig({
     },
   },
   build: {
-    outDir: '../api/CityEye.Api/wwwroot',
+    outDir: 'dist',
     emptyOutDir: true,
     // Element Plus + ECharts are large; they are split into their own chunks below.
     chunkSizeWarningLimit: 1200,

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# CityEye: build what is missing or stale and serve UI + API on http://127.0.0.1:5080.
+#   ./run.sh                                   seeds the Qingpu demo district into ./data on first run
+#   ./run.sh --urls http://127.0.0.1:5099 --CityEye:DataDir=/tmp/x   (extra arguments are ASP.NET Core configuration)
+#   ./run.sh --build-only                      build and stop
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$root"
+
+build_only=false
+args=()
+for arg in "$@"; do
+  if [ "$arg" = "--build-only" ]; then build_only=true; else args+=("$arg"); fi
+done
+
+say() { printf '[run.sh] %s\n' "$*" >&2; }
+
+# 1. The SPA: install packages when the lock file changed, build when dist is missing or older than a source.
+if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+  say "installing front-end packages (npm ci)"
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f frontend/dist/index.html ] || [ -n "$(find frontend/src frontend/public frontend/index.html frontend/package.json frontend/vite.config.ts -newer frontend/dist/index.html -print -quit)" ]; then
+  say "building the SPA (frontend/dist)"
+  (cd frontend && npm run build --silent >/dev/null)
+fi
+
+# 2. The API (restores NuGet packages on first run; incremental afterwards).
+say "building the API (Release)"
+dotnet build api/CityEye.Api/CityEye.Api.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+out="$root/artifacts/bin/CityEye.Api/release"
+
+if $build_only; then
+  say "built: $out/CityEye.Api.dll and frontend/dist"
+  exit 0
+fi
+
+# 3. Serve. Defaults first; the caller's arguments come last and win.
+mkdir -p "$root/data"
+say "starting CityEye on http://127.0.0.1:5080 (unless --urls says otherwise); Ctrl+C stops it"
+exec dotnet "$out/CityEye.Api.dll" \
+  --contentRoot "$out" \
+  --urls http://127.0.0.1:5080 \
+  --CityEye:DataDir="$root/data" \
+  --CityEye:SpaRoot="$root/frontend/dist" \
+  "${args[@]}"
