@@ -36,34 +36,12 @@ public sealed class DeviceStore(Database database, TimeProvider time)
     }
 
     /// <summary>Which of <paramref name="gbCodes"/> already exist.</summary>
-    public async Task<IReadOnlySet<string>> ExistingGbCodesAsync(IEnumerable<string> gbCodes, CancellationToken cancellationToken)
-    {
-        var wanted = gbCodes.ToHashSet(StringComparer.Ordinal);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in wanted.Chunk(500))
-        {
-            found.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                $"SELECT gb_code FROM devices WHERE {database.InList("gb_code", "chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
-        }
-
-        return found;
-    }
+    public Task<IReadOnlySet<string>> ExistingGbCodesAsync(IEnumerable<string> gbCodes, CancellationToken cancellationToken)
+        => ExistingValuesAsync("gb_code", gbCodes, cancellationToken);
 
     /// <summary>Which of <paramref name="keyboardCodes"/> already exist.</summary>
-    public async Task<IReadOnlySet<string>> ExistingKeyboardCodesAsync(IEnumerable<string> keyboardCodes, CancellationToken cancellationToken)
-    {
-        var wanted = keyboardCodes.ToHashSet(StringComparer.Ordinal);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in wanted.Chunk(500))
-        {
-            found.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                $"SELECT keyboard_code FROM devices WHERE {database.InList("keyboard_code", "chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
-        }
-
-        return found;
-    }
+    public Task<IReadOnlySet<string>> ExistingKeyboardCodesAsync(IEnumerable<string> keyboardCodes, CancellationToken cancellationToken)
+        => ExistingValuesAsync("keyboard_code", keyboardCodes, cancellationToken);
 
     public async Task<Device?> GetAsync(long id, CancellationToken cancellationToken)
     {
@@ -96,6 +74,21 @@ public sealed class DeviceStore(Database database, TimeProvider time)
         var byType = (await grid.ReadAsync<TypeStatusRow>().ConfigureAwait(false)).Select(r => (r.Type, r.Status, r.Count)).ToList();
         var byOrganisation = (await grid.ReadAsync<OrganisationRow>().ConfigureAwait(false)).Select(r => (r.OrganisationId, r.Name, r.Count, r.Online)).ToList();
         return new DeviceSummary(byType.Sum(r => r.Count), byType, byOrganisation);
+    }
+
+    // column is a unique text column of devices, always a constant of this class (never user input).
+    private async Task<IReadOnlySet<string>> ExistingValuesAsync(string column, IEnumerable<string> values, CancellationToken cancellationToken)
+    {
+        var wanted = values.ToHashSet(StringComparer.Ordinal);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in wanted.Chunk(500))
+        {
+            found.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
+                $"SELECT {column} FROM devices WHERE {database.InList(column, "chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
+        }
+
+        return found;
     }
 
     private static async Task<long> InsertAsync(DbConnection connection, DbTransaction transaction, Device device, DateTimeOffset now, CancellationToken cancellationToken)

@@ -65,23 +65,31 @@ public sealed class JobRunner(
         var tasks = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            var slotSettled = false;
             try
             {
                 await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            try
+            {
                 var job = await store.NextQueuedAsync(_handlers.Keys, stoppingToken).ConfigureAwait(false);
-                if (job is null || !await store.TryStartAsync(job.Id, stoppingToken).ConfigureAwait(false))
+                if (job is not null && await store.TryStartAsync(job.Id, stoppingToken).ConfigureAwait(false))
+                {
+                    tasks.RemoveAll(t => t.IsCompleted);
+                    tasks.Add(RunAsync(job, stoppingToken));
+                    slotSettled = true;
+                }
+                else if (job is null)
                 {
                     _slots.Release();
-                    if (job is null)
-                    {
-                        await _wake.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
-                    }
-
-                    continue;
+                    slotSettled = true;
+                    await _wake.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
                 }
-
-                tasks.RemoveAll(t => t.IsCompleted);
-                tasks.Add(RunAsync(job, stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -90,7 +98,15 @@ public sealed class JobRunner(
             catch (Exception ex) when (ex is StoreUnavailableException or System.Data.Common.DbException)
             {
                 logger.LogError(ex, "Job runner cannot reach the store; retrying");
-                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            finally
+            {
+                // The slot belongs to the job just started, or was handed back already; otherwise return it here.
+                if (!slotSettled)
+                {
+                    _slots.Release();
+                }
             }
         }
 

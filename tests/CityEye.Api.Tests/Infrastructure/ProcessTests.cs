@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace CityEye.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real executable as an operator runs it: killed mid-way through seeding and restarted, and on PostgreSQL.
+/// </summary>
+public sealed class ProcessTests
+{
+    [Fact]
+    public async Task Restart_AfterKillDuringDemoSeeding_ResumesAndFinishesTheSameDistrict()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-restart-").FullName;
+        try
+        {
+            var port = FreePort();
+            using (var first = StartApi(port, $"--CityEye:DataDir={dataDir}"))
+            {
+                using var client = Client(port);
+                // Wait until seeding is under way, then kill the process as a power cut would.
+                await WaitForAsync(client, async () =>
+                {
+                    var ready = await TryGetJsonAsync(client, "/readyz", ct);
+                    return ready?.GetProperty("checks").TryGetProperty("demo", out var demo) == true
+                        && demo.GetProperty("detail").GetString() is { } detail
+                        && detail.Contains('%', StringComparison.Ordinal)
+                        && !detail.EndsWith(" 0%", StringComparison.Ordinal);
+                }, first, ct);
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync(ct);
+            }
+
+            using var second = StartApi(port, $"--CityEye:DataDir={dataDir}");
+            using var client2 = Client(port);
+            await WaitForAsync(client2, async () => (await client2.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
+            using var login = await client2.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Admin#2026" }, ct);
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var summary = await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/dashboard/summary", UriKind.Relative), ct);
+            var jobs = await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/jobs?kind=demo-seed", UriKind.Relative), ct);
+            second.Kill(entireProcessTree: true);
+
+            Assert.Equal(16_231, summary.GetProperty("totalDevices").GetInt32());
+            var job = Assert.Single(jobs.GetProperty("items").EnumerateArray());
+            Assert.Equal("succeeded", job.GetProperty("status").GetString());
+            Assert.Equal(2, job.GetProperty("attempts").GetInt32());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_OnPostgres_SeedsAndServesTheDemoDistrict()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = Environment.GetEnvironmentVariable("CITYEYE_TEST_POSTGRES");
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(admin), "Postgres: CITYEYE_TEST_POSTGRES is not set (./test.sh starts a throw-away cluster and sets it)");
+        var name = "cityeye_api_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.ExecuteAsync($"CREATE DATABASE {name}");
+        }
+
+        try
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+            var port = FreePort();
+            using var api = StartApi(port, "--Storage:Provider=Postgres", $"--Storage:ConnectionString={connectionString}");
+            using var client = Client(port);
+            await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, api, ct);
+            using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "station", password = "Station#2026" }, ct);
+            var ready = await client.GetFromJsonAsync<JsonElement>(new Uri("/readyz", UriKind.Relative), ct);
+            var summary = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/dashboard/summary", UriKind.Relative), ct);
+            api.Kill(entireProcessTree: true);
+            await api.WaitForExitAsync(ct);
+
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            Assert.StartsWith("Postgres", ready.GetProperty("checks").GetProperty("store").GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Equal("夏阳派出所", Assert.Single(summary.GetProperty("byStation").EnumerateArray()).GetProperty("name").GetString());
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
+
+    private static Process StartApi(int port, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add("--Auth:PasswordIterations=5000");
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        // Drain the pipes so a chatty process never blocks on a full buffer.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static HttpClient Client(int port) =>
+        new(new HttpClientHandler { UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+    private static async Task<JsonElement?> TryGetJsonAsync(HttpClient client, string path, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), ct);
+            return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitForAsync(HttpClient client, Func<Task<bool>> condition, Process process, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            Assert.False(process.HasExited, $"The API exited with code {(process.HasExited ? process.ExitCode : 0)}.");
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(50, ct);
+        }
+
+        throw new TimeoutException($"Condition not met within 3 minutes ({client.BaseAddress}).");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
