@@ -7,6 +7,7 @@ using CityEye.Api.Infrastructure;
 using CityEye.Api.Jobs;
 using CityEye.Api.Organisations;
 using CityEye.Core.Storage;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -32,10 +33,11 @@ try
 {
     await StartupBootstrap.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
 }
-catch (StoreUnavailableException ex)
+catch (Exception ex) when (ex is StoreUnavailableException or OptionsValidationException or InvalidOperationException)
 {
-    // One clear line for the operator instead of a stack trace.
-    await Console.Error.WriteLineAsync($"CityEye cannot start: {ex.Message}");
+    // One clear line for the operator instead of a stack trace: an unreachable store, or configuration that does
+    // not bind or validate (e.g. "Failed to convert configuration value at 'Storage:Provider'...").
+    await Console.Error.WriteLineAsync($"CityEye cannot start: {ex.Message.ReplaceLineEndings(" ")}");
     return 1;
 }
 

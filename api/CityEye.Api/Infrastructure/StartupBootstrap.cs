@@ -17,6 +17,10 @@ internal static class StartupBootstrap
 
     public static async Task RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        // Validate every options class now, so bad configuration is one start-up line rather than a host crash.
+        _ = services.GetRequiredService<IOptions<CityEyeOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
         var readiness = services.GetRequiredService<ReadinessRegistry>();
         var database = services.GetRequiredService<Database>();
         readiness.Set(StoreReadinessName, ReadinessState.Starting, "migrating");

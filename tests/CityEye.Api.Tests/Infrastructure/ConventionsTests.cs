@@ -125,6 +125,22 @@ public sealed class ConventionsTests(ApiFactory factory)
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--Storage:Provider=Oracle", "Storage:Provider")]
+    [InlineData("--Auth:IdleTimeoutMinutes=0", "IdleTimeoutMinutes")]
+    public async Task Start_InvalidConfiguration_ExitsWithOneLineNamingTheKey(string argument, string key)
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var (exitCode, stdout, stderr) = await RunApiAsync(["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={Path.Combine(factory.DataDir, "config-test")}", argument], ct);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("CityEye cannot start: ", line, StringComparison.Ordinal);
+        Assert.Contains(key, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(IEnumerable<string> arguments, CancellationToken ct)
     {
         var start = new ProcessStartInfo("dotnet")
