@@ -57,6 +57,9 @@ else
   problem ".NET build failed"
 fi
 
+say ".NET code style (dotnet format --verify-no-changes)"
+dotnet format CityEye.slnx --verify-no-changes > "$results/dotnet-format.log" 2>&1 || { head -n 30 "$results/dotnet-format.log"; problem "dotnet format found code-style problems (run: dotnet format CityEye.slnx)"; }
+
 # --- Front end: packages, lint, type-check, unit tests, build.
 say "front end"
 if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then

@@ -1,5 +1,5 @@
-using Dapper;
 using CityEye.Core.Storage;
+using Dapper;
 
 namespace CityEye.Core.Auth;
 

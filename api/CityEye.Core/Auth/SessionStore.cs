@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
 using CityEye.Core.Storage;
+using Dapper;
 
 namespace CityEye.Core.Auth;
 

@@ -1,6 +1,6 @@
 using System.Data.Common;
-using Dapper;
 using CityEye.Core.Storage;
+using Dapper;
 
 namespace CityEye.Core.Auth;
 

@@ -19,7 +19,7 @@ public static class DemoDistrictGenerator
     /// <summary>Code of the bureau, the root of the organisation tree.</summary>
     public const string BureauCode = "310118000000";
 
-    private static readonly (DeviceType Type, int Count)[] _mix =
+    private static readonly (DeviceType Type, int Count)[] Mix =
     [
         (DeviceType.SmartBullet, 9_057),
         (DeviceType.HdBullet, 3_909),
@@ -31,7 +31,7 @@ public static class DemoDistrictGenerator
     ];
 
     /// <summary>The tender's device mix: count per type (sums to <see cref="TotalDevices"/>).</summary>
-    public static IReadOnlyDictionary<DeviceType, int> TenderMix { get; } = _mix.ToDictionary(m => m.Type, m => m.Count).AsReadOnly();
+    public static IReadOnlyDictionary<DeviceType, int> TenderMix { get; } = Mix.ToDictionary(m => m.Type, m => m.Count).AsReadOnly();
 
     /// <summary>Generates the district for <paramref name="seed"/>; organisations come parents first.</summary>
     public static DemoDistrict Generate(int seed)
@@ -39,7 +39,7 @@ public static class DemoDistrictGenerator
         var organisations = CreateOrganisations();
         var builder = new DeviceBuilder(new Random(seed), QingpuBoundary.Instance);
         var devices = new List<DemoDevice>(TotalDevices);
-        foreach (var (type, count) in _mix)
+        foreach (var (type, count) in Mix)
         {
             for (var i = 0; i < count; i++)
             {

@@ -15,7 +15,7 @@ public sealed class QingpuBoundary
     /// <summary>Manifest resource name of all Shanghai districts (a GeoJSON FeatureCollection, properties.name).</summary>
     public const string ShanghaiDistrictsResourceName = "CityEye.Core.Demo.Data.shanghai-districts.geojson";
 
-    private static readonly Lazy<QingpuBoundary> _instance = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<QingpuBoundary> LazyInstance = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly GeoPoint[][] _rings;
 
@@ -29,7 +29,7 @@ public sealed class QingpuBoundary
     }
 
     /// <summary>The outline loaded once from the embedded resource.</summary>
-    public static QingpuBoundary Instance => _instance.Value;
+    public static QingpuBoundary Instance => LazyInstance.Value;
 
     /// <summary>Polygons of the outline, each with its holes.</summary>
     public IReadOnlyList<GeoPolygon> Polygons { get; }

@@ -1,7 +1,7 @@
 using System.Data.Common;
-using Dapper;
 using CityEye.Core.Domain;
 using CityEye.Core.Storage;
+using Dapper;
 
 namespace CityEye.Core.Devices;
 

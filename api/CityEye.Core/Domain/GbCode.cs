@@ -36,7 +36,7 @@ public static class GbCode
     public const int Length = 20;
 
     /// <summary>GB/T 2260 province-level codes.</summary>
-    private static readonly HashSet<string> _provinces =
+    private static readonly HashSet<string> Provinces =
     [
         "11", "12", "13", "14", "15",
         "21", "22", "23",
@@ -48,10 +48,10 @@ public static class GbCode
     ];
 
     /// <summary>Municipalities directly under the central government: city code 00-02 only.</summary>
-    private static readonly HashSet<string> _municipalities = ["11", "12", "31", "50"];
+    private static readonly HashSet<string> Municipalities = ["11", "12", "31", "50"];
 
     /// <summary>Type codes named by the standard (front-end main devices, peripherals, platform, users, external servers).</summary>
-    private static readonly HashSet<int> _typeCodes =
+    private static readonly HashSet<int> TypeCodes =
     [
         111, 112, 113, 114, 115, 116, 117, 118, 130,
         131, 132, 133, 134, 135, 136, 137, 138, 139,
@@ -91,7 +91,7 @@ public static class GbCode
         var province = code[..2];
         var city = code[2..4];
         var district = code[4..6];
-        if (!_provinces.Contains(province) || !IsPlausibleCity(province, city) || (city == "00" && district != "00"))
+        if (!Provinces.Contains(province) || !IsPlausibleCity(province, city) || (city == "00" && district != "00"))
         {
             return false;
         }
@@ -149,12 +149,12 @@ public static class GbCode
         ArgumentNullException.ThrowIfNull(typeCode);
         return typeCode.Length == 3
             && int.TryParse(typeCode, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            && _typeCodes.Contains(value);
+            && TypeCodes.Contains(value);
     }
 
     private static bool IsPlausibleCity(string province, string city)
     {
-        if (_municipalities.Contains(province))
+        if (Municipalities.Contains(province))
         {
             return city is "00" or "01" or "02";
         }

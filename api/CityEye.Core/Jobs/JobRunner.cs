@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using CityEye.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using CityEye.Core.Storage;
 
 namespace CityEye.Core.Jobs;
 

@@ -1,6 +1,6 @@
-using Dapper;
 using CityEye.Core.Domain;
 using CityEye.Core.Storage;
+using Dapper;
 
 namespace CityEye.Core.Organisations;
 

@@ -41,33 +41,33 @@ public sealed class Database : IAsyncDisposable
         switch (options.Provider)
         {
             case StorageProvider.Sqlite:
-            {
-                var builder = string.IsNullOrWhiteSpace(options.ConnectionString)
-                    ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "cityeye.db") }
-                    : new SqliteConnectionStringBuilder(options.ConnectionString);
-                builder.ForeignKeys = true;
-                builder.Pooling = true;
-                // Seconds a command waits on a locked database before SQLITE_BUSY surfaces.
-                builder.DefaultTimeout = 30;
-                var dataSource = SqliteFactory.Instance.CreateDataSource(builder.ToString());
-                return new Database(StorageProvider.Sqlite, dataSource, $"sqlite:{builder.DataSource}");
-            }
-
-            case StorageProvider.Postgres:
-            {
-                if (string.IsNullOrWhiteSpace(options.ConnectionString))
                 {
-                    throw new StoreUnavailableException(
-                        "Storage:Provider is Postgres but Storage:ConnectionString is empty.");
+                    var builder = string.IsNullOrWhiteSpace(options.ConnectionString)
+                        ? new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "cityeye.db") }
+                        : new SqliteConnectionStringBuilder(options.ConnectionString);
+                    builder.ForeignKeys = true;
+                    builder.Pooling = true;
+                    // Seconds a command waits on a locked database before SQLITE_BUSY surfaces.
+                    builder.DefaultTimeout = 30;
+                    var dataSource = SqliteFactory.Instance.CreateDataSource(builder.ToString());
+                    return new Database(StorageProvider.Sqlite, dataSource, $"sqlite:{builder.DataSource}");
                 }
 
-                var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-                var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-                return new Database(
-                    StorageProvider.Postgres,
-                    dataSource,
-                    $"postgres://{builder.Host}:{builder.Port}/{builder.Database}");
-            }
+            case StorageProvider.Postgres:
+                {
+                    if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                    {
+                        throw new StoreUnavailableException(
+                            "Storage:Provider is Postgres but Storage:ConnectionString is empty.");
+                    }
+
+                    var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                    var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+                    return new Database(
+                        StorageProvider.Postgres,
+                        dataSource,
+                        $"postgres://{builder.Host}:{builder.Port}/{builder.Database}");
+                }
 
             default:
                 throw new StoreUnavailableException($"Unknown storage provider '{options.Provider}'.");

@@ -5,9 +5,9 @@ namespace CityEye.Core.Tests.Demo;
 
 public sealed class DemoDistrictGeneratorTests
 {
-    private static readonly Lazy<DemoDistrict> _district = new(() => DemoDistrictGenerator.Generate(DemoDistrictGenerator.DefaultSeed));
+    private static readonly Lazy<DemoDistrict> LazyDistrict = new(() => DemoDistrictGenerator.Generate(DemoDistrictGenerator.DefaultSeed));
 
-    private static DemoDistrict District => _district.Value;
+    private static DemoDistrict District => LazyDistrict.Value;
 
     [Fact]
     public void Generate_DefaultSeed_ProducesTenderTypeMix()
