@@ -41,11 +41,12 @@ catch (Exception ex) when (ex is StoreUnavailableException or OptionsValidationE
     return 1;
 }
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 var spa = SpaHosting.Resolve(app);
 app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = spa });
-app.UseStaticFiles(new StaticFileOptions { FileProvider = spa });
+app.UseStaticFiles(SpaHosting.StaticFileOptions(spa));
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -62,7 +63,7 @@ app.MapScalarApiReference("/api-docs", options => options.WithTitle("CityEye API
 app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No API endpoint has this path."))
     .AllowAnonymous()
     .ExcludeFromDescription();
-app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = spa }).AllowAnonymous();
+app.MapFallbackToFile("index.html", SpaHosting.StaticFileOptions(spa)).AllowAnonymous();
 
 await app.RunAsync();
 return 0;

@@ -23,4 +23,19 @@ internal static class SpaHosting
 
         return new PhysicalFileProvider(full);
     }
+
+    /// <summary>
+    /// Vite names built assets by content hash, so they can be cached for a year; index.html must be revalidated so a
+    /// new release is picked up at once.
+    /// </summary>
+    public static StaticFileOptions StaticFileOptions(IFileProvider files) => new()
+    {
+        FileProvider = files,
+        OnPrepareResponse = context =>
+        {
+            context.Context.Response.Headers.CacheControl = context.Context.Request.Path.StartsWithSegments("/assets")
+                ? "public, max-age=31536000, immutable"
+                : "no-cache";
+        },
+    };
 }

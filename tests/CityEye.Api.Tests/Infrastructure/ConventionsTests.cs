@@ -70,6 +70,21 @@ public sealed class ConventionsTests(ApiFactory factory)
         Assert.Contains("CityEye API", await reference.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Responses_CarrySecurityHeaders()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = factory.CreateClient();
+
+        using var api = await client.GetAsync(Url("/api/auth/me"), ct);
+        using var docs = await client.GetAsync(Url("/api-docs/v1"), ct);
+
+        Assert.Equal("nosniff", api.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("DENY", api.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("script-src 'self';", api.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", docs.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/api/no-such-thing")]
     [InlineData("/api/auth/no-such-thing")]
