@@ -57,7 +57,15 @@ app.MapJobEndpoints();
 app.MapOrganisationEndpoints();
 
 app.MapOpenApi().AllowAnonymous();
-app.MapScalarApiReference("/api-docs", options => options.WithTitle("CityEye API")).AllowAnonymous();
+// The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).
+app.MapScalarApiReference("/api-docs", options => options
+        .WithTitle("CityEye API")
+        .DisableDefaultFonts()
+        .DisableTelemetry()
+        .DisableAgent()
+        .HideDeveloperTools()
+        .WithDotNetFlag(false))
+    .AllowAnonymous();
 
 // Unknown API routes are 404 ProblemDetails; every other unknown path is a client-side route of the SPA.
 app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No API endpoint has this path."))
