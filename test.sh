@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+free_port() { node -e 'const s=require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close() })'; }
 
 # --- PostgreSQL: a throw-away cluster, so the repository suite's PostgreSQL rows really run.
 say "starting a throw-away PostgreSQL cluster"

@@ -58,6 +58,9 @@ internal sealed class SessionAuthenticationHandler(
     public const string SchemeName = "Session";
     public const string CookieName = "cityeye.sid";
 
+    /// <summary>Header the SPA puts on automatic refreshes, which do not count as user activity.</summary>
+    public const string BackgroundHeader = "X-CityEye-Background";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Cookies.TryGetValue(CookieName, out var key) || string.IsNullOrEmpty(key) || key.Length > 128)
@@ -65,7 +68,8 @@ internal sealed class SessionAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var user = await sessions.ValidateAsync(key, TimeSpan.FromMinutes(authOptions.Value.IdleTimeoutMinutes), Context.RequestAborted).ConfigureAwait(false);
+        var userActivity = !Request.Headers.ContainsKey(BackgroundHeader);
+        var user = await sessions.ValidateAsync(key, TimeSpan.FromMinutes(authOptions.Value.IdleTimeoutMinutes), userActivity, Context.RequestAborted).ConfigureAwait(false);
         return user is null
             ? AuthenticateResult.Fail("The session has ended (signed out, idle timeout, or account disabled).")
             : AuthenticateResult.Success(new AuthenticationTicket(CityEyeClaims.ToPrincipal(user, SchemeName), SchemeName));

@@ -33,7 +33,14 @@ public sealed class SessionStore(Database database, TimeProvider time)
     /// The principal of a live session: not revoked, not past its lifetime, used within <paramref name="idleTimeout"/>,
     /// and its user enabled, unlocked and within validity. Null otherwise.
     /// </summary>
-    public async Task<UserPrincipalData?> ValidateAsync(string key, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    /// <param name="key">The session key from the cookie.</param>
+    /// <param name="idleTimeout">How long a session may go unused.</param>
+    /// <param name="userActivity">
+    /// False for the SPA's background polling: it proves the tab is open, not that someone is at it, so it must not
+    /// keep an unattended session alive past the idle timeout.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    public async Task<UserPrincipalData?> ValidateAsync(string key, TimeSpan idleTimeout, bool userActivity, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var hash = HashKey(key);
@@ -52,7 +59,7 @@ public sealed class SessionStore(Database database, TimeProvider time)
             return null;
         }
 
-        if (now - session.LastSeenAt >= TouchInterval)
+        if (userActivity && now - session.LastSeenAt >= TouchInterval)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE sessions SET last_seen_at = @now WHERE id_hash = @hash",

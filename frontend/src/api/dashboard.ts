@@ -1,6 +1,9 @@
 import type { DashboardSummary } from '@/types/dashboard'
 import { http } from './http'
 
-export function getDashboardSummary(signal?: AbortSignal): Promise<DashboardSummary> {
-  return http.get<DashboardSummary>('/api/dashboard/summary', { signal })
+export function getDashboardSummary(
+  signal?: AbortSignal,
+  background = false,
+): Promise<DashboardSummary> {
+  return http.get<DashboardSummary>('/api/dashboard/summary', { signal, background })
 }

@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, buildUrl, http, isApiError, request, setUnauthorizedHandler } from './http'
+import {
+  ApiError,
+  BACKGROUND_HEADER,
+  buildUrl,
+  http,
+  isApiError,
+  request,
+  setUnauthorizedHandler,
+} from './http'
 
 function jsonResponse(status: number, body: unknown, contentType = 'application/json'): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': contentType } })
@@ -32,6 +40,18 @@ describe('http', () => {
     expect(url).toBe('/api/jobs?skip=0&take=20')
     expect(init?.credentials).toBe('same-origin')
     expect(init?.signal).toBe(controller.signal)
+  })
+
+  it('marks background refreshes so they do not count as user activity', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, {}))
+
+    await http.get('/api/jobs', { background: true })
+    await http.get('/api/jobs')
+
+    const background = fetchMock.mock.calls[0]![1]?.headers as Record<string, string>
+    const foreground = fetchMock.mock.calls[1]![1]?.headers as Record<string, string>
+    expect(background[BACKGROUND_HEADER]).toBe('1')
+    expect(foreground[BACKGROUND_HEADER]).toBeUndefined()
   })
 
   it('sends JSON bodies on POST', async () => {

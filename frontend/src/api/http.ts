@@ -44,7 +44,15 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** When true a 401 is only thrown, without notifying the unauthorized handler (login, me probe). */
   skipUnauthorizedHandler?: boolean
+  /**
+   * Marks an automatic refresh (polling), which the server does not count as user activity, so an unattended
+   * tab still reaches the idle-session timeout.
+   */
+  background?: boolean
 }
+
+/** Header that marks automatic refreshes; see {@link RequestOptions.background}. */
+export const BACKGROUND_HEADER = 'X-CityEye-Background'
 
 const baseUrl: string = import.meta.env.VITE_API_BASE_URL ?? ''
 
@@ -82,8 +90,11 @@ async function readProblem(response: Response): Promise<ProblemDetails> {
 
 /** Performs a JSON request against the CityEye API and returns the parsed body. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, query, signal, skipUnauthorizedHandler = false } = options
+  const { method = 'GET', body, query, signal, skipUnauthorizedHandler = false, background = false } = options
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' }
+  if (background) {
+    headers[BACKGROUND_HEADER] = '1'
+  }
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal }
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json'

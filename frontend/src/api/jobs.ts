@@ -4,10 +4,12 @@ import { http } from './http'
 export function listJobs(
   paging: { skip?: number; take?: number } = {},
   signal?: AbortSignal,
+  background = false,
 ): Promise<Page<Job>> {
   return http.get<Page<Job>>('/api/jobs', {
     query: { skip: paging.skip ?? 0, take: paging.take ?? 20 },
     signal,
+    background,
   })
 }
 

@@ -26,14 +26,15 @@ export function useDashboardSummary(options: UseDashboardSummaryOptions = {}) {
     }
   }
 
-  async function refresh(): Promise<void> {
+  /** Loads the summary; `background` marks the automatic refresh while seeding (not user activity). */
+  async function refresh(background = false): Promise<void> {
     clearTimer()
     controller?.abort()
     const current = new AbortController()
     controller = current
     loading.value = true
     try {
-      summary.value = await getDashboardSummary(current.signal)
+      summary.value = await getDashboardSummary(current.signal, background)
       updatedAt.value = new Date()
       error.value = null
     } catch (e) {
@@ -48,7 +49,7 @@ export function useDashboardSummary(options: UseDashboardSummaryOptions = {}) {
       }
     }
     if (!disposed && summary.value?.seeding && !error.value) {
-      timer = setTimeout(() => void refresh(), toValue(options.seedingRefreshMs) ?? 3_000)
+      timer = setTimeout(() => void refresh(true), toValue(options.seedingRefreshMs) ?? 3_000)
     }
   }
 

@@ -27,13 +27,14 @@ export const useJobsStore = defineStore('jobs', () => {
   let polling = false
   let controller: AbortController | null = null
 
-  async function refresh(): Promise<void> {
+  /** Loads the newest jobs; `background` marks timer-driven polls (not user activity). */
+  async function refresh(background = false): Promise<void> {
     controller?.abort()
     const current = new AbortController()
     controller = current
     loading.value = true
     try {
-      const page = await jobsApi.listJobs({ skip: 0, take: 20 }, current.signal)
+      const page = await jobsApi.listJobs({ skip: 0, take: 20 }, current.signal, background)
       items.value = page.items
       total.value = page.total
       error.value = null
@@ -57,7 +58,7 @@ export const useJobsStore = defineStore('jobs', () => {
     const delay = activeCount.value > 0 ? ACTIVE_POLL_MS : IDLE_POLL_MS
     timer = setTimeout(async () => {
       timer = null
-      await refresh()
+      await refresh(true)
       schedule()
     }, delay)
   }

@@ -108,24 +108,47 @@ public sealed class AuthStoreTests
         var idle = TimeSpan.FromMinutes(30);
 
         var key = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), "127.0.0.1", "test", ct);
-        Assert.Equal("gina", (await sessions.ValidateAsync(key, idle, ct))?.Username);
+        Assert.Equal("gina", (await sessions.ValidateAsync(key, idle, true, ct))?.Username);
 
         // Use within the idle window keeps it alive past one idle period in total.
         store.Time.Advance(TimeSpan.FromMinutes(20));
-        Assert.NotNull(await sessions.ValidateAsync(key, idle, ct));
+        Assert.NotNull(await sessions.ValidateAsync(key, idle, true, ct));
         store.Time.Advance(TimeSpan.FromMinutes(20));
-        Assert.NotNull(await sessions.ValidateAsync(key, idle, ct));
+        Assert.NotNull(await sessions.ValidateAsync(key, idle, true, ct));
         store.Time.Advance(TimeSpan.FromMinutes(31));
-        Assert.Null(await sessions.ValidateAsync(key, idle, ct));
+        Assert.Null(await sessions.ValidateAsync(key, idle, true, ct));
 
         var second = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, ct);
         await sessions.RevokeAsync(second, ct);
-        Assert.Null(await sessions.ValidateAsync(second, idle, ct));
+        Assert.Null(await sessions.ValidateAsync(second, idle, true, ct));
 
         var third = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, ct);
         await users.SetEnabledAsync(userId, false, ct);
-        Assert.Null(await sessions.ValidateAsync(third, idle, ct));
-        Assert.Null(await sessions.ValidateAsync("not-a-session", idle, ct));
+        Assert.Null(await sessions.ValidateAsync(third, idle, true, ct));
+        Assert.Null(await sessions.ValidateAsync("not-a-session", idle, true, ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Sessions_BackgroundPolling_DoesNotExtendTheIdleTimeout(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var (users, bureau, _) = await SeedAsync(store, ct);
+        var userId = await users.CreateAsync(new NewUser("hank", "Hank", bureau, "pw", [BuiltInRoles.Investigator]), Hasher, ct);
+        var sessions = new SessionStore(store.Database, store.Time);
+        var idle = TimeSpan.FromMinutes(30);
+        var key = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, ct);
+
+        for (var minute = 0; minute < 29; minute++)
+        {
+            store.Time.Advance(TimeSpan.FromMinutes(1));
+            Assert.NotNull(await sessions.ValidateAsync(key, idle, userActivity: false, ct));
+        }
+
+        store.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(await sessions.ValidateAsync(key, idle, userActivity: false, ct));
+        Assert.Null(await sessions.ValidateAsync(key, idle, userActivity: true, ct));
     }
 
     [Theory]
