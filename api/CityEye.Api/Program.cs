@@ -67,10 +67,8 @@ app.MapScalarApiReference("/api-docs", options => options
         .WithDotNetFlag(false))
     .AllowAnonymous();
 
-// Unknown API routes are 404 ProblemDetails; every other unknown path is a client-side route of the SPA.
-app.MapFallback("/api/{**path}", () => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No API endpoint has this path."))
-    .AllowAnonymous()
-    .ExcludeFromDescription();
+// Unknown API routes are 404 (or 405) ProblemDetails; every other unknown path is a client-side route of the SPA.
+app.MapApiFallback();
 app.MapFallbackToFile("index.html", SpaHosting.StaticFileOptions(spa)).AllowAnonymous();
 
 await app.RunAsync();

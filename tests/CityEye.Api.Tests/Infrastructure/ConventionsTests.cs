@@ -99,15 +99,19 @@ public sealed class ConventionsTests(ApiFactory factory)
     }
 
     [Fact]
-    public async Task WrongMethodOnApiPath_ReturnsProblemNotTheSpa()
+    public async Task WrongMethodOnApiPath_Returns405ProblemWithAllow()
     {
         var ct = TestContext.Current.CancellationToken;
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync(Url("/api/auth/login"), ct);
 
-        // The API fallback answers any method, so a wrong method reads as "no such endpoint" (404), never as HTML.
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, ct);
+        using var cancel = await client.DeleteAsync(Url($"/api/jobs/{Guid.NewGuid()}/cancel"), ct);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, ct);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+        Assert.Contains("GET is not supported", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ProblemAssert.IsProblemAsync(cancel, HttpStatusCode.MethodNotAllowed, ct);
     }
 
     [Fact]
