@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -121,7 +120,7 @@ public sealed class ConventionsTests(ApiFactory factory)
         var blocker = Path.Combine(factory.DataDir, "a-file");
         await File.WriteAllTextAsync(blocker, "not a folder", ct);
 
-        var (exitCode, stdout, stderr) = await RunApiAsync(["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={Path.Combine(blocker, "data")}"], ct);
+        var (exitCode, stdout, stderr) = await ApiProcess.RunToExitAsync(["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={Path.Combine(blocker, "data")}"], ct);
 
         Assert.Equal(1, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -134,7 +133,7 @@ public sealed class ConventionsTests(ApiFactory factory)
     {
         var ct = TestContext.Current.CancellationToken;
 
-        var (exitCode, stdout, stderr) = await RunApiAsync(
+        var (exitCode, stdout, stderr) = await ApiProcess.RunToExitAsync(
             ["--urls", "http://127.0.0.1:0", "--Storage:Provider=Postgres", "--Storage:ConnectionString=Host=127.0.0.1;Port=1;Username=x;Password=y;Database=cityeye;Timeout=3"],
             ct);
 
@@ -151,44 +150,12 @@ public sealed class ConventionsTests(ApiFactory factory)
     {
         var ct = TestContext.Current.CancellationToken;
 
-        var (exitCode, stdout, stderr) = await RunApiAsync(["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={Path.Combine(factory.DataDir, "config-test")}", argument], ct);
+        var (exitCode, stdout, stderr) = await ApiProcess.RunToExitAsync(["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={Path.Combine(factory.DataDir, "config-test")}", argument], ct);
 
         Assert.Equal(1, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("CityEye cannot start: ", line, StringComparison.Ordinal);
         Assert.Contains(key, line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunApiAsync(IEnumerable<string> arguments, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -94,32 +94,8 @@ public sealed class ProcessTests
         }
     }
 
-    private static Process StartApi(int port, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.ArgumentList.Add("--Auth:PasswordIterations=5000");
-        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        // Drain the pipes so a chatty process never blocks on a full buffer.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process StartApi(int port, params string[] arguments) =>
+        ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", .. arguments]);
 
     private static HttpClient Client(int port) =>
         new(new HttpClientHandler { UseCookies = true, CookieContainer = new CookieContainer() })
