@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CityEye.Api.Infrastructure;
 using CityEye.Core.Auth;
 using CityEye.Core.Devices;
@@ -7,9 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityEye.Api.Dashboard;
 
-public sealed record TypeCount(string Type, int Count, int Online);
+public sealed record TypeCount(DeviceType Type, int Count, int Online);
 
-public sealed record StatusCount(string Status, int Count);
+public sealed record StatusCount(DeviceStatus Status, int Count);
 
 public sealed record StationCount(long OrganisationId, string Name, int Count, int Online);
 
@@ -48,10 +47,10 @@ internal static class DashboardEndpoints
 
         var online = Sum(r => r.Status == DeviceStatus.Online);
         var byType = Enum.GetValues<DeviceType>()
-            .Select(t => new TypeCount(JsonNamingPolicy.CamelCase.ConvertName(t.ToString()), Sum(r => r.Type == t), Sum(r => r.Type == t && r.Status == DeviceStatus.Online)))
+            .Select(t => new TypeCount(t, Sum(r => r.Type == t), Sum(r => r.Type == t && r.Status == DeviceStatus.Online)))
             .ToList();
         var byStatus = Enum.GetValues<DeviceStatus>()
-            .Select(s => new StatusCount(JsonNamingPolicy.CamelCase.ConvertName(s.ToString()), Sum(r => r.Status == s)))
+            .Select(s => new StatusCount(s, Sum(r => r.Status == s)))
             .ToList();
         var byStation = summary.ByOrganisation.Select(o => new StationCount(o.OrganisationId, o.Name, o.Count, o.Online)).ToList();
         return TypedResults.Ok(new DashboardSummaryResponse(

@@ -1,10 +1,9 @@
-using System.Text.Json;
 using CityEye.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityEye.Api.Health;
 
-public sealed record ReadinessCheckResponse(string State, string? Detail);
+public sealed record ReadinessCheckResponse(ReadinessState State, string? Detail);
 
 public sealed record ReadinessResponse(string Status, IReadOnlyDictionary<string, ReadinessCheckResponse> Checks);
 
@@ -32,10 +31,10 @@ internal static class HealthEndpoints
     {
         var checks = readiness.Snapshot().ToDictionary(
             c => c.Key,
-            c => new ReadinessCheckResponse(JsonNamingPolicy.CamelCase.ConvertName(c.Value.State.ToString()), c.Value.Detail),
+            c => new ReadinessCheckResponse(c.Value.State, c.Value.Detail),
             StringComparer.Ordinal);
         var ready = readiness.IsReady;
-        var failed = checks.Values.Any(c => c.State == "failed");
+        var failed = checks.Values.Any(c => c.State == ReadinessState.Failed);
         return TypedResults.Json(
             new ReadinessResponse(ready ? "ready" : failed ? "failed" : "starting", checks),
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CityEye.Api.Infrastructure;
 using CityEye.Core.Auth;
 using CityEye.Core.Jobs;
@@ -10,7 +9,7 @@ public sealed record JobResponse(
     string Id,
     string Kind,
     string Title,
-    string Status,
+    JobStatus Status,
     double Progress,
     string? Message,
     string? Error,
@@ -26,7 +25,7 @@ public sealed record JobResponse(
         job.Id,
         job.Kind,
         job.Title,
-        JsonNamingPolicy.CamelCase.ConvertName(job.Status.ToString()),
+        job.Status,
         job.Progress,
         job.Message,
         job.Error,

@@ -1,12 +1,12 @@
-using System.Text.Json;
 using CityEye.Api.Infrastructure;
 using CityEye.Core.Auth;
+using CityEye.Core.Domain;
 using CityEye.Core.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityEye.Api.Organisations;
 
-public sealed record OrganisationResponse(long Id, long? ParentId, string Code, string Name, string Kind, string? Region, int DeviceCount);
+public sealed record OrganisationResponse(long Id, long? ParentId, string Code, string Name, OrganisationKind Kind, string? Region, int DeviceCount);
 
 internal static class OrganisationEndpoints
 {
@@ -28,7 +28,7 @@ internal static class OrganisationEndpoints
         var scope = await scopes.ResolveAsync(context.User, cancellationToken);
         var list = await organisations.ListAsync(scope, cancellationToken);
         return TypedResults.Ok(list
-            .Select(o => new OrganisationResponse(o.Id, o.ParentId, o.Code, o.Name, JsonNamingPolicy.CamelCase.ConvertName(o.Kind.ToString()), o.Region, o.DeviceCount))
+            .Select(o => new OrganisationResponse(o.Id, o.ParentId, o.Code, o.Name, o.Kind, o.Region, o.DeviceCount))
             .ToList());
     }
 }

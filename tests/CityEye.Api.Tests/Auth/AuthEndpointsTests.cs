@@ -8,14 +8,13 @@ using CityEye.Core.Auth;
 using CityEye.Core.Organisations;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using static CityEye.Api.Tests.Infrastructure.ApiPaths;
 
 namespace CityEye.Api.Tests.Auth;
 
 [Collection(ApiFixtureGroup.Name)]
 public sealed class AuthEndpointsTests(ApiFactory factory)
 {
-    private static Uri Url(string path) => new(path, UriKind.Relative);
-
     [Fact]
     public async Task Login_DemoAdministrator_SetsStrictHttpOnlyCookieAndReturnsPermissions()
     {

@@ -4,14 +4,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using static CityEye.Api.Tests.Infrastructure.ApiPaths;
 
 namespace CityEye.Api.Tests.Infrastructure;
 
 [Collection(ApiFixtureGroup.Name)]
 public sealed class ConventionsTests(ApiFactory factory)
 {
-    private static Uri Url(string path) => new(path, UriKind.Relative);
-
     [Fact]
     public void EveryEndpoint_DeclaresAPermissionOrIsExplicitlyAnonymous()
     {

@@ -2,14 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CityEye.Api.Tests.Infrastructure;
+using static CityEye.Api.Tests.Infrastructure.ApiPaths;
 
 namespace CityEye.Api.Tests.Jobs;
 
 [Collection(ApiFixtureGroup.Name)]
 public sealed class JobEndpointsTests(ApiFactory factory)
 {
-    private static Uri Url(string path) => new(path, UriKind.Relative);
-
     [Fact]
     public async Task List_AfterStart_ShowsTheSucceededDemoSeedJobWithItsLog()
     {
