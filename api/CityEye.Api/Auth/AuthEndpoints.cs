@@ -1,35 +1,8 @@
-using System.ComponentModel.DataAnnotations;
-using CityEye.Api.Infrastructure;
 using CityEye.Core.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace CityEye.Api.Auth;
-
-public sealed record LoginRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string Username,
-    [property: Required, StringLength(128, MinimumLength = 1)] string Password);
-
-public sealed record MeResponse(
-    long Id,
-    string Username,
-    string DisplayName,
-    long OrganisationId,
-    string OrganisationName,
-    IReadOnlyList<string> Roles,
-    IReadOnlyList<string> Permissions,
-    DeviceScope DeviceScope);
-
-public sealed record CreateApiTokenRequest(
-    [property: Required, StringLength(64, MinimumLength = 1)] string Name,
-    [property: Range(1, 3650)] int ExpiresInDays = 90);
-
-public sealed record ApiTokenResponse(long Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
-
-/// <summary>The token secret, shown once.</summary>
-public sealed record CreatedApiTokenResponse(ApiTokenResponse Token, string Secret);
-
-public sealed record SecurityEventResponse(long Id, DateTimeOffset At, string Event, string? Username, string? IpAddress, string? Detail);
 
 internal static class AuthEndpoints
 {

@@ -1,27 +1,11 @@
-using CityEye.Api.Infrastructure;
+using CityEye.Api.Auth;
+using CityEye.Api.Demo;
 using CityEye.Core.Auth;
 using CityEye.Core.Devices;
 using CityEye.Core.Domain;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityEye.Api.Dashboard;
-
-public sealed record TypeCount(DeviceType Type, int Count, int Online);
-
-public sealed record StatusCount(DeviceStatus Status, int Count);
-
-public sealed record StationCount(long OrganisationId, string Name, int Count, int Online);
-
-public sealed record DashboardSummaryResponse(
-    int TotalDevices,
-    int OnlineDevices,
-    int OfflineDevices,
-    int FaultDevices,
-    double OnlineRate,
-    IReadOnlyList<TypeCount> ByType,
-    IReadOnlyList<StatusCount> ByStatus,
-    IReadOnlyList<StationCount> ByStation,
-    bool Seeding);
 
 internal static class DashboardEndpoints
 {
@@ -35,14 +19,12 @@ internal static class DashboardEndpoints
     }
 
     private static async Task<Ok<DashboardSummaryResponse>> GetSummaryAsync(
-        HttpContext context,
-        DeviceScopeResolver scopes,
+        Caller caller,
         DeviceStore devices,
         DemoSeedMonitor seedMonitor,
         CancellationToken cancellationToken)
     {
-        var scope = await scopes.ResolveAsync(context.User, cancellationToken);
-        var summary = await devices.SummariseAsync(scope, cancellationToken);
+        var summary = await devices.SummariseAsync(caller.DeviceScope, cancellationToken);
         int Sum(Func<(DeviceType Type, DeviceStatus Status, int Count), bool> predicate) => summary.ByTypeAndStatus.Where(predicate).Sum(r => r.Count);
 
         var online = Sum(r => r.Status == DeviceStatus.Online);

@@ -3,10 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityEye.Api.Health;
 
-public sealed record ReadinessCheckResponse(ReadinessState State, string? Detail);
-
-public sealed record ReadinessResponse(string Status, IReadOnlyDictionary<string, ReadinessCheckResponse> Checks);
-
 internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)

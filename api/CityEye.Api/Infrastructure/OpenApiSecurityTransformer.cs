@@ -1,3 +1,4 @@
+using CityEye.Api.Auth;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

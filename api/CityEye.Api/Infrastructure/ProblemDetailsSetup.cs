@@ -32,7 +32,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        }).ConfigureAwait(false);
+        });
     }
 
     private static string Describe(BadHttpRequestException exception)

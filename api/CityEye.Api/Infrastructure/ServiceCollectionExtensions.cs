@@ -1,3 +1,5 @@
+using CityEye.Api.Demo;
+using CityEye.Api.Devices;
 using CityEye.Core.Auth;
 using CityEye.Core.Demo;
 using CityEye.Core.Devices;

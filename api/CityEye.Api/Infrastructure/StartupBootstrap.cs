@@ -1,3 +1,4 @@
+using CityEye.Api.Demo;
 using CityEye.Core.Auth;
 using CityEye.Core.Demo;
 using CityEye.Core.Jobs;
@@ -24,9 +25,9 @@ internal static class StartupBootstrap
         var readiness = services.GetRequiredService<ReadinessRegistry>();
         var database = services.GetRequiredService<Database>();
         readiness.Set(StoreReadinessName, ReadinessState.Starting, "migrating");
-        await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<StoreMigrator>().MigrateAsync(cancellationToken);
         var users = services.GetRequiredService<UserStore>();
-        await BuiltInRoles.EnsureAsync(users, cancellationToken).ConfigureAwait(false);
+        await BuiltInRoles.EnsureAsync(users, cancellationToken);
         readiness.Set(StoreReadinessName, ReadinessState.Ready, $"{database.Provider}: {database.Description}");
 
         var options = services.GetRequiredService<IOptions<CityEyeOptions>>().Value;
@@ -34,7 +35,7 @@ internal static class StartupBootstrap
         var jobs = services.GetRequiredService<JobStore>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupBootstrap));
 
-        var pending = (await jobs.ListAsync(0, 10, DemoSeedJob.JobKind, cancellationToken).ConfigureAwait(false)).Items
+        var pending = (await jobs.ListAsync(0, 10, DemoSeedJob.JobKind, cancellationToken)).Items
             .FirstOrDefault(j => j.Status is JobStatus.Queued or JobStatus.Running);
         if (pending is not null)
         {
@@ -43,19 +44,19 @@ internal static class StartupBootstrap
             return;
         }
 
-        var organisations = await services.GetRequiredService<OrganisationStore>().CountAsync(cancellationToken).ConfigureAwait(false);
+        var organisations = await services.GetRequiredService<OrganisationStore>().CountAsync(cancellationToken);
         if (options.SeedDemo && organisations == 0)
         {
-            var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "生成青浦区演示数据 (seed the Qingpu demo district)", DemoSeedJob.Parameters(options.DemoSeed), "system", cancellationToken).ConfigureAwait(false);
+            var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "生成青浦区演示数据 (seed the Qingpu demo district)", DemoSeedJob.Parameters(options.DemoSeed), "system", cancellationToken);
             logger.LogInformation("Empty store: queued demo seeding as job {JobId}", job.Id);
             monitor.Follow(job.Id, string.Empty);
             return;
         }
 
         monitor.Follow(null, options.SeedDemo ? "store already holds data" : "demo seeding disabled");
-        if (await users.CountAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await users.CountAsync(cancellationToken) == 0)
         {
-            await CreateFirstAdministratorAsync(services, options, logger, cancellationToken).ConfigureAwait(false);
+            await CreateFirstAdministratorAsync(services, options, logger, cancellationToken);
         }
     }
 
@@ -68,11 +69,11 @@ internal static class StartupBootstrap
         }
 
         var organisations = services.GetRequiredService<OrganisationStore>();
-        var bureau = await organisations.EnsureAsync("310118000000", null, DemoSeedJob.BureauName, CityEye.Core.Domain.OrganisationKind.Bureau, null, cancellationToken).ConfigureAwait(false);
+        var bureau = await organisations.EnsureAsync("310118000000", null, DemoSeedJob.BureauName, CityEye.Core.Domain.OrganisationKind.Bureau, null, cancellationToken);
         await services.GetRequiredService<UserStore>().CreateAsync(
             new NewUser("admin", "系统管理员", bureau, options.AdminPassword, [BuiltInRoles.Administrator]),
             services.GetRequiredService<PasswordHasher>(),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         logger.LogInformation("Created the first administrator 'admin'");
     }
 }

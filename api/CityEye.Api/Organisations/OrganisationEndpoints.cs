@@ -1,12 +1,9 @@
-using CityEye.Api.Infrastructure;
+using CityEye.Api.Auth;
 using CityEye.Core.Auth;
-using CityEye.Core.Domain;
 using CityEye.Core.Organisations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityEye.Api.Organisations;
-
-public sealed record OrganisationResponse(long Id, long? ParentId, string Code, string Name, OrganisationKind Kind, string? Region, int DeviceCount);
 
 internal static class OrganisationEndpoints
 {
@@ -20,13 +17,11 @@ internal static class OrganisationEndpoints
     }
 
     private static async Task<Ok<List<OrganisationResponse>>> ListAsync(
-        HttpContext context,
-        DeviceScopeResolver scopes,
+        Caller caller,
         OrganisationStore organisations,
         CancellationToken cancellationToken)
     {
-        var scope = await scopes.ResolveAsync(context.User, cancellationToken);
-        var list = await organisations.ListAsync(scope, cancellationToken);
+        var list = await organisations.ListAsync(caller.DeviceScope, cancellationToken);
         return TypedResults.Ok(list
             .Select(o => new OrganisationResponse(o.Id, o.ParentId, o.Code, o.Name, o.Kind, o.Region, o.DeviceCount))
             .ToList());

@@ -3,9 +3,6 @@ using Dapper;
 
 namespace CityEye.Core.Auth;
 
-/// <summary>An API token's public facts; the secret itself is shown once, at creation.</summary>
-public sealed record ApiTokenInfo(long Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
-
 /// <summary>
 /// Bearer tokens for external systems (the city bureau, third-party ledgers). A token acts as its user, with that
 /// user's permissions; only its SHA-256 is stored.
@@ -18,7 +15,7 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
     {
         var token = Prefix + SessionStore.NewKey();
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
@@ -26,28 +23,28 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
             RETURNING id
             """,
             new { userId, name, hash = SessionStore.HashKey(token), now, expires = now + lifetime },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return (new ApiTokenInfo(id, name, now, now + lifetime, null, null), token);
     }
 
     public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(long userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<TokenRow>(new CommandDefinition(
             "SELECT id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens WHERE user_id = @userId ORDER BY id DESC",
             new { userId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return rows.Select(r => new ApiTokenInfo(r.Id, r.Name, r.CreatedAt, r.ExpiresAt, r.RevokedAt, r.LastUsedAt)).ToList();
     }
 
     /// <returns>False when the user has no such live token.</returns>
     public async Task<bool> RevokeAsync(long userId, long tokenId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE api_tokens SET revoked_at = @now WHERE id = @tokenId AND user_id = @userId AND revoked_at IS NULL",
             new { now = time.GetUtcNow(), tokenId, userId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return changed == 1;
     }
 
@@ -60,7 +57,7 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<TokenUserRow>(new CommandDefinition(
             """
             SELECT t.id, t.user_id, t.expires_at, t.revoked_at, t.last_used_at, u.enabled, u.valid_until
@@ -68,7 +65,7 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
             WHERE t.token_hash = @hash
             """,
             new { hash = SessionStore.HashKey(token) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !row.Enabled || row.ValidUntil <= now)
         {
             return null;
@@ -79,10 +76,10 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE api_tokens SET last_used_at = @now WHERE id = @id",
                 new { now, id = row.Id },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
-        return await UserStore.GetPrincipalAsync(connection, row.UserId, cancellationToken).ConfigureAwait(false);
+        return await UserStore.GetPrincipalAsync(connection, row.UserId, cancellationToken);
     }
 
     private sealed class TokenRow

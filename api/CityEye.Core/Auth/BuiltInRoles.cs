@@ -28,7 +28,7 @@ public static class BuiltInRoles
         ArgumentNullException.ThrowIfNull(users);
         foreach (var role in All)
         {
-            await users.UpsertRoleAsync(role, cancellationToken).ConfigureAwait(false);
+            await users.UpsertRoleAsync(role, cancellationToken);
         }
     }
 }

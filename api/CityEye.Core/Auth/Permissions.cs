@@ -30,13 +30,3 @@ public static class Permissions
         [ApiTokensManage] = "管理接口访问令牌",
     };
 }
-
-/// <summary>How far a user's device permission reaches.</summary>
-public enum DeviceScope
-{
-    /// <summary>Every device of the district.</summary>
-    All,
-
-    /// <summary>Only devices owned by the organisations granted to the user (and their sub-organisations).</summary>
-    Organisations,
-}

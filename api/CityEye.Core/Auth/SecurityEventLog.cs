@@ -3,28 +3,25 @@ using Dapper;
 
 namespace CityEye.Core.Auth;
 
-/// <summary>A security-relevant event: sign-in, failure, lockout, sign-out, token use.</summary>
-public sealed record SecurityEvent(long Id, DateTimeOffset At, string Event, string? Username, long? UserId, string? IpAddress, string? Detail);
-
 /// <summary>Audit trail of authentication events in the system of record (MLPS level 3 audit).</summary>
 public sealed class SecurityEventLog(Database database, TimeProvider time)
 {
     public async Task WriteAsync(string eventName, string? username, long? userId, string? ipAddress, string? detail, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO security_events (at, event, username, user_id, ip_address, detail) VALUES (@now, @eventName, @username, @userId, @ipAddress, @detail)",
             new { now = time.GetUtcNow(), eventName, username = username is { Length: > 128 } ? username[..128] : username, userId, ipAddress, detail },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyList<SecurityEvent>> RecentAsync(int take, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
             "SELECT id, at, event, username, user_id, ip_address, detail FROM security_events ORDER BY id DESC LIMIT @take",
             new { take },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return rows.Select(r => new SecurityEvent(r.Id, r.At, r.Event, r.Username, r.UserId, r.IpAddress, r.Detail)).ToList();
     }
 

@@ -18,14 +18,14 @@ public sealed class SessionStore(Database database, TimeProvider time)
     {
         var key = NewKey();
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, ip_address, user_agent)
             VALUES (@hash, @userId, @now, @now, @expires, @ipAddress, @userAgent)
             """,
             new { hash = HashKey(key), userId, now, expires = now + lifetime, ipAddress, userAgent = Truncate(userAgent, 512) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return key;
     }
 
@@ -44,7 +44,7 @@ public sealed class SessionStore(Database database, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var hash = HashKey(key);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var session = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
             """
             SELECT s.user_id, s.last_seen_at, s.expires_at, s.revoked_at, u.enabled, u.valid_until
@@ -52,7 +52,7 @@ public sealed class SessionStore(Database database, TimeProvider time)
             WHERE s.id_hash = @hash
             """,
             new { hash },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         if (session is null || session.RevokedAt is not null || session.ExpiresAt <= now || session.LastSeenAt + idleTimeout <= now
             || !session.Enabled || session.ValidUntil <= now)
         {
@@ -64,28 +64,28 @@ public sealed class SessionStore(Database database, TimeProvider time)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE sessions SET last_seen_at = @now WHERE id_hash = @hash",
                 new { now, hash },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
-        return await UserStore.GetPrincipalAsync(connection, session.UserId, cancellationToken).ConfigureAwait(false);
+        return await UserStore.GetPrincipalAsync(connection, session.UserId, cancellationToken);
     }
 
     public async Task RevokeAsync(string key, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE sessions SET revoked_at = @now WHERE id_hash = @hash AND revoked_at IS NULL",
             new { now = time.GetUtcNow(), hash = HashKey(key) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     public async Task<int> RevokeAllAsync(long userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL",
             new { now = time.GetUtcNow(), userId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     internal static string NewKey() => Base64Url(RandomNumberGenerator.GetBytes(32));

@@ -18,7 +18,7 @@ public sealed record UserAccount
 
     public bool Enabled { get; init; }
 
-    public DeviceScope DeviceScope { get; init; }
+    public DeviceReach DeviceScope { get; init; }
 
     public int FailedLogins { get; init; }
 
@@ -33,29 +33,3 @@ public sealed record UserAccount
 
     public DateTimeOffset UpdatedAt { get; init; }
 }
-
-/// <summary>A role: a named set of function permissions.</summary>
-public sealed record Role(string Name, string DisplayName, string Description, IReadOnlyList<string> Permissions, bool BuiltIn = true);
-
-/// <summary>What creating a user needs.</summary>
-public sealed record NewUser(
-    string Username,
-    string DisplayName,
-    long OrganisationId,
-    string Password,
-    IReadOnlyList<string> Roles,
-    DeviceScope DeviceScope = DeviceScope.All,
-    IReadOnlyList<long>? DeviceOrganisationIds = null,
-    bool Enabled = true,
-    DateTimeOffset? ValidUntil = null);
-
-/// <summary>A signed-in user as the API sees it: identity, roles, effective permissions and device reach.</summary>
-public sealed record UserPrincipalData(
-    long UserId,
-    string Username,
-    string DisplayName,
-    long OrganisationId,
-    string OrganisationName,
-    IReadOnlyList<string> Roles,
-    IReadOnlyList<string> Permissions,
-    DeviceScope DeviceScope);

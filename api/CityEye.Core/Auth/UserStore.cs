@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CityEye.Core.Devices;
 using CityEye.Core.Storage;
 using Dapper;
 
@@ -19,33 +20,33 @@ public sealed class UserStore(Database database, TimeProvider time)
 
     public async Task<UserAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(
             SelectUser + " WHERE u.username = @username",
             new { username = Normalise(username) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     public async Task<UserAccount?> GetAsync(long id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(
             SelectUser + " WHERE u.id = @id",
             new { id },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM users", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM users", cancellationToken: cancellationToken));
     }
 
     /// <summary>Roles, effective permissions and device reach of an enabled user.</summary>
     public async Task<UserPrincipalData?> GetPrincipalAsync(long userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await GetPrincipalAsync(connection, userId, cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await GetPrincipalAsync(connection, userId, cancellationToken);
     }
 
     internal static async Task<UserPrincipalData?> GetPrincipalAsync(DbConnection connection, long userId, CancellationToken cancellationToken)
@@ -59,10 +60,10 @@ public sealed class UserStore(Database database, TimeProvider time)
             SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
             WHERE ur.user_id = @userId ORDER BY rp.permission;
             """;
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var user = await grid.ReadSingleOrDefaultAsync<UserAccount>().ConfigureAwait(false);
-        var roles = (await grid.ReadAsync<string>().ConfigureAwait(false)).ToList();
-        var permissions = (await grid.ReadAsync<string>().ConfigureAwait(false)).ToList();
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken));
+        var user = await grid.ReadSingleOrDefaultAsync<UserAccount>();
+        var roles = (await grid.ReadAsync<string>()).ToList();
+        var permissions = (await grid.ReadAsync<string>()).ToList();
         if (user is null)
         {
             return null;
@@ -92,15 +93,15 @@ public sealed class UserStore(Database database, TimeProvider time)
                 """,
                 new { role.Name, role.DisplayName, role.Description, role.BuiltIn, now = time.GetUtcNow() },
                 transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM role_permissions WHERE role_id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM role_permissions WHERE role_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO role_permissions (role_id, permission) VALUES (@id, @permission)",
                 role.Permissions.Distinct(StringComparer.Ordinal).Select(permission => new { id, permission }),
                 transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
             return id;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>Creates a user with its roles and device grants in one transaction.</summary>
@@ -121,7 +122,7 @@ public sealed class UserStore(Database database, TimeProvider time)
                 """,
                 new { username = Normalise(user.Username), user.DisplayName, user.OrganisationId, hash, user.Enabled, scope = user.DeviceScope.ToString(), user.ValidUntil, now },
                 transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
 
             foreach (var roleName in user.Roles)
             {
@@ -129,7 +130,7 @@ public sealed class UserStore(Database database, TimeProvider time)
                     "INSERT INTO user_roles (user_id, role_id) SELECT @id, r.id FROM roles r WHERE r.name = @roleName",
                     new { id, roleName },
                     transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    cancellationToken: cancellationToken));
                 if (inserted == 0)
                 {
                     throw new ArgumentException($"Unknown role '{roleName}'.", nameof(user));
@@ -140,18 +141,18 @@ public sealed class UserStore(Database database, TimeProvider time)
                 "INSERT INTO user_device_organisations (user_id, organisation_id) VALUES (@id, @organisationId)",
                 (user.DeviceOrganisationIds ?? []).Distinct().Select(organisationId => new { id, organisationId }),
                 transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
             return id;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     public async Task SetEnabledAsync(long userId, bool enabled, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET enabled = @enabled, updated_at = @now WHERE id = @userId",
             new { userId, enabled, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -161,7 +162,7 @@ public sealed class UserStore(Database database, TimeProvider time)
     /// <returns>The lock end if this failure locked the account.</returns>
     public async Task<DateTimeOffset?> RecordFailedLoginAsync(long userId, int maxAttempts, DateTimeOffset lockedUntil, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var remaining = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
             """
             UPDATE users
@@ -171,28 +172,36 @@ public sealed class UserStore(Database database, TimeProvider time)
             RETURNING failed_logins
             """,
             new { userId, maxAttempts, lockedUntil },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return remaining == 0 ? lockedUntil : null;
     }
 
     public async Task RecordSuccessfulLoginAsync(long userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = @now WHERE id = @userId",
             new { userId, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
-    /// <summary>Organisation ids whose devices the user may see, including sub-organisations; null means all.</summary>
-    public async Task<IReadOnlyList<long>?> GetDeviceOrganisationScopeAsync(long userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The devices the user may see: all, or those of the granted organisations and their sub-organisations. An
+    /// unknown user sees nothing.
+    /// </summary>
+    public async Task<DeviceScope> GetDeviceScopeAsync(long userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var scope = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT device_scope FROM users WHERE id = @userId", new { userId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (scope is null || scope == nameof(DeviceScope.All))
+            "SELECT device_scope FROM users WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));
+        if (scope is null)
         {
-            return null;
+            return DeviceScope.None;
+        }
+
+        if (scope == nameof(DeviceReach.All))
+        {
+            return DeviceScope.All;
         }
 
         var ids = await connection.QueryAsync<long>(new CommandDefinition(
@@ -205,7 +214,7 @@ public sealed class UserStore(Database database, TimeProvider time)
             SELECT id FROM reach ORDER BY id
             """,
             new { userId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return ids.ToList();
+            cancellationToken: cancellationToken));
+        return DeviceScope.Organisations(ids);
     }
 }

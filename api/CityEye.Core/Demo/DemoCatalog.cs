@@ -1,4 +1,5 @@
 using CityEye.Core.Domain;
+using CityEye.Core.Geo;
 
 namespace CityEye.Core.Demo;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CityEye.Core.Domain;
+using CityEye.Core.Geo;
 
 namespace CityEye.Core.Demo;
 

@@ -42,22 +42,22 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
     {
         ArgumentNullException.ThrowIfNull(context);
         var seed = context.Job.Parameters is null ? DefaultSeed : JsonSerializer.Deserialize<SeedParameters>(context.Job.Parameters)?.Seed ?? DefaultSeed;
-        await context.ReportAsync(0.01, "正在生成青浦区演示数据 (generating the Qingpu district)", cancellationToken).ConfigureAwait(false);
+        await context.ReportAsync(0.01, "正在生成青浦区演示数据 (generating the Qingpu district)", cancellationToken);
         var district = DemoDistrictGenerator.Generate(seed);
 
         var ids = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var organisation in district.Organisations)
         {
             long? parentId = organisation.ParentCode is null ? null : ids[organisation.ParentCode];
-            ids[organisation.Code] = await organisations.EnsureAsync(organisation.Code, parentId, organisation.Name, organisation.Kind, organisation.Region, cancellationToken).ConfigureAwait(false);
+            ids[organisation.Code] = await organisations.EnsureAsync(organisation.Code, parentId, organisation.Name, organisation.Kind, organisation.Region, cancellationToken);
         }
 
-        await context.ReportAsync(0.04, $"已写入 {district.Organisations.Count} 个组织机构 (organisations written)", cancellationToken).ConfigureAwait(false);
+        await context.ReportAsync(0.04, $"已写入 {district.Organisations.Count} 个组织机构 (organisations written)", cancellationToken);
 
         var createdUsers = 0;
         foreach (var user in Users)
         {
-            if (await users.FindByUsernameAsync(user.Username, cancellationToken).ConfigureAwait(false) is not null)
+            if (await users.FindByUsernameAsync(user.Username, cancellationToken) is not null)
             {
                 continue;
             }
@@ -72,28 +72,28 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
                     organisationId,
                     user.Password,
                     [user.Role],
-                    user.LimitToOwnOrganisation ? DeviceScope.Organisations : DeviceScope.All,
+                    user.LimitToOwnOrganisation ? DeviceReach.Organisations : DeviceReach.All,
                     user.LimitToOwnOrganisation ? [organisationId] : null),
                 hasher,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
             createdUsers++;
         }
 
-        await context.ReportAsync(0.08, $"已创建 {createdUsers} 个演示用户 (demo users created)", cancellationToken).ConfigureAwait(false);
+        await context.ReportAsync(0.08, $"已创建 {createdUsers} 个演示用户 (demo users created)", cancellationToken);
 
         var written = 0;
         var total = district.Devices.Count;
         foreach (var batch in district.Devices.Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var existing = await devices.ExistingAsync(batch.Select(d => d.Device.GbCode), cancellationToken).ConfigureAwait(false);
+            var existing = await devices.ExistingAsync(batch.Select(d => d.Device.GbCode), cancellationToken);
             var fresh = batch
                 .Where(d => !existing.Contains(d.Device.GbCode))
                 .Select(d => d.Device with { OrganisationId = ids[d.OrganisationCode] })
                 .ToList();
             if (fresh.Count > 0)
             {
-                var result = await devices.CreateManyAsync(fresh, cancellationToken).ConfigureAwait(false);
+                var result = await devices.CreateManyAsync(fresh, cancellationToken);
                 if (!result.Succeeded)
                 {
                     var first = result.Problems[0];
@@ -106,7 +106,7 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
             await context.ReportAsync(
                 0.08 + (0.92 * written / total),
                 string.Create(CultureInfo.InvariantCulture, $"已写入 {written:N0} / {total:N0} 台设备 (devices written)"),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{total:N0} devices, {district.Organisations.Count} organisations, {Users.Count} demo users");

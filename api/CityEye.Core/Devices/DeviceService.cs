@@ -3,15 +3,6 @@ using CityEye.Core.Domain;
 
 namespace CityEye.Core.Devices;
 
-/// <summary>Problems of one input row, by field (camelCase field names, as the API and import reports show them).</summary>
-public sealed record DeviceRowProblems(int Row, string? GbCode, IReadOnlyDictionary<string, string[]> Errors);
-
-/// <summary>Outcome of a batch write: the ids written, or the problems that stopped the batch.</summary>
-public sealed record DeviceBatchResult(IReadOnlyList<long> Ids, IReadOnlyList<DeviceRowProblems> Problems)
-{
-    public bool Succeeded => Problems.Count == 0;
-}
-
 /// <summary>
 /// The one path by which devices enter the ledger (UI, import, connectors, demo seeding): field rules, uniqueness
 /// inside the batch and against the store, then one transaction with outbox rows. A batch with any problem writes
@@ -35,8 +26,8 @@ public sealed class DeviceService(DeviceStore store)
         }
 
         var problems = new List<DeviceRowProblems>();
-        var existingGb = await store.ExistingGbCodesAsync(devices.Select(d => d.GbCode), cancellationToken).ConfigureAwait(false);
-        var existingKeyboard = await store.ExistingKeyboardCodesAsync(devices.Select(d => d.KeyboardCode), cancellationToken).ConfigureAwait(false);
+        var existingGb = await store.ExistingGbCodesAsync(devices.Select(d => d.GbCode), cancellationToken);
+        var existingKeyboard = await store.ExistingKeyboardCodesAsync(devices.Select(d => d.KeyboardCode), cancellationToken);
         var seenGb = new HashSet<string>(StringComparer.Ordinal);
         var seenKeyboard = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < devices.Count; i++)
@@ -64,7 +55,7 @@ public sealed class DeviceService(DeviceStore store)
             return new DeviceBatchResult([], problems);
         }
 
-        var ids = await store.InsertManyAsync(devices, cancellationToken).ConfigureAwait(false);
+        var ids = await store.InsertManyAsync(devices, cancellationToken);
         return new DeviceBatchResult(ids, []);
     }
 

@@ -5,19 +5,14 @@ using Dapper;
 
 namespace CityEye.Core.Devices;
 
-/// <summary>Device counts for dashboards, already restricted to what the caller may see.</summary>
-public sealed record DeviceSummary(
-    int Total,
-    IReadOnlyList<(DeviceType Type, DeviceStatus Status, int Count)> ByTypeAndStatus,
-    IReadOnlyList<(long OrganisationId, string Name, int Count, int Online)> ByOrganisation);
-
 /// <summary>Devices in the system of record. Every write also writes an outbox row in the same transaction.</summary>
-public sealed class DeviceStore(Database database, TimeProvider time)
+public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceReader
 {
     public const string CreatedTopic = "device.created";
 
     /// <summary>Inserts devices and their outbox rows in one transaction; all or nothing.</summary>
     /// <returns>The new ids, in input order.</returns>
+    [Unscoped("write path: DeviceService checks the caller's rights before it writes")]
     public async Task<IReadOnlyList<long>> InsertManyAsync(IReadOnlyList<Device> devices, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(devices);
@@ -28,39 +23,42 @@ public sealed class DeviceStore(Database database, TimeProvider time)
             foreach (var device in devices)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                ids.Add(await InsertAsync(connection, transaction, device, now, cancellationToken).ConfigureAwait(false));
+                ids.Add(await InsertAsync(connection, transaction, device, now, cancellationToken));
             }
 
             return (IReadOnlyList<long>)ids;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>Which of <paramref name="gbCodes"/> already exist.</summary>
+    [Unscoped("uniqueness is ledger-wide; answers only which of the given codes are taken")]
     public Task<IReadOnlySet<string>> ExistingGbCodesAsync(IEnumerable<string> gbCodes, CancellationToken cancellationToken)
         => ExistingValuesAsync("gb_code", gbCodes, cancellationToken);
 
     /// <summary>Which of <paramref name="keyboardCodes"/> already exist.</summary>
+    [Unscoped("uniqueness is ledger-wide; answers only which of the given codes are taken")]
     public Task<IReadOnlySet<string>> ExistingKeyboardCodesAsync(IEnumerable<string> keyboardCodes, CancellationToken cancellationToken)
         => ExistingValuesAsync("keyboard_code", keyboardCodes, cancellationToken);
 
-    public async Task<Device?> GetAsync(long id, CancellationToken cancellationToken)
+    /// <summary>One device, or null when it does not exist or lies outside <paramref name="scope"/>.</summary>
+    public async Task<Device?> GetAsync(long id, DeviceScope scope, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Device>(new CommandDefinition(
-            """
+            $"""
             SELECT id, gb_code, name, keyboard_code, type, status, organisation_id, region, ip_address, manufacturer,
                    model, resolution, longitude, latitude, address, created_at, updated_at
-            FROM devices WHERE id = @id
+            FROM devices WHERE id = @id AND {database.DeviceScopeFilter(scope, "organisation_id")}
             """,
-            new { id },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { id, scopeOrganisations = Database.DeviceScopeParameter(scope) },
+            cancellationToken: cancellationToken));
     }
 
-    /// <summary>Counts by type, status and owning organisation; <paramref name="organisationScope"/> null means every device.</summary>
-    public async Task<DeviceSummary> SummariseAsync(IReadOnlyList<long>? organisationScope, CancellationToken cancellationToken)
+    /// <summary>Counts by type, status and owning organisation of the devices inside <paramref name="scope"/>.</summary>
+    public async Task<DeviceSummary> SummariseAsync(DeviceScope scope, CancellationToken cancellationToken)
     {
-        var filter = organisationScope is null ? string.Empty : "WHERE " + database.InList("d.organisation_id", "scope");
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var filter = "WHERE " + database.DeviceScopeFilter(scope, "d.organisation_id");
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
             SELECT d.type, d.status, COUNT(*) AS count FROM devices d {filter} GROUP BY d.type, d.status;
@@ -69,10 +67,10 @@ public sealed class DeviceStore(Database database, TimeProvider time)
             FROM devices d JOIN organisations o ON o.id = d.organisation_id {filter}
             GROUP BY o.id, o.name ORDER BY count DESC, o.name;
             """,
-            new { scope = organisationScope?.ToArray() },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var byType = (await grid.ReadAsync<TypeStatusRow>().ConfigureAwait(false)).Select(r => (r.Type, r.Status, r.Count)).ToList();
-        var byOrganisation = (await grid.ReadAsync<OrganisationRow>().ConfigureAwait(false)).Select(r => (r.OrganisationId, r.Name, r.Count, r.Online)).ToList();
+            new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
+            cancellationToken: cancellationToken));
+        var byType = (await grid.ReadAsync<TypeStatusRow>()).Select(r => (r.Type, r.Status, r.Count)).ToList();
+        var byOrganisation = (await grid.ReadAsync<OrganisationRow>()).Select(r => (r.OrganisationId, r.Name, r.Count, r.Online)).ToList();
         return new DeviceSummary(byType.Sum(r => r.Count), byType, byOrganisation);
     }
 
@@ -81,11 +79,11 @@ public sealed class DeviceStore(Database database, TimeProvider time)
     {
         var wanted = values.ToHashSet(StringComparer.Ordinal);
         var found = new HashSet<string>(StringComparer.Ordinal);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         foreach (var chunk in wanted.Chunk(500))
         {
             found.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                $"SELECT {column} FROM devices WHERE {database.InList(column, "chunk")}", new { chunk }, cancellationToken: cancellationToken)).ConfigureAwait(false));
+                $"SELECT {column} FROM devices WHERE {database.InList(column, "chunk")}", new { chunk }, cancellationToken: cancellationToken)));
         }
 
         return found;
@@ -120,8 +118,8 @@ public sealed class DeviceStore(Database database, TimeProvider time)
                 now,
             },
             transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        await OutboxWriter.WriteAsync(connection, transaction, CreatedTopic, "device", id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, now, cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
+        await OutboxWriter.WriteAsync(connection, transaction, CreatedTopic, "device", id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, now, cancellationToken);
         return id;
     }
 

@@ -50,7 +50,7 @@ public sealed class JobRunner(
         try
         {
             var recovered = await store.RecoverInterruptedAsync(
-                _handlers.Values.Where(h => h.Resumable).Select(h => h.Kind).ToHashSet(StringComparer.Ordinal), stoppingToken).ConfigureAwait(false);
+                _handlers.Values.Where(h => h.Resumable).Select(h => h.Kind).ToHashSet(StringComparer.Ordinal), stoppingToken);
             if (recovered > 0)
             {
                 logger.LogWarning("Recovered {JobCount} jobs interrupted by the last shutdown", recovered);
@@ -68,7 +68,7 @@ public sealed class JobRunner(
             var slotSettled = false;
             try
             {
-                await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                await _slots.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -77,8 +77,8 @@ public sealed class JobRunner(
 
             try
             {
-                var job = await store.NextQueuedAsync(_handlers.Keys, stoppingToken).ConfigureAwait(false);
-                if (job is not null && await store.TryStartAsync(job.Id, stoppingToken).ConfigureAwait(false))
+                var job = await store.NextQueuedAsync(_handlers.Keys, stoppingToken);
+                if (job is not null && await store.TryStartAsync(job.Id, stoppingToken))
                 {
                     tasks.RemoveAll(t => t.IsCompleted);
                     tasks.Add(RunAsync(job, stoppingToken));
@@ -88,7 +88,7 @@ public sealed class JobRunner(
                 {
                     _slots.Release();
                     slotSettled = true;
-                    await _wake.WaitAsync(PollInterval, stoppingToken).ConfigureAwait(false);
+                    await _wake.WaitAsync(PollInterval, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -111,7 +111,7 @@ public sealed class JobRunner(
         }
 
         // Jobs stopped by shutdown stay 'running' in the store; the next start resumes or fails them.
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        await Task.WhenAll(tasks);
     }
 
     private async Task RunAsync(Job job, CancellationToken stoppingToken)
@@ -125,8 +125,8 @@ public sealed class JobRunner(
         {
             var handler = _handlers[job.Kind];
             logger.LogInformation("Job {JobId} ({JobKind}) started", job.Id, job.Kind);
-            var result = await handler.RunAsync(new JobContext(job, store), cts.Token).ConfigureAwait(false);
-            await store.FinishAsync(job.Id, JobStatus.Succeeded, result, null, CancellationToken.None).ConfigureAwait(false);
+            var result = await handler.RunAsync(new JobContext(job, store), cts.Token);
+            await store.FinishAsync(job.Id, JobStatus.Succeeded, result, null, CancellationToken.None);
             logger.LogInformation("Job {JobId} ({JobKind}) succeeded: {JobResult}", job.Id, job.Kind, result);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -135,8 +135,8 @@ public sealed class JobRunner(
         }
         catch (OperationCanceledException)
         {
-            await store.FinishAsync(job.Id, JobStatus.Cancelled, null, null, CancellationToken.None).ConfigureAwait(false);
-            await store.AddMessageAsync(job.Id, "warning", "Cancelled by request", CancellationToken.None).ConfigureAwait(false);
+            await store.FinishAsync(job.Id, JobStatus.Cancelled, null, null, CancellationToken.None);
+            await store.AddMessageAsync(job.Id, "warning", "Cancelled by request", CancellationToken.None);
             logger.LogInformation("Job {JobId} ({JobKind}) cancelled", job.Id, job.Kind);
         }
 #pragma warning disable CA1031 // A failing job must end as 'failed' with its reason, whatever the exception.
@@ -144,12 +144,12 @@ public sealed class JobRunner(
 #pragma warning restore CA1031
         {
             logger.LogError(ex, "Job {JobId} ({JobKind}) failed", job.Id, job.Kind);
-            await store.FinishAsync(job.Id, JobStatus.Failed, null, ex.Message, CancellationToken.None).ConfigureAwait(false);
-            await store.AddMessageAsync(job.Id, "error", ex.Message, CancellationToken.None).ConfigureAwait(false);
+            await store.FinishAsync(job.Id, JobStatus.Failed, null, ex.Message, CancellationToken.None);
+            await store.AddMessageAsync(job.Id, "error", ex.Message, CancellationToken.None);
         }
         finally
         {
-            await watcher.CancelAsync().ConfigureAwait(false);
+            await watcher.CancelAsync();
             await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _running.TryRemove(job.Id, out _);
             _slots.Release();
@@ -161,10 +161,10 @@ public sealed class JobRunner(
     {
         while (!stop.IsCancellationRequested && !job.IsCancellationRequested)
         {
-            await Task.Delay(CancelCheckInterval, stop).ConfigureAwait(false);
-            if (await store.IsCancelRequestedAsync(jobId, stop).ConfigureAwait(false))
+            await Task.Delay(CancelCheckInterval, stop);
+            if (await store.IsCancelRequestedAsync(jobId, stop))
             {
-                await job.CancelAsync().ConfigureAwait(false);
+                await job.CancelAsync();
             }
         }
     }

@@ -23,27 +23,27 @@ public sealed class JobStore(Database database, TimeProvider time)
             CreatedBy = createdBy,
             CreatedAt = time.GetUtcNow(),
         };
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO jobs (id, kind, title, status, progress, parameters, created_by, created_at, cancel_requested, attempts)
             VALUES (@Id, @Kind, @Title, @status, 0, @Parameters, @CreatedBy, @CreatedAt, @no, 0)
             """,
             new { job.Id, job.Kind, job.Title, status = nameof(JobStatus.Queued), job.Parameters, job.CreatedBy, job.CreatedAt, no = false },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return job;
     }
 
     public async Task<Job?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Job>(new CommandDefinition(
-            $"SELECT {Columns} FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            $"SELECT {Columns} FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     public async Task<(IReadOnlyList<Job> Items, int Total)> ListAsync(int skip, int take, string? kind, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var filter = kind is null ? string.Empty : "WHERE kind = @kind";
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
@@ -51,30 +51,30 @@ public sealed class JobStore(Database database, TimeProvider time)
             SELECT COUNT(*) FROM jobs {filter};
             """,
             new { skip, take, kind },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var items = (await grid.ReadAsync<Job>().ConfigureAwait(false)).ToList();
-        var total = await grid.ReadSingleAsync<int>().ConfigureAwait(false);
+            cancellationToken: cancellationToken));
+        var items = (await grid.ReadAsync<Job>()).ToList();
+        var total = await grid.ReadSingleAsync<int>();
         return (items, total);
     }
 
     public async Task<IReadOnlyList<JobMessage>> GetMessagesAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
             "SELECT id, at, level, message FROM job_messages WHERE job_id = @id ORDER BY id",
             new { id },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return rows.Select(r => new JobMessage(r.Id, r.At, r.Level, r.Message)).ToList();
     }
 
     /// <summary>The oldest queued job of a kind the caller can run, or null.</summary>
     public async Task<Job?> NextQueuedAsync(IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var queued = await connection.QueryAsync<Job>(new CommandDefinition(
             $"SELECT {Columns} FROM jobs WHERE status = @status ORDER BY created_at, id LIMIT 20",
             new { status = nameof(JobStatus.Queued) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return queued.FirstOrDefault(j => kinds.Contains(j.Kind));
     }
 
@@ -82,33 +82,33 @@ public sealed class JobStore(Database database, TimeProvider time)
     public async Task<bool> TryStartAsync(string id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE jobs SET status = @running, started_at = COALESCE(started_at, @now), heartbeat_at = @now, attempts = attempts + 1
             WHERE id = @id AND status = @queued
             """,
             new { id, now, running = nameof(JobStatus.Running), queued = nameof(JobStatus.Queued) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return changed == 1;
     }
 
     public async Task ReportProgressAsync(string id, double progress, string? message, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE jobs SET progress = @progress, message = COALESCE(@message, message), heartbeat_at = @now WHERE id = @id AND status = @running",
             new { id, progress, message, now = time.GetUtcNow(), running = nameof(JobStatus.Running) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     public async Task AddMessageAsync(string id, string level, string message, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO job_messages (job_id, at, level, message) VALUES (@id, @now, @level, @message)",
             new { id, now = time.GetUtcNow(), level, message },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Ends a running job. Finished jobs never change again.</summary>
@@ -120,7 +120,7 @@ public sealed class JobStore(Database database, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE jobs SET status = @status, result = @result, error = @error, finished_at = @now, heartbeat_at = @now,
@@ -138,7 +138,7 @@ public sealed class JobStore(Database database, TimeProvider time)
                 queued = nameof(JobStatus.Queued),
                 running = nameof(JobStatus.Running),
             },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -148,7 +148,7 @@ public sealed class JobStore(Database database, TimeProvider time)
     public async Task<Job?> RequestCancelAsync(string id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE jobs SET cancel_requested = @yes,
@@ -167,15 +167,15 @@ public sealed class JobStore(Database database, TimeProvider time)
                 cancelled = nameof(JobStatus.Cancelled),
                 cancelledMessage = "Cancelled before it started",
             },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
+        return await GetAsync(id, cancellationToken);
     }
 
     public async Task<bool> IsCancelRequestedAsync(string id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT cancel_requested FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            "SELECT cancel_requested FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     /// <summary>
@@ -185,11 +185,11 @@ public sealed class JobStore(Database database, TimeProvider time)
     public async Task<int> RecoverInterruptedAsync(IReadOnlyCollection<string> resumableKinds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var running = (await connection.QueryAsync<Job>(new CommandDefinition(
             $"SELECT {Columns} FROM jobs WHERE status = @running",
             new { running = nameof(JobStatus.Running) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+            cancellationToken: cancellationToken))).ToList();
         foreach (var job in running)
         {
             var (status, message, error) = job.CancelRequested
@@ -204,11 +204,11 @@ public sealed class JobStore(Database database, TimeProvider time)
                 WHERE id = @id AND status = @running
                 """,
                 new { id = job.Id, status = status.ToString(), message, error, finished = status != JobStatus.Queued, now, running = nameof(JobStatus.Running) },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO job_messages (job_id, at, level, message) VALUES (@id, @now, @level, @text)",
                 new { id = job.Id, now, level = status == JobStatus.Failed ? "error" : "warning", text = message ?? error },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+                cancellationToken: cancellationToken));
         }
 
         return running.Count;

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using CityEye.Core.Devices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -83,9 +84,26 @@ public sealed class Database : IAsyncDisposable
     public string InList(string column, string parameter) =>
         Provider == StorageProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
+    /// <summary>
+    /// SQL condition limiting rows to a <see cref="DeviceScope"/> by their owning organisation column; pass
+    /// <see cref="DeviceScopeParameter"/> as the parameter named <c>scopeOrganisations</c>.
+    /// </summary>
+    public string DeviceScopeFilter(DeviceScope scope, string organisationColumn)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return scope.IsAll ? "1 = 1" : scope.IsEmpty ? "1 = 0" : InList(organisationColumn, "scopeOrganisations");
+    }
+
+    /// <summary>The parameter value <see cref="DeviceScopeFilter"/> refers to.</summary>
+    public static long[] DeviceScopeParameter(DeviceScope scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return [.. scope.OrganisationIds];
+    }
+
     public async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await _dataSource.OpenConnectionAsync(cancellationToken);
     }
 
     /// <summary>Runs <paramref name="work"/> in one transaction; commits when it returns, rolls back when it throws.</summary>
@@ -94,16 +112,16 @@ public sealed class Database : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
-        var result = await work(connection, transaction).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var transaction = await BeginAsync(connection, cancellationToken);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
         return result;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _dataSource.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync();
         if (Provider == StorageProvider.Sqlite)
         {
             // Release the pooled handles so the file can be moved or deleted after shutdown.
@@ -120,7 +138,7 @@ public sealed class Database : IAsyncDisposable
             return ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false);
         }
 
-        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
     }
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>

@@ -52,14 +52,14 @@ public static class OutboxWriter
     public static async Task<IReadOnlyList<OutboxMessage>> PendingAsync(Database database, int take, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OutboxMessage>(new CommandDefinition(
             """
             SELECT id, topic, entity_type, entity_key, payload, created_at, attempts
             FROM outbox WHERE processed_at IS NULL ORDER BY id LIMIT @take
             """,
             new { take },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            cancellationToken: cancellationToken));
         return rows.ToList();
     }
 }

@@ -2,17 +2,6 @@ using System.Collections.Concurrent;
 
 namespace CityEye.Core.Storage;
 
-/// <summary>State of one engine or start-up step as /readyz reports it.</summary>
-public enum ReadinessState
-{
-    Starting,
-    Ready,
-    Failed,
-}
-
-/// <summary>One named readiness check.</summary>
-public sealed record ReadinessCheck(ReadinessState State, string? Detail);
-
 /// <summary>
 /// What each engine and start-up step reports about itself. The node is ready when every registered check is
 /// ready; /readyz answers 503 until then so load balancers keep traffic away.

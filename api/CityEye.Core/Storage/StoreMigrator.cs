@@ -16,7 +16,7 @@ public sealed class StoreMigrator(Database database, ILogger<StoreMigrator> logg
     {
         try
         {
-            await CheckConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await CheckConnectionAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is DbException or SocketException or IOException or TimeoutException or InvalidOperationException)
         {
@@ -34,7 +34,7 @@ public sealed class StoreMigrator(Database database, ILogger<StoreMigrator> logg
             .LogToNowhere()
             .Build();
 
-        var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken).ConfigureAwait(false);
+        var result = await Task.Run(upgrader.PerformUpgrade, cancellationToken);
         if (!result.Successful)
         {
             throw new StoreUnavailableException(
@@ -60,12 +60,12 @@ public sealed class StoreMigrator(Database database, ILogger<StoreMigrator> logg
             }
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         if (database.Provider == StorageProvider.Sqlite)
         {
             // WAL is a property of the database file: set once, it stays. Readers then never block the writer.
             var mode = await connection.ExecuteScalarAsync<string>(
-                new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+                new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken));
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase) && !string.Equals(mode, "memory", StringComparison.OrdinalIgnoreCase))
             {
                 logger.LogWarning("SQLite store {Store} runs in journal mode {JournalMode}, not WAL", database.Description, mode);
@@ -73,7 +73,7 @@ public sealed class StoreMigrator(Database database, ILogger<StoreMigrator> logg
         }
         else
         {
-            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
         }
     }
 

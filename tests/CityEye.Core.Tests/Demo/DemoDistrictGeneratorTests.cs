@@ -1,5 +1,6 @@
 using CityEye.Core.Demo;
 using CityEye.Core.Domain;
+using CityEye.Core.Geo;
 
 namespace CityEye.Core.Tests.Demo;
 

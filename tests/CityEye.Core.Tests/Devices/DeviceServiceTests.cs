@@ -24,7 +24,7 @@ public sealed class DeviceServiceTests
 
         Assert.True(result.Succeeded);
         Assert.Equal(2, result.Ids.Count);
-        var stored = await deviceStore.GetAsync(result.Ids[0], ct);
+        var stored = await deviceStore.GetAsync(result.Ids[0], DeviceScope.All, ct);
         Assert.NotNull(stored);
         Assert.Equal("31011801001320000001", stored.GbCode);
         Assert.Equal(DeviceType.SmartBullet, stored.Type);
@@ -59,7 +59,7 @@ public sealed class DeviceServiceTests
         Assert.Contains("gbCode", result.Problems[0].Errors.Keys);
         Assert.Equal(["gbCode", "ipAddress", "longitude", "name"], result.Problems[1].Errors.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["keyboardCode"], result.Problems[2].Errors.Keys);
-        Assert.Equal(1, (await deviceStore.SummariseAsync(null, ct)).Total);
+        Assert.Equal(1, (await deviceStore.SummariseAsync(DeviceScope.All, ct)).Total);
         Assert.Single(await OutboxWriter.PendingAsync(store.Database, 10, ct));
     }
 
@@ -83,7 +83,7 @@ public sealed class DeviceServiceTests
         var second = await seed.RunAsync(new JobContext(job, jobs), ct);
 
         Assert.Equal(first, second);
-        var summary = await deviceStore.SummariseAsync(null, ct);
+        var summary = await deviceStore.SummariseAsync(DeviceScope.All, ct);
         Assert.Equal(16_231, summary.Total);
         Assert.Equal(9_057, summary.ByTypeAndStatus.Where(r => r.Type == DeviceType.SmartBullet).Sum(r => r.Count));
         Assert.Equal(80, summary.ByTypeAndStatus.Where(r => r.Type == DeviceType.VehicleMounted).Sum(r => r.Count));
@@ -95,14 +95,22 @@ public sealed class DeviceServiceTests
         // The station user's device permission reaches only the station's devices.
         var station = await users.FindByUsernameAsync("station", ct);
         Assert.NotNull(station);
-        var scope = await users.GetDeviceOrganisationScopeAsync(station.Id, ct);
-        Assert.Equal([station.OrganisationId], scope);
+        var scope = await users.GetDeviceScopeAsync(station.Id, ct);
+        Assert.False(scope.IsAll);
+        Assert.Equal([station.OrganisationId], scope.OrganisationIds);
         var scoped = await deviceStore.SummariseAsync(scope, ct);
         Assert.InRange(scoped.Total, 1, 16_230);
         Assert.Equal(station.OrganisationId, Assert.Single(scoped.ByOrganisation).OrganisationId);
         var tree = await organisations.ListAsync(scope, ct);
         Assert.Equal(scoped.Total, tree.Sum(o => o.DeviceCount));
-        Assert.Null(await users.GetDeviceOrganisationScopeAsync((await users.FindByUsernameAsync("admin", ct))!.Id, ct));
+        Assert.Equal(DeviceScope.All, await users.GetDeviceScopeAsync((await users.FindByUsernameAsync("admin", ct))!.Id, ct));
+        Assert.Equal(DeviceScope.None, await users.GetDeviceScopeAsync(long.MaxValue, ct));
+        Assert.Equal(0, (await deviceStore.SummariseAsync(DeviceScope.None, ct)).Total);
+        var outside = await connection.ExecuteScalarAsync<long>("SELECT MIN(id) FROM devices WHERE organisation_id <> @org", new { org = station.OrganisationId });
+        var inside = await connection.ExecuteScalarAsync<long>("SELECT MIN(id) FROM devices WHERE organisation_id = @org", new { org = station.OrganisationId });
+        Assert.Null(await deviceStore.GetAsync(outside, scope, ct));
+        Assert.NotNull(await deviceStore.GetAsync(outside, DeviceScope.All, ct));
+        Assert.Equal(inside, (await deviceStore.GetAsync(inside, scope, ct))?.Id);
     }
 
     private static async Task<(DeviceService Service, DeviceStore Store, long StationId)> SetUpAsync(TestStore store, CancellationToken ct)

@@ -1,7 +1,7 @@
 using CityEye.Core.Jobs;
 using CityEye.Core.Storage;
 
-namespace CityEye.Api.Infrastructure;
+namespace CityEye.Api.Demo;
 
 /// <summary>
 /// Follows the demo-seed job queued at start-up and reports it as the <c>demo</c> readiness check: the node is
@@ -30,12 +30,12 @@ internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             Job? job;
             try
             {
-                job = await jobs.GetAsync(_jobId, stoppingToken).ConfigureAwait(false);
+                job = await jobs.GetAsync(_jobId, stoppingToken);
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or StoreUnavailableException)
             {

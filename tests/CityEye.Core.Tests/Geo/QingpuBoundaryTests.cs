@@ -1,7 +1,7 @@
 using System.Text.Json;
-using CityEye.Core.Demo;
+using CityEye.Core.Geo;
 
-namespace CityEye.Core.Tests.Demo;
+namespace CityEye.Core.Tests.Geo;
 
 public sealed class QingpuBoundaryTests
 {

@@ -1,19 +1,19 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
-namespace CityEye.Core.Demo;
+namespace CityEye.Core.Geo;
 
 /// <summary>
-/// The outline of Qingpu district (青浦区), from the embedded <c>Demo/Data/qingpu.geojson</c>
-/// (ECharts 4.9.0 Shanghai map, decoded; see <c>Demo/Data/README.md</c>).
+/// The outline of Qingpu district (青浦区), from the embedded <c>Geo/Data/qingpu.geojson</c>
+/// (ECharts 4.9.0 Shanghai map, decoded; see <c>Geo/Data/README.md</c>).
 /// </summary>
 public sealed class QingpuBoundary
 {
     /// <summary>Manifest resource name of the district outline (a GeoJSON Feature).</summary>
-    public const string ResourceName = "CityEye.Core.Demo.Data.qingpu.geojson";
+    public const string ResourceName = "CityEye.Core.Geo.Data.qingpu.geojson";
 
     /// <summary>Manifest resource name of all Shanghai districts (a GeoJSON FeatureCollection, properties.name).</summary>
-    public const string ShanghaiDistrictsResourceName = "CityEye.Core.Demo.Data.shanghai-districts.geojson";
+    public const string ShanghaiDistrictsResourceName = "CityEye.Core.Geo.Data.shanghai-districts.geojson";
 
     private static readonly Lazy<QingpuBoundary> LazyInstance = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 

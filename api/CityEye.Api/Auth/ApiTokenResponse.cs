@@ -1,0 +1,3 @@
+namespace CityEye.Api.Auth;
+
+public sealed record ApiTokenResponse(long Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Security.Claims;
+using CityEye.Core.Auth;
+
+namespace CityEye.Api.Auth;
+
+/// <summary>Claim types CityEye puts on its principals.</summary>
+internal static class CityEyeClaims
+{
+    public const string Permission = "perm";
+    public const string DisplayName = "display_name";
+    public const string OrganisationId = "org_id";
+    public const string OrganisationName = "org_name";
+    public const string DeviceScope = "device_scope";
+
+    public static ClaimsPrincipal ToPrincipal(UserPrincipalData user, string scheme)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.UserId.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimTypes.Name, user.Username),
+            new(DisplayName, user.DisplayName),
+            new(OrganisationId, user.OrganisationId.ToString(CultureInfo.InvariantCulture)),
+            new(OrganisationName, user.OrganisationName),
+            new(DeviceScope, user.DeviceScope.ToString()),
+        };
+        claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(user.Permissions.Select(p => new Claim(Permission, p)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    public static long UserId(this ClaimsPrincipal principal) =>
+        long.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in."), CultureInfo.InvariantCulture);
+
+    public static UserPrincipalData ToUserData(this ClaimsPrincipal principal) => new(
+        principal.UserId(),
+        principal.Identity?.Name ?? string.Empty,
+        principal.FindFirstValue(DisplayName) ?? string.Empty,
+        long.Parse(principal.FindFirstValue(OrganisationId) ?? "0", CultureInfo.InvariantCulture),
+        principal.FindFirstValue(OrganisationName) ?? string.Empty,
+        principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList(),
+        principal.FindAll(Permission).Select(c => c.Value).ToList(),
+        Enum.Parse<DeviceReach>(principal.FindFirstValue(DeviceScope) ?? nameof(DeviceReach.Organisations)));
+}

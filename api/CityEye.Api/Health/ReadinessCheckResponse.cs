@@ -1,0 +1,5 @@
+using CityEye.Core.Storage;
+
+namespace CityEye.Api.Health;
+
+public sealed record ReadinessCheckResponse(ReadinessState State, string? Detail);

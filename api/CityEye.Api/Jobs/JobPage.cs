@@ -1,0 +1,3 @@
+namespace CityEye.Api.Jobs;
+
+public sealed record JobPage(IReadOnlyList<JobResponse> Items, int Total);

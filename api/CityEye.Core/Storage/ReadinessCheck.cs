@@ -1,0 +1,4 @@
+namespace CityEye.Core.Storage;
+
+/// <summary>One named readiness check.</summary>
+public sealed record ReadinessCheck(ReadinessState State, string? Detail);
