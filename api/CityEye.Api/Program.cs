@@ -1,9 +1,11 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using CityEye.Api.Auth;
 using CityEye.Api.Dashboard;
+using CityEye.Api.Demo;
+using CityEye.Api.Devices;
 using CityEye.Api.Health;
 using CityEye.Api.Infrastructure;
+using CityEye.Api.Infrastructure.Startup;
+using CityEye.Api.Infrastructure.Validation;
 using CityEye.Api.Jobs;
 using CityEye.Api.Organisations;
 using CityEye.Core.Storage;
@@ -12,51 +14,50 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddCityEyeCore(builder.Configuration);
-builder.Services.AddCityEyeAuthentication();
-builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
-builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddValidation();
-// Malformed JSON and unbindable parameters throw, so the exception handler can answer with a ProblemDetails
-// that names the problem instead of an empty 400.
-builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.ConfigureHttpJsonOptions(options =>
-{
-    options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-    options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-});
-builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiSecurityTransformer>());
+// Features register themselves; start-up steps run in this order (configuration, store, roles, demo, first-admin).
+builder.AddHttpFeature();
+builder.Services
+    .AddStoreFeature()
+    .AddAuthFeature()
+    .AddOrganisationsFeature()
+    .AddDevicesFeature()
+    .AddJobsFeature()
+    .AddDemoFeature()
+    .AddFirstAdministratorStep();
 
 var app = builder.Build();
 
 try
 {
-    await StartupBootstrap.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
+    await StartupSteps.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
 }
-catch (Exception ex) when (ex is StoreUnavailableException or OptionsValidationException or InvalidOperationException)
+catch (Exception ex) when (ex is CannotStartException or StoreUnavailableException or OptionsValidationException)
 {
-    // One clear line for the operator instead of a stack trace: an unreachable store, or configuration that does
-    // not bind or validate (e.g. "Failed to convert configuration value at 'Storage:Provider'...").
+    // One clear line for the operator instead of a stack trace.
     await Console.Error.WriteLineAsync($"CityEye cannot start: {ex.Message.ReplaceLineEndings(" ")}");
     return 1;
 }
 
-app.UseSecurityHeaders();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseHttpFeature();
 var spa = SpaHosting.Resolve(app);
 app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = spa });
 app.UseStaticFiles(SpaHosting.StaticFileOptions(spa));
+app.UseCsrfProtection();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePasswordChangeGate();
 
-app.MapHealthEndpoints();
-app.MapAuthEndpoints();
-app.MapDashboardEndpoints();
-app.MapJobEndpoints();
-app.MapOrganisationEndpoints();
+// Every endpoint's request records are validated by the one validation filter.
+var api = app.MapGroup(string.Empty).AddEndpointFilterFactory(RequestValidation.Factory);
+api.MapHealthEndpoints();
+api.MapAuthEndpoints();
+api.MapUserAdminEndpoints();
+api.MapDashboardEndpoints();
+api.MapJobEndpoints();
+api.MapOrganisationEndpoints();
 
-app.MapOpenApi().AllowAnonymous();
+app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).
 app.MapScalarApiReference("/api-docs", options => options
         .WithTitle("CityEye API")
@@ -65,7 +66,7 @@ app.MapScalarApiReference("/api-docs", options => options
         .DisableAgent()
         .HideDeveloperTools()
         .WithDotNetFlag(false))
-    .AllowAnonymous();
+    .ApiDocsAccess(app);
 
 // Unknown API routes are 404 (or 405) ProblemDetails; every other unknown path is a client-side route of the SPA.
 app.MapApiFallback();

@@ -1,4 +1,6 @@
+using CityEye.Api.Infrastructure;
 using CityEye.Core.Auth;
+using CityEye.Core.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -12,22 +14,36 @@ internal static class AuthEndpoints
 
         group.MapPost("/login", LoginAsync)
             .AllowAnonymous()
+            .AllowedWhilePasswordChangeRequired()
+            .RequireRateLimiting(AuthFeature.SignInRateLimit)
             .WithName("Auth_Login")
-            .WithSummary("Sign in with user name and password; sets the session cookie.")
+            .WithSummary("Sign in with user name and password; sets the session cookie (replacing the one the browser held).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/logout", LogoutAsync)
             .RequireSignedIn()
+            .AllowedWhilePasswordChangeRequired()
             .WithName("Auth_Logout")
             .WithSummary("Sign out: ends the server-side session and clears the cookie.");
 
         group.MapGet("/me", (HttpContext context) => TypedResults.Ok(ToMe(context.User.ToUserData())))
             .RequireSignedIn()
+            .AllowedWhilePasswordChangeRequired()
             .WithName("Auth_Me")
             .WithSummary("The signed-in user with roles and effective permissions.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapPost("/password", ChangePasswordAsync)
+            .RequireSignedIn()
+            .AllowedWhilePasswordChangeRequired()
+            .RequireRateLimiting(AuthFeature.SignInRateLimit)
+            .WithName("Auth_ChangePassword")
+            .WithSummary("Changes the caller's own password under the password policy; other sessions end.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("/tokens", ListTokensAsync)
             .RequirePermission(Permissions.ApiTokensManage)
@@ -37,19 +53,20 @@ internal static class AuthEndpoints
         group.MapPost("/tokens", CreateTokenAsync)
             .RequirePermission(Permissions.ApiTokensManage)
             .WithName("Auth_CreateToken")
-            .WithSummary("Creates a bearer token acting as the caller, for an external system.")
-            .ProducesValidationProblem();
+            .WithSummary("Creates a bearer token acting as the caller, limited to the scopes given (a subset of the caller's permissions).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         group.MapDelete("/tokens/{id:long}", RevokeTokenAsync)
             .RequirePermission(Permissions.ApiTokensManage)
             .WithName("Auth_RevokeToken")
-            .WithSummary("Revokes one of the caller's API tokens.")
+            .WithSummary("Revokes one of the caller's API tokens and every token made from it.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/events", ListEventsAsync)
             .RequirePermission(Permissions.AuditView)
             .WithName("Auth_Events")
-            .WithSummary("Recent security events: sign-ins, failures, lockouts, sign-outs.");
+            .WithSummary("Recent security events: sign-ins, failures, lockouts, sign-outs, token use.");
 
         return group;
     }
@@ -62,55 +79,68 @@ internal static class AuthEndpoints
         CancellationToken cancellationToken)
     {
         var result = await signIn.SignInAsync(
-            request.Username,
-            request.Password,
-            context.Connection.RemoteIpAddress?.ToString(),
-            context.Request.Headers.UserAgent.ToString(),
+            new SignInAttempt(
+                request.Username,
+                request.Password,
+                context.Connection.RemoteIpAddress?.ToString(),
+                context.Request.Headers.UserAgent.ToString(),
+                SessionAuthenticationHandler.SessionKey(context.Request)),
             cancellationToken);
         if (!result.Succeeded)
         {
+            // A locked account answers exactly like a wrong password (the sign-in service spent the same time on it).
+            if (result.Failure == SignInFailure.Throttled)
+            {
+                var seconds = (int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds);
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.SignInThrottled, new Dictionary<string, object?> { ["seconds"] = seconds });
+            }
+
             return result.Failure switch
             {
-                SignInFailure.Locked => TypedResults.Problem(
-                    title: "账户已锁定 (Account locked)",
-                    detail: $"连续登录失败次数过多，账户已锁定至 {result.LockedUntil?.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd HH:mm}（北京时间）。Too many failed sign-ins; try again later or ask an administrator.",
-                    statusCode: StatusCodes.Status403Forbidden),
-                SignInFailure.Disabled => TypedResults.Problem(
-                    title: "账户已停用 (Account disabled)",
-                    detail: "该账户已被停用，请联系系统管理员。This account is disabled; contact an administrator.",
-                    statusCode: StatusCodes.Status403Forbidden),
-                SignInFailure.Expired => TypedResults.Problem(
-                    title: "账户已过期 (Account expired)",
-                    detail: "该账户的有效期已结束，请联系系统管理员。This account's validity has ended.",
-                    statusCode: StatusCodes.Status403Forbidden),
-                _ => TypedResults.Problem(
-                    title: "用户名或密码错误 (Invalid credentials)",
-                    detail: "用户名或密码错误。Wrong user name or password.",
-                    statusCode: StatusCodes.Status401Unauthorized),
+                SignInFailure.Disabled => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountDisabled),
+                SignInFailure.Expired => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountExpired),
+                _ => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidCredentials),
             };
         }
 
-        context.Response.Cookies.Append(SessionAuthenticationHandler.CookieName, result.SessionKey!, new CookieOptions
-        {
-            HttpOnly = true,
-            // Strict: the cookie never rides on a cross-site request, which is the CSRF defence for this JSON API.
-            SameSite = SameSiteMode.Strict,
-            Secure = context.Request.IsHttps,
-            Path = "/",
-            MaxAge = TimeSpan.FromHours(options.Value.SessionLifetimeHours),
-        });
+        SessionAuthenticationHandler.Append(context.Response, result.SessionKey!, TimeSpan.FromHours(options.Value.SessionLifetimeHours));
         return TypedResults.Ok(ToMe(result.Principal!));
     }
 
     private static async Task<NoContent> LogoutAsync(HttpContext context, SignInService signIn, CancellationToken cancellationToken)
     {
-        if (context.Request.Cookies.TryGetValue(SessionAuthenticationHandler.CookieName, out var key) && !string.IsNullOrEmpty(key))
+        if (SessionAuthenticationHandler.SessionKey(context.Request) is { } key)
         {
             await signIn.SignOutAsync(key, context.User.ToUserData(), context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         }
 
-        context.Response.Cookies.Delete(SessionAuthenticationHandler.CookieName, new CookieOptions { Path = "/" });
+        SessionAuthenticationHandler.Delete(context.Response);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request,
+        HttpContext context,
+        PasswordService passwords,
+        UserStore users,
+        CancellationToken cancellationToken)
+    {
+        var user = context.User.ToUserData();
+        if (user.ApiTokenId is not null)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden);
+        }
+
+        var key = SessionAuthenticationHandler.SessionKey(context.Request);
+        var violations = await passwords.ChangeAsync(user.UserId, request.CurrentPassword, request.NewPassword, key is null ? null : SessionStore.HashKey(key), context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if (violations.Count > 0)
+        {
+            return Problems.Validation(violations);
+        }
+
+        var principal = await users.GetPrincipalAsync(user.UserId, cancellationToken);
+        return TypedResults.Ok(ToMe(principal!));
     }
 
     private static async Task<Ok<List<ApiTokenResponse>>> ListTokensAsync(HttpContext context, ApiTokenStore tokens, CancellationToken cancellationToken)
@@ -119,29 +149,43 @@ internal static class AuthEndpoints
         return TypedResults.Ok(list.Select(ToResponse).ToList());
     }
 
-    private static async Task<Results<Created<CreatedApiTokenResponse>, ValidationProblem>> CreateTokenAsync(
+    private static async Task<Results<Created<CreatedApiTokenResponse>, ValidationProblem, ProblemHttpResult>> CreateTokenAsync(
         CreateApiTokenRequest request,
         HttpContext context,
         ApiTokenStore tokens,
         SecurityEventLog events,
         IOptions<AuthOptions> options,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
+        var user = context.User.ToUserData();
         if (request.ExpiresInDays > options.Value.MaxApiTokenDays)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["expiresInDays"] = [$"令牌有效期最长 {options.Value.MaxApiTokenDays} 天 (at most {options.Value.MaxApiTokenDays} days)"],
-            });
+            return Problems.Validation("expiresInDays", ErrorCodes.Range, new Dictionary<string, object?> { ["min"] = 1, ["max"] = options.Value.MaxApiTokenDays });
         }
 
-        var user = context.User.ToUserData();
-        var (info, secret) = await tokens.CreateAsync(user.UserId, request.Name.Trim(), TimeSpan.FromDays(request.ExpiresInDays), cancellationToken);
-        await events.WriteAsync("token.created", user.Username, user.UserId, context.Connection.RemoteIpAddress?.ToString(), $"token {info.Id} '{info.Name}'", cancellationToken);
+        // A token reaches only what its creator holds now; a token creating a token needs the explicit
+        // apitokens.manage scope (checked by the endpoint's permission) and its child never outlives it.
+        var notHeld = (request.Scopes ?? []).Where(s => !user.Permissions.Contains(s, StringComparer.Ordinal)).ToList();
+        if (notHeld.Count > 0)
+        {
+            return Problems.Validation([.. notHeld.Select(s => new Violation("scopes", ErrorCodes.ScopeNotHeld, new Dictionary<string, object?> { ["value"] = s }))]);
+        }
+
+        var expiresAt = time.GetUtcNow().AddDays(request.ExpiresInDays);
+        if (user.ApiTokenExpiresAt is { } parentExpiry && expiresAt > parentExpiry)
+        {
+            return Problems.Validation("expiresInDays", ErrorCodes.TokenOutlivesParent, new Dictionary<string, object?> { ["value"] = parentExpiry.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        // Without scopes a token gets the caller's permissions; a token's child gets its parent's at most.
+        var scopes = request.Scopes ?? (user.ApiTokenId is null ? null : user.Permissions);
+        var (info, secret) = await tokens.CreateAsync(user.UserId, request.Name.Trim(), expiresAt, scopes, user.ApiTokenId, cancellationToken);
+        await events.WriteAsync("token.created", user.Username, user.UserId, context.Connection.RemoteIpAddress?.ToString(), $"token {info.Id} '{info.Name}' scopes [{info.Scopes ?? "all"}]{(user.ApiTokenId is { } parent ? $" by token {parent}" : string.Empty)}", cancellationToken);
         return TypedResults.Created($"/api/auth/tokens/{info.Id}", new CreatedApiTokenResponse(ToResponse(info), secret));
     }
 
-    private static async Task<Results<NoContent, NotFound>> RevokeTokenAsync(
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokenAsync(
         long id,
         HttpContext context,
         ApiTokenStore tokens,
@@ -151,10 +195,10 @@ internal static class AuthEndpoints
         var user = context.User.ToUserData();
         if (!await tokens.RevokeAsync(user.UserId, id, cancellationToken))
         {
-            return TypedResults.NotFound();
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        await events.WriteAsync("token.revoked", user.Username, user.UserId, context.Connection.RemoteIpAddress?.ToString(), $"token {id}", cancellationToken);
+        await events.WriteAsync("token.revoked", user.Username, user.UserId, context.Connection.RemoteIpAddress?.ToString(), $"token {id} and its children", cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -164,9 +208,9 @@ internal static class AuthEndpoints
         return TypedResults.Ok(list.Select(e => new SecurityEventResponse(e.Id, e.At, e.Event, e.Username, e.IpAddress, e.Detail)).ToList());
     }
 
-    private static MeResponse ToMe(UserPrincipalData user) =>
-        new(user.UserId, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, user.Roles, user.Permissions, user.DeviceScope);
+    internal static MeResponse ToMe(UserPrincipalData user) =>
+        new(user.UserId, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, user.Roles, user.Permissions, user.DeviceScope, user.MustChangePassword);
 
     private static ApiTokenResponse ToResponse(ApiTokenInfo info) =>
-        new(info.Id, info.Name, info.CreatedAt, info.ExpiresAt, info.RevokedAt, info.LastUsedAt);
+        new(info.Id, info.Name, info.CreatedAt, info.ExpiresAt, info.RevokedAt, info.LastUsedAt, info.Scopes?.Split(' ', StringSplitOptions.RemoveEmptyEntries), info.ParentId);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace CityEye.Api.Auth;
 
+/// <summary>Authentication schemes (session cookie, bearer token) and the permission policies.</summary>
 internal static class AuthenticationSetup
 {
     public const string PolicyScheme = "CityEye";

@@ -10,7 +10,8 @@ internal sealed class BearerTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiTokenStore tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiTokenStore tokens,
+    SecurityEventLog events) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -28,7 +29,13 @@ internal sealed class BearerTokenAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed bearer token.");
         }
 
-        var user = await tokens.ValidateAsync(token, Context.RequestAborted);
+        var (user, logUse) = await tokens.ValidateAsync(token, Context.RequestAborted);
+        if (user is not null && logUse)
+        {
+            // Token use is written to the security log at most once a minute per token.
+            await events.WriteAsync("token.used", user.Username, user.UserId, Context.Connection.RemoteIpAddress?.ToString(), $"token {user.ApiTokenId}: {Request.Method} {Request.Path}", Context.RequestAborted);
+        }
+
         return user is null
             ? AuthenticateResult.Fail("Unknown, revoked or expired API token.")
             : AuthenticateResult.Success(new AuthenticationTicket(CityEyeClaims.ToPrincipal(user, SchemeName), SchemeName));

@@ -12,6 +12,9 @@ internal static class CityEyeClaims
     public const string OrganisationId = "org_id";
     public const string OrganisationName = "org_name";
     public const string DeviceScope = "device_scope";
+    public const string MustChangePassword = "must_change_password";
+    public const string ApiTokenId = "token_id";
+    public const string ApiTokenExpiresAt = "token_expires";
 
     public static ClaimsPrincipal ToPrincipal(UserPrincipalData user, string scheme)
     {
@@ -24,6 +27,17 @@ internal static class CityEyeClaims
             new(OrganisationName, user.OrganisationName),
             new(DeviceScope, user.DeviceScope.ToString()),
         };
+        if (user.MustChangePassword)
+        {
+            claims.Add(new Claim(MustChangePassword, "true"));
+        }
+
+        if (user.ApiTokenId is { } tokenId)
+        {
+            claims.Add(new Claim(ApiTokenId, tokenId.ToString(CultureInfo.InvariantCulture)));
+            claims.Add(new Claim(ApiTokenExpiresAt, user.ApiTokenExpiresAt!.Value.ToString("O", CultureInfo.InvariantCulture)));
+        }
+
         claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(user.Permissions.Select(p => new Claim(Permission, p)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
@@ -40,5 +54,8 @@ internal static class CityEyeClaims
         principal.FindFirstValue(OrganisationName) ?? string.Empty,
         principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList(),
         principal.FindAll(Permission).Select(c => c.Value).ToList(),
-        Enum.Parse<DeviceReach>(principal.FindFirstValue(DeviceScope) ?? nameof(DeviceReach.Organisations)));
+        Enum.Parse<DeviceReach>(principal.FindFirstValue(DeviceScope) ?? nameof(DeviceReach.Organisations)),
+        principal.HasClaim(MustChangePassword, "true"),
+        principal.FindFirstValue(ApiTokenId) is { } token ? long.Parse(token, CultureInfo.InvariantCulture) : null,
+        principal.FindFirstValue(ApiTokenExpiresAt) is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture) : null);
 }

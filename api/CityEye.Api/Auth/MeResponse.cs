@@ -10,4 +10,5 @@ public sealed record MeResponse(
     string OrganisationName,
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> Permissions,
-    DeviceReach DeviceScope);
+    DeviceReach DeviceScope,
+    bool MustChangePassword);

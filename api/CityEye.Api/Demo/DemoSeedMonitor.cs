@@ -7,7 +7,7 @@ namespace CityEye.Api.Demo;
 /// Follows the demo-seed job queued at start-up and reports it as the <c>demo</c> readiness check: the node is
 /// not ready while its demo district is half-written.
 /// </summary>
-internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness, ILogger<DemoSeedMonitor> logger) : BackgroundService
+internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness, TimeProvider time, ILogger<DemoSeedMonitor> logger) : BackgroundService
 {
     public const string ReadinessName = "demo";
     private string? _jobId;
@@ -19,7 +19,7 @@ internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness
     {
         _jobId = jobId;
         Seeding = jobId is not null;
-        readiness.Set(ReadinessName, jobId is null ? ReadinessState.Ready : ReadinessState.Starting, jobId is null ? reasonWhenNone : "seeding the demo district");
+        readiness.Set(ReadinessName, jobId is null ? ReadinessState.Ready : ReadinessState.Starting, jobId is null ? reasonWhenNone : "seeding the demo district", publicDetail: true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -29,7 +29,7 @@ internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness
             return;
         }
 
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             Job? job;
@@ -45,7 +45,7 @@ internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness
 
             if (job is null)
             {
-                readiness.Set(ReadinessName, ReadinessState.Failed, "the demo-seed job record is missing");
+                readiness.Set(ReadinessName, ReadinessState.Failed, "the demo-seed job record is missing", publicDetail: true);
                 Seeding = false;
                 return;
             }
@@ -54,17 +54,17 @@ internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness
             switch (job.Status)
             {
                 case JobStatus.Succeeded:
-                    readiness.Set(ReadinessName, ReadinessState.Ready, job.Result);
+                    readiness.Set(ReadinessName, ReadinessState.Ready, job.Result, publicDetail: true);
                     Seeding = false;
                     return;
                 case JobStatus.Failed:
                 case JobStatus.Cancelled:
-                    readiness.Set(ReadinessName, ReadinessState.Failed, $"demo seeding {job.Status.ToString().ToLowerInvariant()}: {job.Error ?? job.Message}");
+                    readiness.Set(ReadinessName, ReadinessState.Failed, $"demo seeding {job.Status.ToString().ToLowerInvariant()}: {job.Error ?? job.Message}", publicDetail: true);
                     Seeding = false;
                     return;
                 case JobStatus.Queued:
                 case JobStatus.Running:
-                    readiness.Set(ReadinessName, ReadinessState.Starting, $"seeding the demo district: {percent}%");
+                    readiness.Set(ReadinessName, ReadinessState.Starting, $"seeding the demo district: {percent}%", publicDetail: true);
                     break;
             }
         }

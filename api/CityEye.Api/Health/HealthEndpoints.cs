@@ -1,3 +1,5 @@
+using CityEye.Api.Auth;
+using CityEye.Core.Auth;
 using CityEye.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,11 +25,16 @@ internal static class HealthEndpoints
         return routes;
     }
 
-    private static JsonHttpResult<ReadinessResponse> GetReadiness(ReadinessRegistry readiness)
+    /// <remarks>
+    /// Anonymous callers (load balancers) see each check's state only; details, which name the database provider,
+    /// folders and hosts, are for signed-in administrators (users.manage).
+    /// </remarks>
+    private static JsonHttpResult<ReadinessResponse> GetReadiness(ReadinessRegistry readiness, HttpContext context)
     {
+        var details = context.User.HasClaim(CityEyeClaims.Permission, Permissions.UsersManage);
         var checks = readiness.Snapshot().ToDictionary(
             c => c.Key,
-            c => new ReadinessCheckResponse(c.Value.State, c.Value.Detail),
+            c => new ReadinessCheckResponse(c.Value.State, details || c.Value.PublicDetail ? c.Value.Detail : null),
             StringComparer.Ordinal);
         var ready = readiness.IsReady;
         var failed = checks.Values.Any(c => c.State == ReadinessState.Failed);

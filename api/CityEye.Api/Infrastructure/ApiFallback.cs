@@ -1,3 +1,4 @@
+using CityEye.Core.Validation;
 using Microsoft.AspNetCore.Routing.Template;
 
 namespace CityEye.Api.Infrastructure;
@@ -33,14 +34,11 @@ internal static class ApiFallback
                 // in fact refused by a constraint, so it does not exist.
                 if (allowed.Count == 0 || allowed.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase))
                 {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No API endpoint has this path.");
+                    return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
                 }
 
                 context.Response.Headers.Allow = string.Join(", ", allowed);
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status405MethodNotAllowed,
-                    title: "Method not allowed",
-                    detail: $"{context.Request.Method} is not supported here; use {string.Join(" or ", allowed)}.");
+                return Problems.Of(StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed, new Dictionary<string, object?> { ["method"] = context.Request.Method, ["allowed"] = allowed });
             })
             .AllowAnonymous()
             .ExcludeFromDescription();

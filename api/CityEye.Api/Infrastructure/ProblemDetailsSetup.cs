@@ -1,75 +1,120 @@
 using System.Text.Json;
-using CityEye.Core.Storage;
+using System.Text.RegularExpressions;
+using CityEye.Core.Validation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CityEye.Api.Infrastructure;
 
 /// <summary>
-/// Turns exceptions into RFC 9457 ProblemDetails: malformed requests → 400 naming the problem, an unreachable
-/// store → 503, anything else → 500 without internals.
+/// Turns exceptions into RFC 9457 ProblemDetails with an error code: malformed requests → 400 naming the problem
+/// (never an internal type name), a store that cannot answer right now → 503 with <c>Retry-After</c>, anything else
+/// → 500 without internals.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>Seconds a client should wait before retrying when the store is unavailable.</summary>
+    public const int StoreRetryAfterSeconds = 5;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, detail) = exception switch
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException bad)
         {
-            BadHttpRequestException bad => (bad.StatusCode, "请求格式错误 (Bad request)", Describe(bad)),
-            StoreUnavailableException => (StatusCodes.Status503ServiceUnavailable, "存储不可用 (Store unavailable)", "The system-of-record database cannot be reached; try again shortly."),
-            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
-            _ => (StatusCodes.Status500InternalServerError, "服务器内部错误 (Internal server error)", "An unexpected error occurred. It has been logged."),
-        };
-
-        if (status >= 500)
+            problem = Describe(bad);
+        }
+        else if (StoreFailures.IsUnavailable(exception))
+        {
+            logger.LogWarning(exception, "Store unavailable during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = Coded(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable);
+        }
+        else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads the answer.
+            httpContext.Response.StatusCode = 499;
+            return true;
+        }
+        else
         {
             logger.LogError(exception, "Request {Method} {Path} failed", httpContext.Request.Method, httpContext.Request.Path);
+            problem = Coded(StatusCodes.Status500InternalServerError, ErrorCodes.ServerError);
         }
 
-        httpContext.Response.StatusCode = status;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
     }
 
-    private static string Describe(BadHttpRequestException exception)
+    private static ProblemDetails Coded(int status, string code, string? detail = null)
     {
-        // The JSON reader's message names the position ("'}' is invalid after a value. LineNumber: 0 | BytePositionInLine: 17.").
-        var json = exception.InnerException as JsonException;
-        return json is null ? exception.Message : $"{exception.Message} {json.Message}";
+        var problem = new ProblemDetails { Status = status, Title = Problems.TitleOf(status), Detail = detail ?? ErrorCodes.Describe(code, null) };
+        problem.Extensions[Problems.CodeKey] = code;
+        return problem;
     }
+
+    /// <summary>Our own words for the framework's binding failures, which name internal types.</summary>
+    private static ProblemDetails Describe(BadHttpRequestException exception)
+    {
+        if (exception.InnerException is JsonException json)
+        {
+            var where = json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine + 1}{(json.Path is { Length: > 1 } p ? $", at {p}" : string.Empty)})" : string.Empty;
+            var problem = Coded(StatusCodes.Status400BadRequest, ErrorCodes.MalformedBody, $"The request body could not be read as JSON{where}.");
+            if (json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
+            {
+                problem.Extensions[Problems.ViolationsKey] = new[] { new Violation(path[2..], ErrorCodes.Format) };
+            }
+
+            return problem;
+        }
+
+        var parameter = ParameterName().Match(exception.Message);
+        if (parameter.Success)
+        {
+            var name = Problems.JsonName(parameter.Groups["name"].Value);
+            var required = exception.Message.StartsWith("Required parameter", StringComparison.Ordinal);
+            var violation = new Violation(name, required ? ErrorCodes.Required : ErrorCodes.Format);
+            var problem = new HttpValidationProblemDetails(Problems.Errors([violation]))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = Problems.TitleOf(StatusCodes.Status400BadRequest),
+                Detail = required ? $"The parameter '{name}' is required." : $"The parameter '{name}' has a value of the wrong type.",
+            };
+            problem.Extensions[Problems.CodeKey] = ErrorCodes.BadParameter;
+            problem.Extensions[Problems.ViolationsKey] = new[] { violation };
+            return problem;
+        }
+
+        return Coded(exception.StatusCode, exception.StatusCode == StatusCodes.Status400BadRequest ? ErrorCodes.MalformedBody : Problems.DefaultCode(exception.StatusCode), "The request could not be read.");
+    }
+
+    // 'Failed to bind parameter "int take" from "lots".' / 'Required parameter "string name" was not provided ...'
+    [GeneratedRegex("parameter \"(?:[^\"]*\\s)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterName();
 }
 
-/// <summary>Fills the parts every ProblemDetails should carry, whoever wrote it.</summary>
+/// <summary>Fills the parts every ProblemDetails should carry, whoever wrote it: a code, a title and a detail.</summary>
 internal static class ProblemDetailsDefaults
 {
     public static void Customize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        problem.Detail ??= problem.Status switch
+        if (!problem.Extensions.TryGetValue(Problems.CodeKey, out var value) || value is not string code)
         {
-            StatusCodes.Status401Unauthorized => "请先登录，或会话已过期。Sign in first; the session may have ended.",
-            StatusCodes.Status403Forbidden => "当前用户没有此功能的权限。The signed-in user lacks the permission this function needs.",
-            StatusCodes.Status404NotFound => "请求的资源不存在。The requested resource does not exist.",
-            StatusCodes.Status405MethodNotAllowed => "此路径不支持该请求方法。This path does not accept that method.",
-            _ => null,
-        };
+            code = Problems.DefaultCode(problem.Status);
+            problem.Extensions[Problems.CodeKey] = code;
+        }
 
-        // Built-in validation keys errors by C# property name; clients see JSON (camelCase) names, so use those.
+        problem.Detail ??= ErrorCodes.Describe(code, null);
+
+        // Validation keys errors by C# property name; clients see JSON (camelCase) names, so use those.
         if (problem is HttpValidationProblemDetails validation && validation.Errors.Count > 0)
         {
-            var renamed = validation.Errors.ToDictionary(e => CamelCasePath(e.Key), e => e.Value, StringComparer.Ordinal);
+            var renamed = validation.Errors.ToDictionary(e => Problems.JsonName(e.Key), e => e.Value, StringComparer.Ordinal);
             validation.Errors.Clear();
-            foreach (var (key, value) in renamed)
+            foreach (var (key, entry) in renamed)
             {
-                validation.Errors[key] = value;
+                validation.Errors[key] = entry;
             }
         }
     }
-
-    private static string CamelCasePath(string key) =>
-        string.Join('.', key.Split('.').Select(part => JsonNamingPolicy.CamelCase.ConvertName(part)));
 }

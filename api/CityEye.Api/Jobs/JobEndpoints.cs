@@ -1,14 +1,15 @@
 using CityEye.Api.Auth;
+using CityEye.Api.Infrastructure;
+using CityEye.Api.Infrastructure.Validation;
 using CityEye.Core.Auth;
 using CityEye.Core.Jobs;
+using CityEye.Core.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CityEye.Api.Jobs;
 
 internal static class JobEndpoints
 {
-    public const int MaxPageSize = 100;
-
     public static RouteGroupBuilder MapJobEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/jobs").WithTags("Jobs");
@@ -41,30 +42,9 @@ internal static class JobEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<JobPage>, ValidationProblem>> ListAsync(JobStore jobs, CancellationToken cancellationToken, int skip = 0, int take = 20, string? kind = null)
+    private static async Task<Ok<JobPage>> ListAsync(JobStore jobs, [AsParameters] PageQuery paging, [AsParameters] JobFilter filter, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (skip < 0)
-        {
-            errors["skip"] = ["须为非负整数 (must be 0 or more)"];
-        }
-
-        if (take is < 1 or > MaxPageSize)
-        {
-            errors["take"] = [$"须在 1 到 {MaxPageSize} 之间 (must be 1 to {MaxPageSize})"];
-        }
-
-        if (kind is { Length: > 64 })
-        {
-            errors["kind"] = ["最长 64 字 (at most 64 characters)"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var (items, total) = await jobs.ListAsync(skip, take, kind, cancellationToken);
+        var (items, total) = await jobs.ListAsync(paging.Skip, paging.Take, filter.Kind, cancellationToken);
         return TypedResults.Ok(new JobPage(items.Select(JobResponse.From).ToList(), total));
     }
 
@@ -99,10 +79,7 @@ internal static class JobEndpoints
 
         if (before.IsFinished)
         {
-            return TypedResults.Problem(
-                title: "任务已结束 (Job already finished)",
-                detail: $"The job ended as {before.Status} and cannot be cancelled.",
-                statusCode: StatusCodes.Status409Conflict);
+            return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.JobFinished, new Dictionary<string, object?> { ["status"] = before.Status.ToString() });
         }
 
         var after = await jobs.RequestCancelAsync(before.Id, cancellationToken);

@@ -10,4 +10,5 @@ public sealed record NewUser(
     DeviceReach DeviceScope = DeviceReach.All,
     IReadOnlyList<long>? DeviceOrganisationIds = null,
     bool Enabled = true,
-    DateTimeOffset? ValidUntil = null);
+    DateTimeOffset? ValidUntil = null,
+    bool MustChangePassword = false);

@@ -3,9 +3,18 @@ namespace CityEye.Core.Auth;
 /// <summary>Why a sign-in did not succeed.</summary>
 public enum SignInFailure
 {
-    /// <summary>Unknown user or wrong password; the two are not told apart.</summary>
+    /// <summary>
+    /// Unknown user, wrong password, or locked (for this address, or by an administrator): never told apart, so the
+    /// answer does not reveal which accounts exist or are locked.
+    /// </summary>
     InvalidCredentials,
+
+    /// <summary>Told only to someone who knows the password.</summary>
     Disabled,
-    Locked,
+
+    /// <summary>Told only to someone who knows the password.</summary>
     Expired,
+
+    /// <summary>Too many recent failures for this name or from this address: wait <see cref="SignInResult.RetryAfter"/>.</summary>
+    Throttled,
 }

@@ -20,14 +20,17 @@ public sealed record UserAccount
 
     public DeviceReach DeviceScope { get; init; }
 
-    public int FailedLogins { get; init; }
-
     public DateTimeOffset? LockedUntil { get; init; }
 
     /// <summary>End of the account's validity (UM-2 validity dates), or null for no end.</summary>
     public DateTimeOffset? ValidUntil { get; init; }
 
     public DateTimeOffset? LastLoginAt { get; init; }
+
+    public DateTimeOffset? PasswordChangedAt { get; init; }
+
+    /// <summary>The user must change the password before using anything else (after a reset or expiry).</summary>
+    public bool MustChangePassword { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

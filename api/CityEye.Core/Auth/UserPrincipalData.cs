@@ -9,4 +9,7 @@ public sealed record UserPrincipalData(
     string OrganisationName,
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> Permissions,
-    DeviceReach DeviceScope);
+    DeviceReach DeviceScope,
+    bool MustChangePassword = false,
+    long? ApiTokenId = null,
+    DateTimeOffset? ApiTokenExpiresAt = null);

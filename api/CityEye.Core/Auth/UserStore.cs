@@ -10,7 +10,8 @@ public sealed class UserStore(Database database, TimeProvider time)
 {
     private const string SelectUser = """
         SELECT u.id, u.username, u.display_name, u.organisation_id, o.name AS organisation_name, u.password_hash,
-               u.enabled, u.device_scope, u.failed_logins, u.locked_until, u.valid_until, u.last_login_at,
+               u.enabled, u.device_scope, u.locked_until, u.valid_until, u.last_login_at, u.password_changed_at,
+               u.must_change_password,
                u.created_at, u.updated_at
         FROM users u
         JOIN organisations o ON o.id = u.organisation_id
@@ -53,7 +54,7 @@ public sealed class UserStore(Database database, TimeProvider time)
     {
         const string sql = """
             SELECT u.id, u.username, u.display_name, u.organisation_id, o.name AS organisation_name, u.password_hash,
-                   u.enabled, u.device_scope
+                   u.enabled, u.device_scope, u.must_change_password
             FROM users u JOIN organisations o ON o.id = u.organisation_id
             WHERE u.id = @userId;
             SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = @userId ORDER BY r.name;
@@ -69,7 +70,7 @@ public sealed class UserStore(Database database, TimeProvider time)
             return null;
         }
 
-        return new UserPrincipalData(user.Id, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, roles, permissions, user.DeviceScope);
+        return new UserPrincipalData(user.Id, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, roles, permissions, user.DeviceScope, user.MustChangePassword);
     }
 
     /// <summary>Creates or updates a role and replaces its permissions.</summary>
@@ -116,11 +117,11 @@ public sealed class UserStore(Database database, TimeProvider time)
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
                 INSERT INTO users (username, display_name, organisation_id, password_hash, enabled, device_scope,
-                                   failed_logins, valid_until, created_at, updated_at)
-                VALUES (@username, @DisplayName, @OrganisationId, @hash, @Enabled, @scope, 0, @ValidUntil, @now, @now)
+                                   valid_until, created_at, updated_at, password_changed_at, must_change_password)
+                VALUES (@username, @DisplayName, @OrganisationId, @hash, @Enabled, @scope, @ValidUntil, @now, @now, @now, @MustChangePassword)
                 RETURNING id
                 """,
-                new { username = Normalise(user.Username), user.DisplayName, user.OrganisationId, hash, user.Enabled, scope = user.DeviceScope.ToString(), user.ValidUntil, now },
+                new { username = Normalise(user.Username), user.DisplayName, user.OrganisationId, hash, user.Enabled, scope = user.DeviceScope.ToString(), user.ValidUntil, now, user.MustChangePassword },
                 transaction,
                 cancellationToken: cancellationToken));
 
@@ -146,44 +147,131 @@ public sealed class UserStore(Database database, TimeProvider time)
         }, cancellationToken);
     }
 
-    public async Task SetEnabledAsync(long userId, bool enabled, CancellationToken cancellationToken)
+    /// <summary>Enables or disables a user; disabling ends every session of the user at once.</summary>
+    /// <returns>False when there is no such user.</returns>
+    public async Task<bool> SetEnabledAsync(long userId, bool enabled, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET enabled = @enabled, updated_at = @now WHERE id = @userId",
-            new { userId, enabled, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken));
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET enabled = @enabled, updated_at = @now WHERE id = @userId",
+                new { userId, enabled, now },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (!enabled)
+            {
+                await EndSessionsAsync(connection, transaction, userId, null, now, cancellationToken);
+            }
+
+            return changed == 1;
+        }, cancellationToken);
     }
 
     /// <summary>
-    /// Counts a failed sign-in; the attempt that reaches <paramref name="maxAttempts"/> locks the account until
-    /// <paramref name="lockedUntil"/> and resets the count. One statement, so concurrent failures are all counted.
+    /// An administrator's lock (until <paramref name="until"/>, or until unlocked when null): the user cannot sign in
+    /// and every session ends at once; API tokens stop working while it lasts.
     /// </summary>
-    /// <returns>The lock end if this failure locked the account.</returns>
-    public async Task<DateTimeOffset?> RecordFailedLoginAsync(long userId, int maxAttempts, DateTimeOffset lockedUntil, CancellationToken cancellationToken)
+    public async Task<bool> LockAsync(long userId, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET locked_until = @until, updated_at = @now WHERE id = @userId",
+                new { userId, until = until ?? DateTimeOffset.MaxValue.AddYears(-1), now },
+                transaction,
+                cancellationToken: cancellationToken));
+            await EndSessionsAsync(connection, transaction, userId, null, now, cancellationToken);
+            return changed == 1;
+        }, cancellationToken);
+    }
+
+    /// <summary>Lifts an administrator's lock.</summary>
+    public async Task<bool> UnlockAsync(long userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var remaining = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
-            """
-            UPDATE users
-            SET failed_logins = CASE WHEN failed_logins + 1 >= @maxAttempts THEN 0 ELSE failed_logins + 1 END,
-                locked_until = CASE WHEN failed_logins + 1 >= @maxAttempts THEN @lockedUntil ELSE locked_until END
-            WHERE id = @userId
-            RETURNING failed_logins
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET locked_until = NULL, updated_at = @now WHERE id = @userId",
+            new { userId, now = time.GetUtcNow() },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>The current and earlier password hashes, newest first (for the password history rule).</summary>
+    public async Task<IReadOnlyList<string>> PasswordHashesAsync(long userId, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var hashes = await connection.QueryAsync<string>(new CommandDefinition(
+            $"""
+            SELECT password_hash FROM (
+                SELECT password_hash, 1 AS rank, 0 AS id FROM users WHERE id = @userId
+                UNION ALL
+                SELECT password_hash, 2 AS rank, id FROM password_history WHERE user_id = @userId
+            ) h ORDER BY rank, id DESC LIMIT @take
             """,
-            new { userId, maxAttempts, lockedUntil },
+            new { userId, take = Math.Max(take, 1) },
             cancellationToken: cancellationToken));
-        return remaining == 0 ? lockedUntil : null;
+        return hashes.ToList();
+    }
+
+    /// <summary>
+    /// Sets a new password hash, keeps the old one in the history, and ends the user's other sessions (all of them
+    /// when <paramref name="keepSessionHash"/> is null). <paramref name="mustChange"/> forces a change at the next
+    /// sign-in (an administrator's reset).
+    /// </summary>
+    public async Task SetPasswordAsync(long userId, string hash, bool mustChange, string? keepSessionHash, int historyToKeep, CancellationToken cancellationToken)
+    {
+        await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO password_history (user_id, password_hash, changed_at) SELECT id, password_hash, @now FROM users WHERE id = @userId",
+                new { userId, now },
+                transaction,
+                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                DELETE FROM password_history WHERE user_id = @userId AND id NOT IN (
+                    SELECT id FROM password_history WHERE user_id = @userId ORDER BY id DESC LIMIT @keep)
+                """,
+                new { userId, keep = Math.Max(historyToKeep, 1) },
+                transaction,
+                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE users SET password_hash = @hash, password_changed_at = @now, must_change_password = @mustChange, updated_at = @now WHERE id = @userId",
+                new { userId, hash, now, mustChange },
+                transaction,
+                cancellationToken: cancellationToken));
+            await EndSessionsAsync(connection, transaction, userId, keepSessionHash, now, cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>Marks that the user must change the password before doing anything else (expired password).</summary>
+    public async Task RequirePasswordChangeAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE users SET must_change_password = @yes WHERE id = @userId",
+            new { userId, yes = true },
+            cancellationToken: cancellationToken));
     }
 
     public async Task RecordSuccessfulLoginAsync(long userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = @now WHERE id = @userId",
+            "UPDATE users SET last_login_at = @now WHERE id = @userId",
             new { userId, now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
     }
+
+    private static Task<int> EndSessionsAsync(DbConnection connection, DbTransaction transaction, long userId, string? keepSessionHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL AND id_hash <> @keep",
+            new { userId, now, keep = keepSessionHash ?? string.Empty },
+            transaction,
+            cancellationToken: cancellationToken));
 
     /// <summary>
     /// The devices the user may see: all, or those of the granted organisations and their sub-organisations. An

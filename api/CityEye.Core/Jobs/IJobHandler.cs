@@ -12,6 +12,12 @@ public interface IJobHandler
     /// </summary>
     bool Resumable { get; }
 
+    /// <summary>
+    /// Jobs of this kind that may run at once. Each kind has its own slots, so a quick import never waits behind
+    /// long video or model jobs of another kind.
+    /// </summary>
+    int MaxConcurrency => 1;
+
     /// <summary>Does the work, reporting through <paramref name="context"/>; returns a short result summary.</summary>
     Task<string?> RunAsync(JobContext context, CancellationToken cancellationToken);
 }

@@ -27,6 +27,9 @@ public sealed record Job
 
     public string? CreatedBy { get; init; }
 
+    /// <summary>The user who started it; null for system jobs. Users see and cancel their own jobs only, unless they hold jobs.manage.</summary>
+    public long? OwnerUserId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? StartedAt { get; init; }

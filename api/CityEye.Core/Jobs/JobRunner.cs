@@ -6,27 +6,28 @@ using Microsoft.Extensions.Logging;
 namespace CityEye.Core.Jobs;
 
 /// <summary>
-/// Runs queued jobs in the background, at most <see cref="MaxConcurrency"/> at a time. On start it recovers jobs
+/// Runs queued jobs in the background, each kind in its own slots (<see cref="IJobHandler.MaxConcurrency"/>). On start it recovers jobs
 /// that a crash or restart interrupted. Cancellation reaches a running job through its token within a second.
 /// </summary>
 public sealed class JobRunner(
     JobStore store,
     IEnumerable<IJobHandler> handlers,
     ReadinessRegistry readiness,
-    ILogger<JobRunner> logger) : BackgroundService
+    ILogger<JobRunner> logger,
+    TimeProvider? timeProvider = null) : BackgroundService
 {
     public const string ReadinessName = "jobs";
-    private const int MaxConcurrency = 2;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromSeconds(1);
 
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly SemaphoreSlim _slots = new(MaxConcurrency);
+    private readonly ConcurrentDictionary<string, int> _runningPerKind = new(StringComparer.Ordinal);
+    private TaskCompletionSource _wake = NewSignal();
 
-    /// <summary>Tells the runner that a job was queued, so it does not wait for the next poll.</summary>
-    public void Wake() => _wake.Release();
+    /// <summary>Tells the runner that a job was queued or a slot freed, so it does not wait for the next poll.</summary>
+    public void Wake() => Volatile.Read(ref _wake).TrySetResult();
 
     /// <summary>Cancels a job running in this process at once (the store flag covers the rest).</summary>
     public void Signal(string jobId)
@@ -35,13 +36,6 @@ public sealed class JobRunner(
         {
             cts.Cancel();
         }
-    }
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        _slots.Dispose();
-        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,31 +59,25 @@ public sealed class JobRunner(
         var tasks = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var slotSettled = false;
+            // Reset the signal before looking, so a Wake() after the look is not lost.
+            Interlocked.Exchange(ref _wake, NewSignal());
             try
             {
-                await _slots.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+                var free = _handlers.Values.Where(h => _runningPerKind.GetValueOrDefault(h.Kind) < Math.Max(1, h.MaxConcurrency)).Select(h => h.Kind).ToList();
+                var job = free.Count == 0 ? null : await store.NextQueuedAsync(free, stoppingToken);
+                if (job is not null)
+                {
+                    if (await store.TryStartAsync(job.Id, stoppingToken))
+                    {
+                        _runningPerKind.AddOrUpdate(job.Kind, 1, (_, n) => n + 1);
+                        tasks.RemoveAll(t => t.IsCompleted);
+                        tasks.Add(RunAsync(job, stoppingToken));
+                    }
 
-            try
-            {
-                var job = await store.NextQueuedAsync(_handlers.Keys, stoppingToken);
-                if (job is not null && await store.TryStartAsync(job.Id, stoppingToken))
-                {
-                    tasks.RemoveAll(t => t.IsCompleted);
-                    tasks.Add(RunAsync(job, stoppingToken));
-                    slotSettled = true;
+                    continue;
                 }
-                else if (job is null)
-                {
-                    _slots.Release();
-                    slotSettled = true;
-                    await _wake.WaitAsync(PollInterval, stoppingToken);
-                }
+
+                await Task.WhenAny(Volatile.Read(ref _wake).Task, Task.Delay(PollInterval, _time, stoppingToken));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -98,21 +86,15 @@ public sealed class JobRunner(
             catch (Exception ex) when (ex is StoreUnavailableException or System.Data.Common.DbException)
             {
                 logger.LogError(ex, "Job runner cannot reach the store; retrying");
-                await Task.Delay(PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-            finally
-            {
-                // The slot belongs to the job just started, or was handed back already; otherwise return it here.
-                if (!slotSettled)
-                {
-                    _slots.Release();
-                }
+                await Task.Delay(PollInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
         // Jobs stopped by shutdown stay 'running' in the store; the next start resumes or fails them.
         await Task.WhenAll(tasks);
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private async Task RunAsync(Job job, CancellationToken stoppingToken)
     {
@@ -152,7 +134,7 @@ public sealed class JobRunner(
             await watcher.CancelAsync();
             await watch.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _running.TryRemove(job.Id, out _);
-            _slots.Release();
+            _runningPerKind.AddOrUpdate(job.Kind, 0, (_, n) => Math.Max(0, n - 1));
             Wake();
         }
     }
@@ -161,7 +143,7 @@ public sealed class JobRunner(
     {
         while (!stop.IsCancellationRequested && !job.IsCancellationRequested)
         {
-            await Task.Delay(CancelCheckInterval, stop);
+            await Task.Delay(CancelCheckInterval, _time, stop);
             if (await store.IsCancelRequestedAsync(jobId, stop))
             {
                 await job.CancelAsync();

@@ -8,10 +8,10 @@ public sealed class JobStore(Database database, TimeProvider time)
 {
     private const string Columns = """
         id, kind, title, status, progress, message, error, result, parameters, created_by, created_at,
-        started_at, finished_at, heartbeat_at, cancel_requested, attempts
+        started_at, finished_at, heartbeat_at, cancel_requested, attempts, owner_user_id
         """;
 
-    public async Task<Job> EnqueueAsync(string kind, string title, string? parameters, string? createdBy, CancellationToken cancellationToken)
+    public async Task<Job> EnqueueAsync(string kind, string title, string? parameters, string? createdBy, CancellationToken cancellationToken, long? ownerUserId = null)
     {
         var job = new Job
         {
@@ -22,14 +22,15 @@ public sealed class JobStore(Database database, TimeProvider time)
             Parameters = parameters,
             CreatedBy = createdBy,
             CreatedAt = time.GetUtcNow(),
+            OwnerUserId = ownerUserId,
         };
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO jobs (id, kind, title, status, progress, parameters, created_by, created_at, cancel_requested, attempts)
-            VALUES (@Id, @Kind, @Title, @status, 0, @Parameters, @CreatedBy, @CreatedAt, @no, 0)
+            INSERT INTO jobs (id, kind, title, status, progress, parameters, created_by, created_at, cancel_requested, attempts, owner_user_id)
+            VALUES (@Id, @Kind, @Title, @status, 0, @Parameters, @CreatedBy, @CreatedAt, @no, 0, @OwnerUserId)
             """,
-            new { job.Id, job.Kind, job.Title, status = nameof(JobStatus.Queued), job.Parameters, job.CreatedBy, job.CreatedAt, no = false },
+            new { job.Id, job.Kind, job.Title, status = nameof(JobStatus.Queued), job.Parameters, job.CreatedBy, job.CreatedAt, no = false, job.OwnerUserId },
             cancellationToken: cancellationToken));
         return job;
     }
@@ -41,16 +42,28 @@ public sealed class JobStore(Database database, TimeProvider time)
             $"SELECT {Columns} FROM jobs WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
-    public async Task<(IReadOnlyList<Job> Items, int Total)> ListAsync(int skip, int take, string? kind, CancellationToken cancellationToken)
+    /// <summary>Jobs newest first, of one kind when <paramref name="kind"/> is given, of one owner when <paramref name="ownerUserId"/> is.</summary>
+    public async Task<(IReadOnlyList<Job> Items, int Total)> ListAsync(int skip, int take, string? kind, CancellationToken cancellationToken, long? ownerUserId = null)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var filter = kind is null ? string.Empty : "WHERE kind = @kind";
+        var conditions = new List<string>();
+        if (kind is not null)
+        {
+            conditions.Add("kind = @kind");
+        }
+
+        if (ownerUserId is not null)
+        {
+            conditions.Add("owner_user_id = @ownerUserId");
+        }
+
+        var filter = conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""
             SELECT {Columns} FROM jobs {filter} ORDER BY created_at DESC, id DESC LIMIT @take OFFSET @skip;
             SELECT COUNT(*) FROM jobs {filter};
             """,
-            new { skip, take, kind },
+            new { skip, take, kind, ownerUserId },
             cancellationToken: cancellationToken));
         var items = (await grid.ReadAsync<Job>()).ToList();
         var total = await grid.ReadSingleAsync<int>();
@@ -71,11 +84,10 @@ public sealed class JobStore(Database database, TimeProvider time)
     public async Task<Job?> NextQueuedAsync(IReadOnlyCollection<string> kinds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var queued = await connection.QueryAsync<Job>(new CommandDefinition(
-            $"SELECT {Columns} FROM jobs WHERE status = @status ORDER BY created_at, id LIMIT 20",
-            new { status = nameof(JobStatus.Queued) },
+        return await connection.QuerySingleOrDefaultAsync<Job>(new CommandDefinition(
+            $"SELECT {Columns} FROM jobs WHERE status = @status AND {database.InList("kind", "kinds")} ORDER BY created_at, id LIMIT 1",
+            new { status = nameof(JobStatus.Queued), kinds = kinds.ToArray() },
             cancellationToken: cancellationToken));
-        return queued.FirstOrDefault(j => kinds.Contains(j.Kind));
     }
 
     /// <summary>Moves a queued job to running; false when another runner (or a cancel) got there first.</summary>

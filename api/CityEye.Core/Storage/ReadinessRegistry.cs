@@ -10,7 +10,7 @@ public sealed class ReadinessRegistry
 {
     private readonly ConcurrentDictionary<string, ReadinessCheck> _checks = new(StringComparer.Ordinal);
 
-    public void Set(string name, ReadinessState state, string? detail = null) => _checks[name] = new ReadinessCheck(state, detail);
+    public void Set(string name, ReadinessState state, string? detail = null, bool publicDetail = false) => _checks[name] = new ReadinessCheck(state, detail, publicDetail);
 
     public IReadOnlyDictionary<string, ReadinessCheck> Snapshot() =>
         _checks.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);

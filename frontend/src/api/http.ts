@@ -54,6 +54,12 @@ export interface RequestOptions {
 /** Header that marks automatic refreshes; see {@link RequestOptions.background}. */
 export const BACKGROUND_HEADER = 'X-CityEye-Background'
 
+/**
+ * Header every request of the SPA carries; the server refuses state-changing cookie requests without it (a
+ * cross-site form cannot set it), see the README's "Sessions and CSRF".
+ */
+export const REQUEST_HEADER = 'X-CityEye-Request'
+
 const baseUrl: string = import.meta.env.VITE_API_BASE_URL ?? ''
 
 export function buildUrl(path: string, query?: Record<string, QueryValue>): string {
@@ -90,8 +96,18 @@ async function readProblem(response: Response): Promise<ProblemDetails> {
 
 /** Performs a JSON request against the CityEye API and returns the parsed body. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, query, signal, skipUnauthorizedHandler = false, background = false } = options
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' }
+  const {
+    method = 'GET',
+    body,
+    query,
+    signal,
+    skipUnauthorizedHandler = false,
+    background = false,
+  } = options
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    [REQUEST_HEADER]: '1',
+  }
   if (background) {
     headers[BACKGROUND_HEADER] = '1'
   }

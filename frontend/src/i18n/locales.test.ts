@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import enUS from './locales/en-US.json'
 import zhCN from './locales/zh-CN.json'
@@ -64,5 +66,22 @@ describe('locale files', () => {
         'succeeded',
       ])
     }
+  })
+
+  it('translates every error code the API sends, with the same arguments as the server text', () => {
+    // The server's list of codes (CityEye.Core.Validation.ErrorCodes) and its English texts.
+    const source = readFileSync(
+      resolve(process.cwd(), '../api/CityEye.Core/Validation/ErrorCodes.cs'),
+      'utf8',
+    )
+    const codes = [...source.matchAll(/public const string \w+ = "([^"]+)";/g)].map((m) => m[1]!)
+    expect(codes.length).toBeGreaterThan(20)
+    const zhKeys = new Set(keys(zhCN))
+    const enKeys = new Set(keys(enUS))
+    for (const code of codes) {
+      expect(zhKeys.has(`problems.${code}`), code).toBe(true)
+      expect(enKeys.has(`problems.${code}`), code).toBe(true)
+    }
+    expect(keys(zhCN.problems).length).toBe(codes.length)
   })
 })

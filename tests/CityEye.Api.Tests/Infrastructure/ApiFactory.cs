@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityEye.Api.Tests.Infrastructure;
 
@@ -67,6 +69,36 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Auth:PasswordIterations", "5000");
         builder.UseSetting("Auth:MaxFailedAttempts", "3");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // The whole suite signs in from one test address; the limiter and throttle have their own tests.
+        builder.UseSetting("Auth:SignInPermitsPerMinute", "100000");
+        builder.UseSetting("Auth:ThrottleFreeFailures", "1000");
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
+    }
+
+    /// <summary>Every client speaks like the SPA: state-changing requests carry the CSRF header.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-CityEye-Request", "1");
+    }
+
+    /// <summary>
+    /// The test server has no socket, so no client address: <c>X-Test-Client-Address</c> sets it (default
+    /// 192.0.2.10), which lets tests sign in "from" different addresses.
+    /// </summary>
+    private sealed class TestClientAddress : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                var header = context.Request.Headers["X-Test-Client-Address"].ToString();
+                context.Connection.RemoteIpAddress = IPAddress.Parse(header.Length > 0 ? header : "192.0.2.10");
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 }
 

@@ -33,10 +33,15 @@ public sealed class ConventionsTests(ApiFactory factory)
     public async Task Probes_ReportAliveAndEachEngineReady()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var client = factory.CreateClient();
+        using var client = await factory.SignInAsync("admin", "Admin#2026", ct);
+        using var anonymous = factory.CreateClient();
 
         using var alive = await client.GetAsync(Url("/healthz"), ct);
         var ready = await client.GetFromJsonAsync<JsonElement>(Url("/readyz"), ct);
+        var bare = await anonymous.GetFromJsonAsync<JsonElement>(Url("/readyz"), ct);
+        Assert.Equal("ready", bare.GetProperty("status").GetString());
+        Assert.DoesNotContain("cityeye.db", bare.ToString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, bare.GetProperty("checks").GetProperty("store").GetProperty("detail").ValueKind);
 
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal("ready", ready.GetProperty("status").GetString());
@@ -52,7 +57,10 @@ public sealed class ConventionsTests(ApiFactory factory)
     public async Task OpenApi_DocumentsTheEndpointsAndTheReferencePageIsServed()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var client = factory.CreateClient();
+        using var client = await factory.SignInAsync("admin", "Admin#2026", ct);
+        using var anonymous = factory.CreateClient();
+        using var refused = await anonymous.GetAsync(Url("/openapi/v1.json"), ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
         var document = await client.GetFromJsonAsync<JsonElement>(Url("/openapi/v1.json"), ct);
         using var reference = await client.GetAsync(Url("/api-docs/v1"), ct);
@@ -108,7 +116,7 @@ public sealed class ConventionsTests(ApiFactory factory)
 
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, ct);
         Assert.Equal(["POST"], response.Content.Headers.Allow);
-        Assert.Contains("GET is not supported", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("methodNotAllowed", problem.GetProperty("code").GetString());
         await ProblemAssert.IsProblemAsync(cancel, HttpStatusCode.MethodNotAllowed, ct);
     }
 

@@ -97,12 +97,17 @@ public sealed class ProcessTests
     private static Process StartApi(int port, params string[] arguments) =>
         ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", .. arguments]);
 
-    private static HttpClient Client(int port) =>
-        new(new HttpClientHandler { UseCookies = true, CookieContainer = new CookieContainer() })
+    private static HttpClient Client(int port)
+    {
+        var client = new HttpClient(new HttpClientHandler { UseCookies = true, CookieContainer = new CookieContainer() })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}"),
             Timeout = TimeSpan.FromSeconds(30),
         };
+        // Like the SPA: state-changing cookie requests carry the CSRF header.
+        client.DefaultRequestHeaders.Add("X-CityEye-Request", "1");
+        return client;
+    }
 
     private static async Task<JsonElement?> TryGetJsonAsync(HttpClient client, string path, CancellationToken ct)
     {

@@ -28,7 +28,8 @@ public sealed class JobEndpointsTests(ApiFactory factory)
 
         using var cancel = await client.PostAsync(Url($"/api/jobs/{id}/cancel"), null, ct);
         var problem = await ProblemAssert.IsProblemAsync(cancel, HttpStatusCode.Conflict, ct);
-        Assert.Contains("Succeeded", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("job.finished", problem.GetProperty("code").GetString());
+        Assert.Equal("Succeeded", problem.GetProperty("args").GetProperty("status").GetString());
     }
 
     [Fact]

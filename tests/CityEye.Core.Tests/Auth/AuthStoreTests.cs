@@ -3,6 +3,7 @@ using CityEye.Core.Auth;
 using CityEye.Core.Domain;
 using CityEye.Core.Organisations;
 using CityEye.Core.Tests.Storage;
+using CityEye.Core.Validation;
 using Microsoft.Extensions.Options;
 
 namespace CityEye.Core.Tests.Auth;
@@ -53,31 +54,62 @@ public sealed class AuthStoreTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
-    public async Task SignInAsync_RepeatedFailures_LocksUntilLockoutEnds(string provider)
+    public async Task SignInAsync_RepeatedFailures_LockOnlyThatAddressAndAnswerLikeAWrongPassword(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var store = await TestStore.CreateAsync(provider, ct);
         var (users, bureau, signIn) = await SeedAsync(store, ct);
         await users.CreateAsync(new NewUser("dave", "Dave", bureau, "right", [BuiltInRoles.Investigator]), Hasher, ct);
 
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync("dave", "wrong", "127.0.0.1", null, ct)).Failure);
+            Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync(Attempt("dave", "wrong", "192.0.2.7"), ct)).Failure);
         }
 
-        var third = await signIn.SignInAsync("dave", "wrong", "127.0.0.1", null, ct);
-        Assert.Equal(SignInFailure.Locked, third.Failure);
-        Assert.Equal(store.Time.GetUtcNow().AddMinutes(10), third.LockedUntil);
-
-        // The right password does not open a locked account.
-        Assert.Equal(SignInFailure.Locked, (await signIn.SignInAsync("dave", "right", "127.0.0.1", null, ct)).Failure);
+        // The right password from the attacking address is refused exactly like a wrong one ...
+        var locked = await signIn.SignInAsync(Attempt("dave", "right", "192.0.2.7"), ct);
+        Assert.Equal(SignInFailure.InvalidCredentials, locked.Failure);
+        Assert.Null(locked.RetryAfter);
+        // ... while the real user at another address is not locked out.
+        Assert.True((await signIn.SignInAsync(Attempt("dave", "right", "10.1.2.3"), ct)).Succeeded);
 
         store.Time.Advance(TimeSpan.FromMinutes(10));
-        var after = await signIn.SignInAsync("dave", "right", "127.0.0.1", null, ct);
+        var after = await signIn.SignInAsync(Attempt("dave", "right", "192.0.2.7"), ct);
         Assert.True(after.Succeeded);
         Assert.NotNull(after.SessionKey);
         var events = await new SecurityEventLog(store.Database, store.Time).RecentAsync(20, ct);
-        Assert.Equal(["login.succeeded", "login.locked", "login.lockout", "login.failed", "login.failed"], events.Select(e => e.Event).ToArray());
+        Assert.Equal(["login.succeeded", "login.succeeded", "login.failed", "login.failed", "login.lockout", "login.failed", "login.failed"], events.Select(e => e.Event).ToArray());
+        Assert.Equal("locked for this address", events[2].Detail);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task SignInAsync_ManyFailures_ThrottleTheNameWithGrowingDelaysWhetherOrNotItExists(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var (users, bureau, signIn) = await SeedAsync(store, ct, new AuthOptions { MaxFailedAttempts = 100, LockoutMinutes = 10, ThrottleFreeFailures = 2, ThrottleMaxDelaySeconds = 4 });
+        await users.CreateAsync(new NewUser("erik", "Erik", bureau, "right", [BuiltInRoles.Investigator]), Hasher, ct);
+
+        foreach (var name in new[] { "erik", "no-such-user" })
+        {
+            var address = name == "erik" ? "192.0.2.1" : "192.0.2.2";
+            await signIn.SignInAsync(Attempt(name, "wrong", address), ct);
+            await signIn.SignInAsync(Attempt(name, "wrong", address), ct);
+            Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync(Attempt(name, "wrong", address), ct)).Failure);
+            var throttled = await signIn.SignInAsync(Attempt(name, "wrong", "198.51.100.1"), ct);
+            Assert.Equal(SignInFailure.Throttled, throttled.Failure);
+            Assert.Equal(TimeSpan.FromSeconds(1), throttled.RetryAfter);
+            store.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync(Attempt(name, "wrong", address), ct)).Failure);
+            Assert.Equal(TimeSpan.FromSeconds(2), (await signIn.SignInAsync(Attempt(name, "wrong", address), ct)).RetryAfter);
+        }
+
+        store.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True((await signIn.SignInAsync(Attempt("erik", "right", "10.9.9.9"), ct)).Succeeded);
+        var unknown = (await new SecurityEventLog(store.Database, store.Time).RecentAsync(50, ct)).First(e => e.Detail == "unknown user");
+        Assert.DoesNotContain("no-such-user", unknown.Username, StringComparison.Ordinal);
+        Assert.StartsWith("?n**********r (len 12, sha256 ", unknown.Username, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -90,10 +122,10 @@ public sealed class AuthStoreTests
         await users.CreateAsync(new NewUser("erin", "Erin", bureau, "pw", [BuiltInRoles.Investigator], Enabled: false), Hasher, ct);
         await users.CreateAsync(new NewUser("frank", "Frank", bureau, "pw", [BuiltInRoles.Investigator], ValidUntil: store.Time.GetUtcNow().AddMinutes(-1)), Hasher, ct);
 
-        Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync("nobody", "pw", null, null, ct)).Failure);
-        Assert.Equal(SignInFailure.Disabled, (await signIn.SignInAsync("erin", "pw", null, null, ct)).Failure);
-        Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync("erin", "bad", null, null, ct)).Failure);
-        Assert.Equal(SignInFailure.Expired, (await signIn.SignInAsync("frank", "pw", null, null, ct)).Failure);
+        Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync(Attempt("nobody", "pw", null), ct)).Failure);
+        Assert.Equal(SignInFailure.Disabled, (await signIn.SignInAsync(Attempt("erin", "pw", null), ct)).Failure);
+        Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync(Attempt("erin", "bad", null), ct)).Failure);
+        Assert.Equal(SignInFailure.Expired, (await signIn.SignInAsync(Attempt("frank", "pw", null), ct)).Failure);
     }
 
     [Theory]
@@ -107,7 +139,7 @@ public sealed class AuthStoreTests
         var sessions = new SessionStore(store.Database, store.Time);
         var idle = TimeSpan.FromMinutes(30);
 
-        var key = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), "127.0.0.1", "test", ct);
+        var key = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), "127.0.0.1", "test", null, 5, ct);
         Assert.Equal("gina", (await sessions.ValidateAsync(key, idle, true, ct))?.Username);
 
         // Use within the idle window keeps it alive past one idle period in total.
@@ -118,14 +150,33 @@ public sealed class AuthStoreTests
         store.Time.Advance(TimeSpan.FromMinutes(31));
         Assert.Null(await sessions.ValidateAsync(key, idle, true, ct));
 
-        var second = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, ct);
+        var second = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, null, 5, ct);
         await sessions.RevokeAsync(second, ct);
         Assert.Null(await sessions.ValidateAsync(second, idle, true, ct));
 
-        var third = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, ct);
+        var third = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, null, 5, ct);
         await users.SetEnabledAsync(userId, false, ct);
         Assert.Null(await sessions.ValidateAsync(third, idle, true, ct));
         Assert.Null(await sessions.ValidateAsync("not-a-session", idle, true, ct));
+
+        // An administrator's lock ends sessions too; signing in again replaces the browser's old session; the
+        // oldest sessions beyond the limit end.
+        await users.SetEnabledAsync(userId, true, ct);
+        var fourth = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, null, 5, ct);
+        Assert.True(await users.LockAsync(userId, null, ct));
+        Assert.Null(await sessions.ValidateAsync(fourth, idle, true, ct));
+        await users.UnlockAsync(userId, ct);
+        var a = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, null, 2, ct);
+        store.Time.Advance(TimeSpan.FromSeconds(1));
+        var b = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, a, 2, ct);
+        Assert.Null(await sessions.ValidateAsync(a, idle, true, ct));
+        store.Time.Advance(TimeSpan.FromSeconds(1));
+        var c = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, null, 2, ct);
+        store.Time.Advance(TimeSpan.FromSeconds(1));
+        var d = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, null, 2, ct);
+        Assert.Null(await sessions.ValidateAsync(b, idle, true, ct));
+        Assert.NotNull(await sessions.ValidateAsync(c, idle, true, ct));
+        Assert.NotNull(await sessions.ValidateAsync(d, idle, true, ct));
     }
 
     [Theory]
@@ -138,7 +189,7 @@ public sealed class AuthStoreTests
         var userId = await users.CreateAsync(new NewUser("hank", "Hank", bureau, "pw", [BuiltInRoles.Investigator]), Hasher, ct);
         var sessions = new SessionStore(store.Database, store.Time);
         var idle = TimeSpan.FromMinutes(30);
-        var key = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, ct);
+        var key = await sessions.CreateAsync(userId, TimeSpan.FromHours(12), null, null, null, 5, ct);
 
         for (var minute = 0; minute < 29; minute++)
         {
@@ -161,23 +212,50 @@ public sealed class AuthStoreTests
         var userId = await users.CreateAsync(new NewUser("city", "市局接口", bureau, "pw", [BuiltInRoles.Administrator]), Hasher, ct);
         var tokens = new ApiTokenStore(store.Database, store.Time);
 
-        var (info, secret) = await tokens.CreateAsync(userId, "市局级联", TimeSpan.FromDays(1), ct);
-        var (_, other) = await tokens.CreateAsync(userId, "第三方", TimeSpan.FromDays(30), ct);
+        var now = store.Time.GetUtcNow();
+        var (info, secret) = await tokens.CreateAsync(userId, "市局级联", now.AddDays(1), null, null, ct);
+        var (otherInfo, other) = await tokens.CreateAsync(userId, "第三方", now.AddDays(30), [Permissions.DevicesView, Permissions.ApiTokensManage], null, ct);
+        var (_, child) = await tokens.CreateAsync(userId, "子令牌", now.AddDays(10), [Permissions.DevicesView], otherInfo.Id, ct);
 
         Assert.StartsWith(ApiTokenStore.Prefix, secret, StringComparison.Ordinal);
-        Assert.Equal("city", (await tokens.ValidateAsync(secret, ct))?.Username);
-        Assert.Null(await tokens.ValidateAsync(secret + "x", ct));
-        Assert.Equal(2, (await tokens.ListAsync(userId, ct)).Count);
+        var full = (await tokens.ValidateAsync(secret, ct)).Principal;
+        Assert.Equal("city", full?.Username);
+        Assert.Equal(Permissions.All.Count, full?.Permissions.Count);
+        Assert.Equal(info.Id, full?.ApiTokenId);
+        Assert.True((await tokens.ValidateAsync(secret, ct)) is { LogUse: false });
+        Assert.Equal([Permissions.ApiTokensManage, Permissions.DevicesView], (await tokens.ValidateAsync(other, ct)).Principal?.Permissions.Order(StringComparer.Ordinal));
+        Assert.Equal([Permissions.DevicesView], (await tokens.ValidateAsync(child, ct)).Principal?.Permissions);
+        Assert.Null((await tokens.ValidateAsync(secret + "x", ct)).Principal);
+        Assert.Equal(3, (await tokens.ListAsync(userId, ct)).Count);
 
         store.Time.Advance(TimeSpan.FromDays(2));
-        Assert.Null(await tokens.ValidateAsync(secret, ct));
-        Assert.NotNull(await tokens.ValidateAsync(other, ct));
+        Assert.Null((await tokens.ValidateAsync(secret, ct)).Principal);
+        Assert.NotNull((await tokens.ValidateAsync(other, ct)).Principal);
 
-        var otherId = (await tokens.ListAsync(userId, ct)).Single(t => t.Name == "第三方").Id;
-        Assert.False(await tokens.RevokeAsync(userId + 1, otherId, ct));
-        Assert.True(await tokens.RevokeAsync(userId, otherId, ct));
-        Assert.Null(await tokens.ValidateAsync(other, ct));
-        Assert.NotEqual(info.Id, otherId);
+        // A locked owner stops every token; revoking a parent revokes its children.
+        await users.LockAsync(userId, store.Time.GetUtcNow().AddHours(1), ct);
+        Assert.Null((await tokens.ValidateAsync(other, ct)).Principal);
+        await users.UnlockAsync(userId, ct);
+        Assert.False(await tokens.RevokeAsync(userId + 1, otherInfo.Id, ct));
+        Assert.True(await tokens.RevokeAsync(userId, otherInfo.Id, ct));
+        Assert.Null((await tokens.ValidateAsync(other, ct)).Principal);
+        Assert.Null((await tokens.ValidateAsync(child, ct)).Principal);
+        Assert.All((await tokens.ListAsync(userId, ct)).Where(t => t.Id != info.Id), t => Assert.NotNull(t.RevokedAt));
+    }
+
+    [Fact]
+    public void PasswordPolicy_RefusesShortSingleClassUsernameAndReusedPasswords()
+    {
+        var policy = new PasswordPolicy(new AuthOptions());
+        var old = Hasher.Hash("Earlier#2025");
+
+        Assert.Empty(policy.Check("admin", "Admin#2026", [old]));
+        Assert.Equal([ErrorCodes.PasswordTooShort, ErrorCodes.PasswordClasses], policy.Check("admin", "a", []).Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordClasses], policy.Check("admin", "abcdefghij", []).Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordIsUsername], policy.Check("Admin#2026", "admin#2026", []).Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordIsUsername], policy.Check("ab#Cd1234", "4321dC#ba", []).Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordReused], policy.Check("admin", "Earlier#2025", [old]).Select(v => v.Code));
+        Assert.Equal("newPassword", policy.Check("admin", "a", [])[0].Field);
     }
 
     [Fact]
@@ -195,13 +273,24 @@ public sealed class AuthStoreTests
         Assert.False(PasswordHasher.Verify("Admin#2026", "pbkdf2-sha512$10$%%%$abc"));
     }
 
-    internal static async Task<(UserStore Users, long BureauId, SignInService SignIn)> SeedAsync(TestStore store, CancellationToken ct)
+    internal static SignInAttempt Attempt(string username, string password, string? address) => new(username, password, address, null);
+
+    internal static async Task<(UserStore Users, long BureauId, SignInService SignIn)> SeedAsync(TestStore store, CancellationToken ct, AuthOptions? settings = null)
     {
         var users = new UserStore(store.Database, store.Time);
         await BuiltInRoles.EnsureAsync(users, ct);
         var bureau = await new OrganisationStore(store.Database, store.Time).EnsureAsync("310118000000", null, "上海市公安局青浦分局", OrganisationKind.Bureau, null, ct);
-        var options = Options.Create(new AuthOptions { MaxFailedAttempts = 3, LockoutMinutes = 10 });
-        var signIn = new SignInService(users, new SessionStore(store.Database, store.Time), new SecurityEventLog(store.Database, store.Time), Hasher, options, store.Time);
+        var options = Options.Create(settings ?? new AuthOptions { MaxFailedAttempts = 3, LockoutMinutes = 10 });
+        var signIn = new SignInService(
+            users,
+            new SessionStore(store.Database, store.Time),
+            new SignInFailureStore(store.Database),
+            new SignInThrottle(options, store.Time),
+            new PasswordHashingPool(options),
+            new SecurityEventLog(store.Database, store.Time),
+            Hasher,
+            options,
+            store.Time);
         return (users, bureau, signIn);
     }
 }

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using CityEye.Api.Auth.Startup;
+using CityEye.Api.Devices;
+using CityEye.Api.Infrastructure;
+using CityEye.Api.Infrastructure.Startup;
+using CityEye.Core.Auth;
+using CityEye.Core.Validation;
+using Microsoft.Extensions.Options;
+
+namespace CityEye.Api.Auth;
+
+/// <summary>
+/// Sign-in, sessions, API tokens, function permissions and device scope: stores, services, authentication schemes,
+/// the sign-in rate limit, and the start-up steps that ensure the built-in roles and the first administrator.
+/// </summary>
+internal static class AuthFeature
+{
+    /// <summary>Rate-limiter policy of the sign-in and password endpoints, per client address.</summary>
+    public const string SignInRateLimit = "sign-in";
+
+    public static IServiceCollection AddAuthFeature(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<AuthOptions>>().Value.PasswordIterations));
+        services.AddSingleton<PasswordHashingPool>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<ApiTokenStore>();
+        services.AddSingleton<SecurityEventLog>();
+        services.AddSingleton<SignInFailureStore>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInService>();
+        services.AddSingleton<PasswordService>();
+        services.AddSingleton<DeviceScopeResolver>();
+        services.AddCityEyeAuthentication();
+
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(SignInRateLimit, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInPermitsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? (int)Math.Ceiling(retry.TotalSeconds) : 60;
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = Problems.TitleOf(StatusCodes.Status429TooManyRequests),
+                    Detail = ErrorCodes.Describe(ErrorCodes.RateLimited, null),
+                };
+                problem.Extensions[Problems.CodeKey] = ErrorCodes.RateLimited;
+                problem.Extensions[Problems.ArgsKey] = new Dictionary<string, object?> { ["seconds"] = seconds };
+                await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+            };
+        });
+
+        services.AddStartupStep<RolesStep>();
+        return services;
+    }
+
+    /// <summary>The first administrator is created after the demo step decided whether the demo creates the users.</summary>
+    public static IServiceCollection AddFirstAdministratorStep(this IServiceCollection services) => services.AddStartupStep<FirstAdministratorStep>();
+}

@@ -1,0 +1,47 @@
+using CityEye.Api.Infrastructure;
+using CityEye.Api.Infrastructure.Startup;
+using CityEye.Core.Demo;
+using CityEye.Core.Jobs;
+using CityEye.Core.Organisations;
+using Microsoft.Extensions.Options;
+
+namespace CityEye.Api.Demo;
+
+/// <summary>
+/// Queues the demo district on an empty store (or follows the seeding an earlier start left unfinished); the
+/// <see cref="DemoSeedMonitor"/> then reports its progress as the <c>demo</c> readiness check.
+/// </summary>
+internal sealed class DemoStep(
+    IOptions<CityEyeOptions> options,
+    JobStore jobs,
+    OrganisationStore organisations,
+    DemoSeedMonitor monitor,
+    ILogger<DemoStep> logger) : IStartupStep
+{
+    public string Name => DemoSeedMonitor.ReadinessName;
+
+    public async Task<string?> RunAsync(CancellationToken cancellationToken)
+    {
+        var pending = (await jobs.ListAsync(0, 10, DemoSeedJob.JobKind, cancellationToken)).Items
+            .FirstOrDefault(j => j.Status is JobStatus.Queued or JobStatus.Running);
+        if (pending is not null)
+        {
+            // An earlier start queued the seeding and stopped before it finished: follow that job (it resumes).
+            monitor.Follow(pending.Id, string.Empty);
+            return null;
+        }
+
+        var settings = options.Value;
+        if (settings.SeedDemo && await organisations.CountAsync(cancellationToken) == 0)
+        {
+            var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "生成青浦区演示数据 (seed the Qingpu demo district)", DemoSeedJob.Parameters(settings.DemoSeed), "system", cancellationToken);
+            logger.LogInformation("Empty store: queued demo seeding as job {JobId}", job.Id);
+            monitor.Follow(job.Id, string.Empty);
+            return null;
+        }
+
+        var reason = settings.SeedDemo ? "store already holds data" : "demo seeding disabled";
+        monitor.Follow(null, reason);
+        return reason;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace CityEye.Core.Validation;
+
+/// <summary>
+/// Every error code the API sends: the top-level <c>code</c> of a ProblemDetails and the <c>code</c> of each field
+/// violation. The list is published in the OpenAPI document (schema <c>ErrorCode</c>), and the SPA's tests check
+/// that each one has a zh-CN and an en-US translation.
+/// </summary>
+public static class ErrorCodes
+{
+    // Field rules (violations).
+    public const string Required = "field.required";
+    public const string Length = "field.length";
+    public const string Range = "field.range";
+    public const string Format = "field.format";
+    public const string Unique = "field.unique";
+    public const string UnknownValue = "field.unknownValue";
+    public const string PasswordTooShort = "password.tooShort";
+    public const string PasswordClasses = "password.classes";
+    public const string PasswordIsUsername = "password.isUsername";
+    public const string PasswordReused = "password.reused";
+    public const string PasswordWrong = "password.wrong";
+    public const string ScopeNotHeld = "token.scopeNotHeld";
+    public const string TokenOutlivesParent = "token.outlivesParent";
+
+    // Problems (top-level codes).
+    public const string ValidationFailed = "request.invalid";
+    public const string MalformedBody = "request.malformedBody";
+    public const string BadParameter = "request.badParameter";
+    public const string Unauthenticated = "auth.unauthenticated";
+    public const string Forbidden = "auth.forbidden";
+    public const string InvalidCredentials = "auth.invalidCredentials";
+    public const string AccountDisabled = "auth.accountDisabled";
+    public const string AccountExpired = "auth.accountExpired";
+    public const string PasswordChangeRequired = "auth.passwordChangeRequired";
+    public const string SignInThrottled = "auth.throttled";
+    public const string CrossSiteRequest = "auth.crossSiteRequest";
+    public const string TokenCannotCreateTokens = "auth.tokenCannotCreateTokens";
+    public const string NotFound = "notFound";
+    public const string MethodNotAllowed = "methodNotAllowed";
+    public const string Conflict = "conflict";
+    public const string JobFinished = "job.finished";
+    public const string RateLimited = "rateLimited";
+    public const string StoreUnavailable = "store.unavailable";
+    public const string ServerError = "server.error";
+
+    private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
+    {
+        [Required] = "Required.",
+        [Length] = "Must be {min} to {max} characters.",
+        [Range] = "Must be from {min} to {max}.",
+        [Format] = "Not in the expected format.",
+        [Unique] = "The value {value} is already in use.",
+        [UnknownValue] = "Unknown value {value}.",
+        [PasswordTooShort] = "At least {min} characters.",
+        [PasswordClasses] = "Use at least {min} of: upper-case letters, lower-case letters, digits, symbols.",
+        [PasswordIsUsername] = "Must not be the user name.",
+        [PasswordReused] = "Must differ from the last {count} passwords.",
+        [PasswordWrong] = "The current password is wrong.",
+        [ScopeNotHeld] = "You do not hold the permission {value}.",
+        [TokenOutlivesParent] = "A token cannot outlive the token that creates it ({value}).",
+        [ValidationFailed] = "One or more fields are invalid.",
+        [MalformedBody] = "The request body is not valid JSON for this operation.",
+        [BadParameter] = "A parameter has a value of the wrong type.",
+        [Unauthenticated] = "Sign in first; the session may have ended.",
+        [Forbidden] = "The signed-in user lacks the permission this function needs.",
+        [InvalidCredentials] = "Wrong user name or password.",
+        [AccountDisabled] = "This account is disabled; contact an administrator.",
+        [AccountExpired] = "This account's validity has ended; contact an administrator.",
+        [PasswordChangeRequired] = "Change your password before using other functions.",
+        [SignInThrottled] = "Too many sign-in attempts; wait {seconds} s.",
+        [CrossSiteRequest] = "The request did not come from the CityEye web UI.",
+        [TokenCannotCreateTokens] = "An API token cannot create tokens without the apitokens.manage scope.",
+        [NotFound] = "The requested resource does not exist.",
+        [MethodNotAllowed] = "This path does not accept that method.",
+        [Conflict] = "The request conflicts with the current state.",
+        [JobFinished] = "The job has finished and cannot be cancelled.",
+        [RateLimited] = "Too many requests; try again later.",
+        [StoreUnavailable] = "The system-of-record database cannot be reached; try again shortly.",
+        [ServerError] = "An unexpected error occurred. It has been logged.",
+    };
+
+    /// <summary>Every code, in declaration order.</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(ErrorCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToList();
+
+    /// <summary>The English text of a code with its arguments filled in.</summary>
+    public static string Describe(string code, IReadOnlyDictionary<string, object?>? args)
+    {
+        var text = English.GetValueOrDefault(code, code);
+        if (args is null)
+        {
+            return text;
+        }
+
+        foreach (var (name, value) in args)
+        {
+            text = text.Replace("{" + name + "}", Convert.ToString(value, CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+}

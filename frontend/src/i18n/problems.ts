@@ -1,0 +1,42 @@
+import type { ApiError } from '@/api/http'
+
+type Translate = (key: string, named?: Record<string, unknown>) => string
+type TranslationExists = (key: string) => boolean
+
+/** vue-i18n key of an error code: `auth.invalidCredentials` → `problems.auth.invalidCredentials`. */
+export function problemKey(code: string): string {
+  return `problems.${code}`
+}
+
+/**
+ * The user's-language message of an API error: the translation of its `code` (with its `args`), else the server's
+ * English detail. Field violations are translated the same way by {@link violationMessages}.
+ */
+export function problemMessage(error: ApiError, t: Translate, te?: TranslationExists): string {
+  const code = typeof error.problem.code === 'string' ? error.problem.code : undefined
+  const args = (error.problem.args as Record<string, unknown> | undefined) ?? {}
+  if (code && (!te || te(problemKey(code)))) {
+    const text = t(problemKey(code), args)
+    if (text !== problemKey(code)) {
+      return text
+    }
+  }
+  return error.problem.detail || error.problem.title || `HTTP ${error.status}`
+}
+
+interface Violation {
+  field: string
+  code: string
+  args?: Record<string, unknown> | null
+}
+
+/** Translated messages per field from a validation problem's `violations`. */
+export function violationMessages(error: ApiError, t: Translate): Record<string, string> {
+  const violations = (error.problem.violations as Violation[] | undefined) ?? []
+  const result: Record<string, string> = {}
+  for (const v of violations) {
+    const text = t(problemKey(v.code), v.args ?? {})
+    result[v.field] = result[v.field] ? `${result[v.field]} ${text}` : text
+  }
+  return result
+}
