@@ -77,7 +77,10 @@ public sealed class ProcessTests
             using var client = Client(port);
             await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, api, ct);
             using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "station", password = "Station#2026" }, ct);
-            var ready = await client.GetFromJsonAsync<JsonElement>(new Uri("/readyz", UriKind.Relative), ct);
+            // Store details in /readyz are for administrators only (the station user sees states).
+            using var adminClient = Client(port);
+            using var adminLogin = await adminClient.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Admin#2026" }, ct);
+            var ready = await adminClient.GetFromJsonAsync<JsonElement>(new Uri("/readyz", UriKind.Relative), ct);
             var summary = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/dashboard/summary", UriKind.Relative), ct);
             api.Kill(entireProcessTree: true);
             await api.WaitForExitAsync(ct);
