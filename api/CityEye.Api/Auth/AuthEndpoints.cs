@@ -91,9 +91,7 @@ internal static class AuthEndpoints
             // A locked account answers exactly like a wrong password (the sign-in service spent the same time on it).
             if (result.Failure == SignInFailure.Throttled)
             {
-                var seconds = (int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds);
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.SignInThrottled, new Dictionary<string, object?> { ["seconds"] = seconds });
+                return Problems.TooManyRequests(context, (int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds), ErrorCodes.SignInThrottled);
             }
 
             return result.Failure switch
@@ -124,28 +122,56 @@ internal static class AuthEndpoints
         HttpContext context,
         PasswordService passwords,
         UserStore users,
+        SessionStore sessions,
+        SignInThrottle throttle,
+        SignInFailureStore failures,
+        IOptions<AuthOptions> options,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         var user = context.User.ToUserData();
-        if (user.ApiTokenId is not null)
+        var key = SessionAuthenticationHandler.SessionKey(context.Request);
+        if (user.ApiTokenId is not null || key is null)
         {
+            // A token acts for a system; only a person at a session changes a password.
             return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden);
         }
 
-        var key = SessionAuthenticationHandler.SessionKey(context.Request);
-        var violations = await passwords.ChangeAsync(user.UserId, request.CurrentPassword, request.NewPassword, key is null ? null : SessionStore.HashKey(key), context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        // The current password is guessed no faster than at the sign-in page: same delays, same per-address lockout,
+        // and a lockout ends this session.
+        var ip = context.Connection.RemoteIpAddress?.ToString();
+        var address = SignInAttempt.AddressKey(ip);
+        var wait = throttle.TryAdmit(user.Username, address);
+        if (wait > TimeSpan.Zero)
+        {
+            return Problems.TooManyRequests(context, (int)Math.Ceiling(wait.TotalSeconds), ErrorCodes.SignInThrottled);
+        }
+
+        var violations = await passwords.ChangeAsync(user.UserId, request.CurrentPassword, request.NewPassword, SessionStore.HashKey(key), ip, cancellationToken);
+        if (violations.Any(v => v.Code == ErrorCodes.PasswordWrong))
+        {
+            throttle.Failed(user.Username, address);
+            var settings = options.Value;
+            if (await failures.RecordFailureAsync(user.Username, address, settings.MaxFailedAttempts, TimeSpan.FromMinutes(settings.LockoutMinutes), time.GetUtcNow(), cancellationToken) is not null)
+            {
+                await sessions.RevokeAsync(key, cancellationToken);
+            }
+        }
+
         if (violations.Count > 0)
         {
             return Problems.Validation(violations);
         }
 
+        throttle.Succeeded(user.Username, address);
         var principal = await users.GetPrincipalAsync(user.UserId, cancellationToken);
         return TypedResults.Ok(ToMe(principal!));
     }
 
     private static async Task<Ok<List<ApiTokenResponse>>> ListTokensAsync(HttpContext context, ApiTokenStore tokens, CancellationToken cancellationToken)
     {
-        var list = await tokens.ListAsync(context.User.UserId(), cancellationToken);
+        var user = context.User.ToUserData();
+        var list = await tokens.ListAsync(user.UserId, user.ApiTokenId, cancellationToken);
         return TypedResults.Ok(list.Select(ToResponse).ToList());
     }
 
@@ -178,8 +204,8 @@ internal static class AuthEndpoints
             return Problems.Validation("expiresInDays", ErrorCodes.TokenOutlivesParent, new Dictionary<string, object?> { ["value"] = parentExpiry.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
         }
 
-        // Without scopes a token gets the caller's permissions; a token's child gets its parent's at most.
-        var scopes = request.Scopes ?? (user.ApiTokenId is null ? null : user.Permissions);
+        // Without scopes a token gets a snapshot of the caller's permissions now, not whatever roles are added later.
+        var scopes = request.Scopes ?? user.Permissions;
         var (info, secret) = await tokens.CreateAsync(user.UserId, request.Name.Trim(), expiresAt, scopes, user.ApiTokenId, cancellationToken);
         await events.WriteAsync("token.created", user.Username, user.UserId, context.Connection.RemoteIpAddress?.ToString(), $"token {info.Id} '{info.Name}' scopes [{info.Scopes ?? "all"}]{(user.ApiTokenId is { } parent ? $" by token {parent}" : string.Empty)}", cancellationToken);
         return TypedResults.Created($"/api/auth/tokens/{info.Id}", new CreatedApiTokenResponse(ToResponse(info), secret));
@@ -193,7 +219,7 @@ internal static class AuthEndpoints
         CancellationToken cancellationToken)
     {
         var user = context.User.ToUserData();
-        if (!await tokens.RevokeAsync(user.UserId, id, cancellationToken))
+        if (!await tokens.RevokeAsync(user.UserId, id, user.ApiTokenId, cancellationToken))
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using CityEye.Api.Auth.Startup;
 using CityEye.Api.Devices;
@@ -41,25 +40,13 @@ internal static class AuthFeature
             {
                 var permits = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInPermitsPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    SignInAttempt.AddressKey(context.Connection.RemoteIpAddress?.ToString()),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? (int)Math.Ceiling(retry.TotalSeconds) : 60;
-                var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-                var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = StatusCodes.Status429TooManyRequests,
-                    Title = Problems.TitleOf(StatusCodes.Status429TooManyRequests),
-                    Detail = ErrorCodes.Describe(ErrorCodes.RateLimited, null),
-                };
-                problem.Extensions[Problems.CodeKey] = ErrorCodes.RateLimited;
-                problem.Extensions[Problems.ArgsKey] = new Dictionary<string, object?> { ["seconds"] = seconds };
-                await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+                await Problems.TooManyRequests(context.HttpContext, seconds, ErrorCodes.RateLimited).ExecuteAsync(context.HttpContext);
             };
         });
 

@@ -25,7 +25,7 @@ internal static class AuthenticationSetup
             .AddPolicyScheme(PolicyScheme, "Session cookie or bearer token", options =>
             {
                 options.ForwardDefaultSelector = context =>
-                    context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    BearerTokenAuthenticationHandler.IsBearer(context.Request)
                         ? BearerTokenAuthenticationHandler.SchemeName
                         : SessionAuthenticationHandler.SchemeName;
             })

@@ -14,22 +14,36 @@ internal sealed class BearerTokenAuthenticationHandler(
     SecurityEventLog events) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+    private const string Prefix = "Bearer ";
+
+    /// <summary>True when the request authenticates with <c>Authorization: Bearer …</c> (no cookie, no CSRF check).</summary>
+    public static bool IsBearer(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (!IsBearer(Request))
         {
             return AuthenticateResult.NoResult();
         }
 
-        var token = header["Bearer ".Length..].Trim();
+        var token = Request.Headers.Authorization.ToString()[Prefix.Length..].Trim();
         if (token.Length is 0 or > 128)
         {
             return AuthenticateResult.Fail("Malformed bearer token.");
         }
 
-        var (user, logUse) = await tokens.ValidateAsync(token, Context.RequestAborted);
+        UserPrincipalData? user;
+        bool logUse;
+        try
+        {
+            (user, logUse) = await tokens.ValidateAsync(token, Context.RequestAborted);
+        }
+        catch (Exception ex) when (SessionAuthenticationHandler.AnonymousEndpointDuringStoreOutage(Context, ex))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         if (user is not null && logUse)
         {
             // Token use is written to the security log at most once a minute per token.

@@ -19,7 +19,7 @@ internal static class CsrfProtection
     {
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method)
-            || request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            || BearerTokenAuthenticationHandler.IsBearer(request))
         {
             await next(context);
             return;
@@ -32,8 +32,19 @@ internal static class CsrfProtection
             return;
         }
 
-        var events = context.RequestServices.GetRequiredService<SecurityEventLog>();
-        await events.WriteAsync("request.cross-site", null, null, context.Connection.RemoteIpAddress?.ToString(), $"{request.Method} {request.Path}: {reason}", context.RequestAborted);
+        // With a session cookie this may be an attack riding on a user's session: the security log keeps it. Without
+        // one nothing could have ridden on it, and anonymous junk must not flood the audit trail: the log file has it.
+        if (SessionAuthenticationHandler.SessionKey(request) is not null)
+        {
+            var events = context.RequestServices.GetRequiredService<SecurityEventLog>();
+            await events.WriteAsync("request.cross-site", null, null, context.Connection.RemoteIpAddress?.ToString(), $"{request.Method} {request.Path}: {reason}", context.RequestAborted);
+        }
+        else
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CsrfProtection))
+                .LogWarning("Refused a cross-site {Method} {Path} without a session: {Reason}", request.Method, request.Path, reason);
+        }
+
         await Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.CrossSiteRequest).ExecuteAsync(context);
     });
 
@@ -44,19 +55,17 @@ internal static class CsrfProtection
             return $"no {HeaderName}: 1 header";
         }
 
+        // Browsers that send Sec-Fetch-Site say themselves whether the page is of our origin; that holds behind any
+        // proxy. Older ones are judged by Origin against the scheme and host the request reached (as forwarded by
+        // a trusted proxy).
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0)
+        {
+            return site is "same-origin" or "none" ? null : $"Sec-Fetch-Site {site}";
+        }
+
         var own = $"{request.Scheme}://{request.Host.Value}";
         var origin = request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
-        {
-            return $"Origin {origin} is not {own}";
-        }
-
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
-        if (site.Length > 0 && site is not ("same-origin" or "none"))
-        {
-            return $"Sec-Fetch-Site {site}";
-        }
-
-        return null;
+        return origin.Length > 0 && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase) ? $"Origin {origin} is not {own}" : null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using CityEye.Core.Auth;
+using CityEye.Core.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -32,24 +33,30 @@ internal sealed class SessionAuthenticationHandler(
         }
 
         var userActivity = !Request.Headers.ContainsKey(BackgroundHeader);
-        var user = await sessions.ValidateAsync(key, TimeSpan.FromMinutes(authOptions.Value.IdleTimeoutMinutes), userActivity, Context.RequestAborted);
+        UserPrincipalData? user;
+        try
+        {
+            user = await sessions.ValidateAsync(key, TimeSpan.FromMinutes(authOptions.Value.IdleTimeoutMinutes), userActivity, Context.RequestAborted);
+        }
+        catch (Exception ex) when (AnonymousEndpointDuringStoreOutage(Context, ex))
+        {
+            // A probe or the sign-in page must not fail because a cookie could not be checked: treat it as absent.
+            return AuthenticateResult.NoResult();
+        }
+
         return user is null
             ? AuthenticateResult.Fail("The session has ended (signed out, idle timeout, or account disabled).")
             : AuthenticateResult.Success(new AuthenticationTicket(CityEyeClaims.ToPrincipal(user, SchemeName), SchemeName));
     }
 
-    /// <summary>The session key the request carries (either cookie name), or null.</summary>
+    /// <summary>
+    /// The session key the request carries, or null. Over HTTPS only the <c>__Host-</c> cookie counts, so a plain
+    /// cookie planted by a network attacker or a sibling host cannot fix a session.
+    /// </summary>
     public static string? SessionKey(HttpRequest request)
     {
-        foreach (var name in (string[])[SecureCookieName, CookieName])
-        {
-            if (request.Cookies.TryGetValue(name, out var key) && !string.IsNullOrEmpty(key) && key.Length <= 128)
-            {
-                return key;
-            }
-        }
-
-        return null;
+        var name = request.IsHttps ? SecureCookieName : CookieName;
+        return request.Cookies.TryGetValue(name, out var key) && !string.IsNullOrEmpty(key) && key.Length <= 128 ? key : null;
     }
 
     /// <summary>Sets the session cookie: <c>__Host-</c> and Secure over HTTPS (also behind a trusted proxy), HttpOnly, SameSite=Strict.</summary>
@@ -74,4 +81,12 @@ internal sealed class SessionAuthenticationHandler(
             response.Cookies.Delete(SecureCookieName, new CookieOptions { Path = "/", Secure = true });
         }
     }
+
+    /// <summary>
+    /// True when the store cannot answer and the endpoint needs nobody signed in (probes, sign-in): those go on
+    /// anonymously, everything else answers 503.
+    /// </summary>
+    internal static bool AnonymousEndpointDuringStoreOutage(HttpContext context, Exception exception) =>
+        StoreFailures.IsUnavailable(exception)
+        && context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
 }

@@ -15,7 +15,7 @@ internal static class UserAdminEndpoints
     public static RouteGroupBuilder MapUserAdminEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/users/{id:long}").WithTags("Users").RequirePermission(Permissions.UsersManage);
-        group.MapPost("/lock", LockAsync).WithName("Users_Lock").WithSummary("Locks the user (until a time, or until unlocked); ends the user's sessions.").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/lock", LockAsync).WithName("Users_Lock").WithSummary("Locks the user (until a future time, or until unlocked); ends the user's sessions. Not oneself.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/unlock", UnlockAsync).WithName("Users_Unlock").WithSummary("Lifts the administrator's lock and every per-address sign-in lockout and throttle.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/enable", (long id, HttpContext context, UserStore users, SecurityEventLog events, CancellationToken ct) => SetEnabledAsync(id, true, context, users, events, ct))
             .WithName("Users_Enable").WithSummary("Enables the user.").ProducesProblem(StatusCodes.Status404NotFound);
@@ -26,8 +26,18 @@ internal static class UserAdminEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<UserLockStateResponse>, ProblemHttpResult>> LockAsync(long id, LockUserRequest request, HttpContext context, UserStore users, SecurityEventLog events, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<UserLockStateResponse>, ValidationProblem, ProblemHttpResult>> LockAsync(long id, LockUserRequest request, HttpContext context, UserStore users, SecurityEventLog events, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (request.Until is { } until && until <= time.GetUtcNow())
+        {
+            return Problems.Validation("until", ErrorCodes.NotInFuture);
+        }
+
+        if (id == context.User.UserId())
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.SelfAdministration);
+        }
+
         if (!await users.LockAsync(id, request.Until, cancellationToken))
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
@@ -52,6 +62,11 @@ internal static class UserAdminEndpoints
 
     private static async Task<Results<Ok<UserLockStateResponse>, ProblemHttpResult>> SetEnabledAsync(long id, bool enabled, HttpContext context, UserStore users, SecurityEventLog events, CancellationToken cancellationToken)
     {
+        if (!enabled && id == context.User.UserId())
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.SelfAdministration);
+        }
+
         if (!await users.SetEnabledAsync(id, enabled, cancellationToken))
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);

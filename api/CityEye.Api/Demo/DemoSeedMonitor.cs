@@ -37,7 +37,7 @@ internal sealed class DemoSeedMonitor(JobStore jobs, ReadinessRegistry readiness
             {
                 job = await jobs.GetAsync(_jobId, stoppingToken);
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or StoreUnavailableException)
+            catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is System.Data.Common.DbException)
             {
                 logger.LogWarning(ex, "Cannot read the demo-seed job; retrying");
                 continue;

@@ -22,7 +22,7 @@ internal sealed class DemoStep(
 
     public async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
-        var pending = (await jobs.ListAsync(0, 10, DemoSeedJob.JobKind, cancellationToken)).Items
+        var pending = (await jobs.ListAsync(0, 10, DemoSeedJob.JobKind, null, cancellationToken)).Items
             .FirstOrDefault(j => j.Status is JobStatus.Queued or JobStatus.Running);
         if (pending is not null)
         {
@@ -34,14 +34,13 @@ internal sealed class DemoStep(
         var settings = options.Value;
         if (settings.SeedDemo && await organisations.CountAsync(cancellationToken) == 0)
         {
-            var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "生成青浦区演示数据 (seed the Qingpu demo district)", DemoSeedJob.Parameters(settings.DemoSeed), "system", cancellationToken);
+            var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "生成青浦区演示数据 (seed the Qingpu demo district)", DemoSeedJob.Parameters(settings.DemoSeed), "system", null, cancellationToken);
             logger.LogInformation("Empty store: queued demo seeding as job {JobId}", job.Id);
             monitor.Follow(job.Id, string.Empty);
             return null;
         }
 
-        var reason = settings.SeedDemo ? "store already holds data" : "demo seeding disabled";
-        monitor.Follow(null, reason);
-        return reason;
+        monitor.Follow(null, settings.SeedDemo ? "store already holds data" : "demo seeding disabled");
+        return null;
     }
 }

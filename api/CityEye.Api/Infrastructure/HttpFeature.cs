@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CityEye.Api.Auth;
@@ -11,7 +10,7 @@ namespace CityEye.Api.Infrastructure;
 /// <summary>
 /// The HTTP conventions every feature shares: ProblemDetails with error codes, JSON naming, OpenAPI, forwarded
 /// headers from trusted proxies only, HSTS on HTTPS, no <c>Server</c> header, and <c>Cache-Control: no-store</c> on
-/// every API answer (they carry session-bound data and token secrets).
+/// every API answer (<see cref="SecurityHeaders"/>).
 /// </summary>
 internal static class HttpFeature
 {
@@ -35,22 +34,15 @@ internal static class HttpFeature
         });
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HttpOptions>>((forwarded, http) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             foreach (var entry in http.Value.TrustedProxies)
             {
-                if (entry.Contains('/', StringComparison.Ordinal))
-                {
-                    forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(entry));
-                }
-                else
-                {
-                    forwarded.KnownProxies.Add(IPAddress.Parse(entry));
-                }
+                // Validated at start-up (HttpOptions), so these parse.
+                forwarded.KnownIPNetworks.Add(HttpOptions.ParseProxy(entry)!.Value);
             }
         });
-        services.AddHsts(options => { });
         services.AddOptions<HstsOptions>().Configure<IOptions<HttpOptions>>((hsts, http) =>
         {
             hsts.MaxAge = TimeSpan.FromDays(http.Value.HstsMaxAgeDays);
@@ -69,15 +61,6 @@ internal static class HttpFeature
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use((context, next) =>
-        {
-            if (context.Request.Path.StartsWithSegments("/api"))
-            {
-                context.Response.Headers.CacheControl = "no-store";
-            }
-
-            return next(context);
-        });
         return app;
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CityEye.Core.Auth;
+using CityEye.Core.Storage;
 using CityEye.Core.Validation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -27,7 +29,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             logger.LogWarning(exception, "Store unavailable during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             httpContext.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            problem = Coded(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable);
+            problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable);
+        }
+        else if (exception is PasswordHashingBusyException)
+        {
+            // Too many sign-ins wait for a hashing thread: the client retries shortly.
+            httpContext.Response.Headers.RetryAfter = "1";
+            problem = Problems.Create(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, new Dictionary<string, object?> { ["seconds"] = 1 });
         }
         else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
         {
@@ -38,18 +46,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         else
         {
             logger.LogError(exception, "Request {Method} {Path} failed", httpContext.Request.Method, httpContext.Request.Path);
-            problem = Coded(StatusCodes.Status500InternalServerError, ErrorCodes.ServerError);
+            problem = Problems.Create(StatusCodes.Status500InternalServerError, ErrorCodes.ServerError);
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
-    }
-
-    private static ProblemDetails Coded(int status, string code, string? detail = null)
-    {
-        var problem = new ProblemDetails { Status = status, Title = Problems.TitleOf(status), Detail = detail ?? ErrorCodes.Describe(code, null) };
-        problem.Extensions[Problems.CodeKey] = code;
-        return problem;
     }
 
     /// <summary>Our own words for the framework's binding failures, which name internal types.</summary>
@@ -58,7 +59,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         if (exception.InnerException is JsonException json)
         {
             var where = json.LineNumber is { } line ? $" (line {line + 1}, position {json.BytePositionInLine + 1}{(json.Path is { Length: > 1 } p ? $", at {p}" : string.Empty)})" : string.Empty;
-            var problem = Coded(StatusCodes.Status400BadRequest, ErrorCodes.MalformedBody, $"The request body could not be read as JSON{where}.");
+            var problem = Problems.Create(StatusCodes.Status400BadRequest, ErrorCodes.MalformedBody, detail: $"The request body could not be read as JSON{where}.");
             if (json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
             {
                 problem.Extensions[Problems.ViolationsKey] = new[] { new Violation(path[2..], ErrorCodes.Format) };
@@ -72,19 +73,13 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             var name = Problems.JsonName(parameter.Groups["name"].Value);
             var required = exception.Message.StartsWith("Required parameter", StringComparison.Ordinal);
-            var violation = new Violation(name, required ? ErrorCodes.Required : ErrorCodes.Format);
-            var problem = new HttpValidationProblemDetails(Problems.Errors([violation]))
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Title = Problems.TitleOf(StatusCodes.Status400BadRequest),
-                Detail = required ? $"The parameter '{name}' is required." : $"The parameter '{name}' has a value of the wrong type.",
-            };
-            problem.Extensions[Problems.CodeKey] = ErrorCodes.BadParameter;
-            problem.Extensions[Problems.ViolationsKey] = new[] { violation };
-            return problem;
+            return Problems.CreateValidation(
+                [new Violation(name, required ? ErrorCodes.Required : ErrorCodes.Format)],
+                ErrorCodes.BadParameter,
+                required ? $"The parameter '{name}' is required." : $"The parameter '{name}' has a value of the wrong type.");
         }
 
-        return Coded(exception.StatusCode, exception.StatusCode == StatusCodes.Status400BadRequest ? ErrorCodes.MalformedBody : Problems.DefaultCode(exception.StatusCode), "The request could not be read.");
+        return Problems.Create(exception.StatusCode, exception.StatusCode == StatusCodes.Status400BadRequest ? ErrorCodes.MalformedBody : Problems.DefaultCode(exception.StatusCode), detail: "The request could not be read.");
     }
 
     // 'Failed to bind parameter "int take" from "lots".' / 'Required parameter "string name" was not provided ...'

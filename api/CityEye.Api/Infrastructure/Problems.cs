@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CityEye.Core.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CityEye.Api.Infrastructure;
 
@@ -15,34 +16,50 @@ internal static class Problems
     public const string ArgsKey = "args";
     public const string ViolationsKey = "violations";
 
-    public static ProblemHttpResult Of(int status, string code, IReadOnlyDictionary<string, object?>? args = null, string? title = null)
+    /// <summary>A coded problem, for handlers (<see cref="Of"/>), middleware and the exception handler alike.</summary>
+    public static ProblemDetails Create(int status, string code, IReadOnlyDictionary<string, object?>? args = null, string? detail = null)
     {
-        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { [CodeKey] = code };
+        var problem = new ProblemDetails { Status = status, Title = TitleOf(status), Detail = detail ?? ErrorCodes.Describe(code, args) };
+        problem.Extensions[CodeKey] = code;
         if (args is not null)
         {
-            extensions[ArgsKey] = args;
+            problem.Extensions[ArgsKey] = args;
         }
 
-        return TypedResults.Problem(
-            statusCode: status,
-            title: title ?? TitleOf(status),
-            detail: ErrorCodes.Describe(code, args),
-            extensions: extensions);
+        return problem;
+    }
+
+    /// <summary>A 400 naming every broken rule per field (<c>errors</c> in English, <c>violations</c> coded).</summary>
+    public static HttpValidationProblemDetails CreateValidation(IReadOnlyCollection<Violation> violations, string code = ErrorCodes.ValidationFailed, string? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(violations);
+        var problem = new HttpValidationProblemDetails(Errors(violations))
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = TitleOf(StatusCodes.Status400BadRequest),
+            Detail = detail ?? ErrorCodes.Describe(code, null),
+        };
+        problem.Extensions[CodeKey] = code;
+        problem.Extensions[ViolationsKey] = violations;
+        return problem;
+    }
+
+    public static ProblemHttpResult Of(int status, string code, IReadOnlyDictionary<string, object?>? args = null) =>
+        TypedResults.Problem(Create(status, code, args));
+
+    /// <summary>429 with <c>Retry-After</c>: sign-in throttle, rate limiter, busy hashing threads.</summary>
+    public static ProblemHttpResult TooManyRequests(HttpContext context, int seconds, string code)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Of(StatusCodes.Status429TooManyRequests, code, new Dictionary<string, object?> { ["seconds"] = seconds });
     }
 
     /// <summary>400 naming every broken rule per field.</summary>
     public static ValidationProblem Validation(IReadOnlyCollection<Violation> violations)
     {
-        ArgumentNullException.ThrowIfNull(violations);
-        return TypedResults.ValidationProblem(
-            Errors(violations),
-            detail: ErrorCodes.Describe(ErrorCodes.ValidationFailed, null),
-            title: TitleOf(StatusCodes.Status400BadRequest),
-            extensions: new Dictionary<string, object?>(StringComparer.Ordinal)
-            {
-                [CodeKey] = ErrorCodes.ValidationFailed,
-                [ViolationsKey] = violations,
-            });
+        var problem = CreateValidation(violations);
+        return TypedResults.ValidationProblem(problem.Errors, problem.Detail, title: problem.Title, extensions: problem.Extensions);
     }
 
     public static ValidationProblem Validation(string field, string code, IReadOnlyDictionary<string, object?>? args = null) =>

@@ -1,7 +1,7 @@
 namespace CityEye.Api.Infrastructure;
 
 /// <summary>
-/// Browser hardening on every response: no MIME sniffing, no framing, no referrer leaks, and a content security
+/// Browser hardening on every response: no MIME sniffing, no framing, no referrer leaks, no caching of API answers, and a content security
 /// policy that lets the SPA load only its own scripts and talk only to its own origin.
 /// </summary>
 /// <remarks>
@@ -25,6 +25,12 @@ internal static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api-docs") ? ApiReferencePolicy : SpaPolicy;
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            // API answers carry session-bound data and token secrets: never stored by a browser or proxy.
+            headers.CacheControl = "no-store";
+        }
+
         return next(context);
     });
 }

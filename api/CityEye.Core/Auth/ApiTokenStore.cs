@@ -13,6 +13,15 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
 {
     public const string Prefix = "cey_";
 
+    /// <summary>A token and every token made from it (recursively), for <c>@familyOf</c>.</summary>
+    private const string FamilyOf = """
+        WITH RECURSIVE family (id) AS (
+            SELECT id FROM api_tokens WHERE id = @familyOf
+            UNION
+            SELECT t.id FROM api_tokens t JOIN family f ON t.parent_id = f.id
+        )
+        """;
+
     /// <summary>How often a token's use is written to its record and to the security log.</summary>
     public static readonly TimeSpan UseLogInterval = TimeSpan.FromMinutes(1);
 
@@ -33,41 +42,56 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
         return (new ApiTokenInfo { Id = id, Name = name, CreatedAt = now, ExpiresAt = expiresAt, Scopes = scopeText, ParentId = parentId }, token);
     }
 
-    public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(long userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user's tokens, newest first; when <paramref name="familyOf"/> is given (a token is asking), only that token
+    /// and the tokens made from it, so a child cannot see or touch its parent and siblings.
+    /// </summary>
+    public async Task<IReadOnlyList<ApiTokenInfo>> ListAsync(long userId, long? familyOf, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ApiTokenInfo>(new CommandDefinition(
-            "SELECT id, name, created_at, expires_at, revoked_at, last_used_at, scopes, parent_id FROM api_tokens WHERE user_id = @userId ORDER BY id DESC",
-            new { userId },
+            $"""
+            {FamilyOf}
+            SELECT id, name, created_at, expires_at, revoked_at, last_used_at, scopes, parent_id FROM api_tokens
+            WHERE user_id = @userId AND (@familyOf IS NULL OR id IN (SELECT id FROM family))
+            ORDER BY id DESC
+            """,
+            new { userId, familyOf },
             cancellationToken: cancellationToken));
         return rows.ToList();
     }
 
-    /// <summary>Revokes one of the user's tokens and every token made from it.</summary>
-    /// <returns>False when the user has no such live token.</returns>
-    public async Task<bool> RevokeAsync(long userId, long tokenId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes one of the user's tokens and every token made from it; when <paramref name="familyOf"/> is given (a
+    /// token is asking), only within that token's family.
+    /// </summary>
+    /// <returns>False when the user has no such live token (within the family).</returns>
+    public async Task<bool> RevokeAsync(long userId, long tokenId, long? familyOf, CancellationToken cancellationToken)
     {
-        return await database.InTransactionAsync(async (connection, transaction) =>
-        {
-            var changed = await connection.ExecuteAsync(new CommandDefinition(
-                """
-                WITH RECURSIVE family (id) AS (
-                    SELECT id FROM api_tokens WHERE id = @tokenId AND user_id = @userId AND revoked_at IS NULL
-                    UNION
-                    SELECT t.id FROM api_tokens t JOIN family f ON t.parent_id = f.id
-                )
-                UPDATE api_tokens SET revoked_at = @now WHERE id IN (SELECT id FROM family) AND revoked_at IS NULL
-                """,
-                new { now = time.GetUtcNow(), tokenId, userId },
-                transaction,
-                cancellationToken: cancellationToken));
-            return changed > 0;
-        }, cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            WITH RECURSIVE family (id) AS (
+                SELECT id FROM api_tokens WHERE id = COALESCE(@familyOf, @tokenId)
+                UNION
+                SELECT t.id FROM api_tokens t JOIN family f ON t.parent_id = f.id
+            ),
+            revoked (id) AS (
+                SELECT id FROM api_tokens WHERE id = @tokenId AND user_id = @userId AND revoked_at IS NULL
+                    AND id IN (SELECT id FROM family)
+                UNION
+                SELECT t.id FROM api_tokens t JOIN revoked r ON t.parent_id = r.id
+            )
+            UPDATE api_tokens SET revoked_at = @now WHERE id IN (SELECT id FROM revoked) AND revoked_at IS NULL
+            """,
+            new { now = time.GetUtcNow(), tokenId, userId, familyOf },
+            cancellationToken: cancellationToken));
+        return changed > 0;
     }
 
     /// <summary>
-    /// The principal a live token acts as, or null: unknown, revoked or expired, an ancestor revoked or expired, or its
-    /// user disabled, expired or locked. Its permissions are the user's current ones limited to the token's scopes.
+    /// The principal a live token acts as, or null: unknown, revoked or expired, or its user disabled, expired or
+    /// locked. (A child never outlives its parent, which creation checks, and revoking a parent revokes its children.) Its permissions are the user's current ones limited to the token's scopes.
     /// </summary>
     /// <returns>The principal and whether this use should be logged (at most once per <see cref="UseLogInterval"/>).</returns>
     public async Task<(UserPrincipalData? Principal, bool LogUse)> ValidateAsync(string token, CancellationToken cancellationToken)
@@ -91,26 +115,6 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
         if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !row.Enabled || row.ValidUntil <= now || row.LockedUntil > now)
         {
             return (null, false);
-        }
-
-        if (row.ParentId is not null)
-        {
-            // Any revoked or expired ancestor ends the token (revocation also cascades; this covers expiry).
-            var deadAncestors = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                """
-                WITH RECURSIVE ancestors (id, parent_id, revoked_at, expires_at) AS (
-                    SELECT id, parent_id, revoked_at, expires_at FROM api_tokens WHERE id = @parentId
-                    UNION
-                    SELECT t.id, t.parent_id, t.revoked_at, t.expires_at FROM api_tokens t JOIN ancestors a ON t.id = a.parent_id
-                )
-                SELECT COUNT(*) FROM ancestors WHERE revoked_at IS NOT NULL OR expires_at <= @now
-                """,
-                new { parentId = row.ParentId, now },
-                cancellationToken: cancellationToken));
-            if (deadAncestors > 0)
-            {
-                return (null, false);
-            }
         }
 
         var logUse = row.LastUsedAt is null || now - row.LastUsedAt.Value >= UseLogInterval;

@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace CityEye.Core.Auth;
@@ -11,76 +11,76 @@ namespace CityEye.Core.Auth;
 /// </summary>
 public sealed class PasswordHashingPool : IDisposable
 {
-    private readonly Channel<Work> _channel;
-    private readonly Thread[] _threads;
+    private readonly BlockingCollection<Action> _queue;
 
     public PasswordHashingPool(IOptions<AuthOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
-        _channel = Channel.CreateBounded<Work>(new BoundedChannelOptions(settings.PasswordHashingQueue) { FullMode = BoundedChannelFullMode.Wait });
-        _threads = [.. Enumerable.Range(0, settings.PasswordHashingThreads).Select(i => new Thread(Run) { IsBackground = true, Name = $"cityeye-pbkdf2-{i}" })];
-        foreach (var thread in _threads)
+        _queue = new BlockingCollection<Action>(settings.PasswordHashingQueue);
+        for (var i = 0; i < settings.PasswordHashingThreads; i++)
         {
-            thread.Start();
+            new Thread(Run) { IsBackground = true, Name = $"cityeye-pbkdf2-{i}" }.Start();
         }
     }
 
-    /// <summary>Verifies <paramref name="password"/> against <paramref name="encoded"/>; null <paramref name="encoded"/> spends the same time and answers false.</summary>
-    public async Task<bool> VerifyAsync(string password, string? encoded, PasswordHasher hasher)
+    /// <summary>Verifies <paramref name="password"/> against <paramref name="encoded"/>; a null <paramref name="encoded"/> spends the same time and answers false.</summary>
+    public Task<bool> VerifyAsync(string password, string? encoded, PasswordHasher hasher)
     {
         ArgumentNullException.ThrowIfNull(hasher);
-        return (bool)await Enqueue(() =>
+        return Enqueue(() =>
         {
             if (encoded is null)
             {
                 hasher.VerifyNothing(password);
-                return (object)false;
+                return false;
             }
 
             return PasswordHasher.Verify(password, encoded);
         });
     }
 
-    public async Task<string> HashAsync(string password, PasswordHasher hasher)
+    public Task<string> HashAsync(string password, PasswordHasher hasher)
     {
         ArgumentNullException.ThrowIfNull(hasher);
-        return (string)await Enqueue(() => hasher.Hash(password));
+        return Enqueue(() => hasher.Hash(password));
     }
 
-    public void Dispose() => _channel.Writer.TryComplete();
-
-    private Task<object> Enqueue(Func<object> compute)
+    public void Dispose()
     {
-        var work = new Work(compute, new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_channel.Writer.TryWrite(work))
+        _queue.CompleteAdding();
+        _queue.Dispose();
+    }
+
+    private Task<T> Enqueue<T>(Func<T> compute)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.TryAdd(() =>
+        {
+            try
+            {
+                completion.SetResult(compute());
+            }
+#pragma warning disable CA1031 // The waiting request gets the exception; the worker thread must survive it.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                completion.SetException(ex);
+            }
+        }))
         {
             throw new PasswordHashingBusyException();
         }
 
-        return work.Completion.Task;
+        return completion.Task;
     }
 
     private void Run()
     {
-        var reader = _channel.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        // A plain blocking take: waking an idle hashing thread needs no thread-pool work item.
+        foreach (var work in _queue.GetConsumingEnumerable())
         {
-            while (reader.TryRead(out var work))
-            {
-                try
-                {
-                    work.Completion.SetResult(work.Compute());
-                }
-#pragma warning disable CA1031 // The waiting request gets the exception; the worker thread must survive it.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    work.Completion.SetException(ex);
-                }
-            }
+            work();
         }
     }
-
-    private sealed record Work(Func<object> Compute, TaskCompletionSource<object> Completion);
 }

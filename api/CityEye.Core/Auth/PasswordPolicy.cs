@@ -4,7 +4,7 @@ namespace CityEye.Core.Auth;
 
 /// <summary>
 /// The password rules (MLPS level 3 identification): minimum length, character classes, not the user name (nor
-/// reversed), not one of the last <see cref="AuthOptions.PasswordHistory"/> passwords. Applied to every password that
+/// reversed), not one of the last <see cref="AuthOptions.PasswordHistory"/> passwords (<see cref="PasswordService"/> checks that one). Applied to every password that
 /// is set: the first administrator's, a user's own change, an administrator's reset, imports.
 /// </summary>
 public sealed class PasswordPolicy(AuthOptions options)
@@ -15,17 +15,19 @@ public sealed class PasswordPolicy(AuthOptions options)
     /// <summary>The rules <paramref name="password"/> breaks, as violations of the field <c>newPassword</c>.</summary>
     /// <param name="username">The account's user name.</param>
     /// <param name="password">The proposed password.</param>
-    /// <param name="previousHashes">Hashes of the account's current and earlier passwords, newest first.</param>
     /// <param name="field">The field the violations name.</param>
-    public IReadOnlyList<Violation> Check(string username, string password, IReadOnlyList<string> previousHashes, string field = "newPassword")
+    public IReadOnlyList<Violation> Check(string username, string password, string field = "newPassword")
     {
         ArgumentNullException.ThrowIfNull(username);
         ArgumentNullException.ThrowIfNull(password);
-        ArgumentNullException.ThrowIfNull(previousHashes);
         var violations = new List<Violation>();
-        if (password.Length < options.PasswordMinLength || password.Length > MaxLength)
+        if (password.Length < options.PasswordMinLength)
         {
-            violations.Add(new Violation(field, ErrorCodes.PasswordTooShort, new Dictionary<string, object?> { ["min"] = options.PasswordMinLength, ["max"] = MaxLength }));
+            violations.Add(new Violation(field, ErrorCodes.PasswordTooShort, new Dictionary<string, object?> { ["min"] = options.PasswordMinLength }));
+        }
+        else if (password.Length > MaxLength)
+        {
+            violations.Add(new Violation(field, ErrorCodes.Length, new Dictionary<string, object?> { ["min"] = options.PasswordMinLength, ["max"] = MaxLength }));
         }
 
         var classes = (password.Any(char.IsAsciiLetterUpper) ? 1 : 0) + (password.Any(char.IsAsciiLetterLower) ? 1 : 0)
@@ -41,15 +43,10 @@ public sealed class PasswordPolicy(AuthOptions options)
             violations.Add(new Violation(field, ErrorCodes.PasswordIsUsername));
         }
 
-        if (violations.Count == 0 && previousHashes.Take(options.PasswordHistory).Any(hash => PasswordHasher.Verify(password, hash)))
-        {
-            violations.Add(Reused(field));
-        }
-
         return violations;
     }
 
-    /// <summary>The violation of the history rule.</summary>
+    /// <summary>The violation of the history rule (checked by <see cref="PasswordService"/>, which has the hashes).</summary>
     public Violation Reused(string field = "newPassword") =>
         new(field, ErrorCodes.PasswordReused, new Dictionary<string, object?> { ["count"] = options.PasswordHistory });
 }

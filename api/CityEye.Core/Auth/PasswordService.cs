@@ -48,7 +48,7 @@ public sealed class PasswordService(UserStore users, PasswordHashingPool hashing
     {
         var settings = options.Value;
         var policy = new PasswordPolicy(settings);
-        var violations = policy.Check(user.Username, newPassword, []);
+        var violations = policy.Check(user.Username, newPassword);
         if (violations.Count > 0 || settings.PasswordHistory == 0)
         {
             return violations;

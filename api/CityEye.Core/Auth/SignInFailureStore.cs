@@ -28,6 +28,12 @@ public sealed class SignInFailureStore(Database database)
         var name = UserStore.Normalise(username);
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            // Forget windows that have passed, so names typed at random do not pile up.
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM sign_in_failures WHERE first_failed_at <= @windowStart AND (locked_until IS NULL OR locked_until <= @now)",
+                new { windowStart = now - window, now },
+                transaction,
+                cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO sign_in_failures (username, ip_address, failures, first_failed_at, locked_until)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace CityEye.Core.Auth;
@@ -25,7 +23,7 @@ public sealed class SignInService(
         ArgumentNullException.ThrowIfNull(attempt);
         var settings = options.Value;
         var address = attempt.Address;
-        var wait = throttle.WaitFor(attempt.Username, address);
+        var wait = throttle.TryAdmit(attempt.Username, address);
         if (wait > TimeSpan.Zero)
         {
             await events.WriteAsync("login.throttled", MaskUnknown(attempt.Username), null, attempt.IpAddress, $"retry after {Math.Ceiling(wait.TotalSeconds)} s", cancellationToken);
@@ -38,23 +36,19 @@ public sealed class SignInService(
         var passwordOk = await hashing.VerifyAsync(attempt.Password, user?.PasswordHash, hasher);
         if (user is null || !passwordOk || lockedForAddress is not null || user.LockedUntil > now)
         {
-            string reason;
-            if (user is null || !passwordOk)
+            // Every refused attempt counts the same (throttle, lockout), whether the password was wrong or the
+            // account locked: otherwise the right password would show by what it does not count.
+            throttle.Failed(attempt.Username, address);
+            var locked = await failures.RecordFailureAsync(attempt.Username, address, settings.MaxFailedAttempts, TimeSpan.FromMinutes(settings.LockoutMinutes), now, cancellationToken);
+            if (locked is not null)
             {
-                throttle.Failed(attempt.Username, address);
-                var locked = await failures.RecordFailureAsync(attempt.Username, address, settings.MaxFailedAttempts, TimeSpan.FromMinutes(settings.LockoutMinutes), now, cancellationToken);
-                if (locked is not null)
-                {
-                    await events.WriteAsync("login.lockout", user?.Username ?? MaskUnknown(attempt.Username), user?.Id, attempt.IpAddress, $"address locked out until {locked:O} after {settings.MaxFailedAttempts} failures", cancellationToken);
-                }
-
-                reason = user is null ? "unknown user" : "wrong password";
-            }
-            else
-            {
-                reason = lockedForAddress is not null ? "locked for this address" : "locked by an administrator";
+                await events.WriteAsync("login.lockout", user?.Username ?? MaskUnknown(attempt.Username), user?.Id, attempt.IpAddress, $"address locked out until {locked:O} after {settings.MaxFailedAttempts} failures", cancellationToken);
             }
 
+            var reason = user is null ? "unknown user"
+                : !passwordOk ? "wrong password"
+                : lockedForAddress is not null ? "locked for this address"
+                : "locked by an administrator";
             await events.WriteAsync("login.failed", user?.Username ?? MaskUnknown(attempt.Username), user?.Id, attempt.IpAddress, reason, cancellationToken);
             return SignInResult.Failed(SignInFailure.InvalidCredentials);
         }
@@ -101,7 +95,7 @@ public sealed class SignInService(
     public static string MaskUnknown(string username)
     {
         ArgumentNullException.ThrowIfNull(username);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(username)))[..8];
+        var hash = SessionStore.HashKey(username)[..8];
         var shown = username.Length switch
         {
             0 => string.Empty,

@@ -4,27 +4,45 @@ using Microsoft.Extensions.Options;
 namespace CityEye.Core.Auth;
 
 /// <summary>
-/// Growing delays after repeated sign-in failures, per account name and per client address: after
+/// Growing delays after repeated sign-in failures, per client address and per account name from that address: after
 /// <see cref="AuthOptions.ThrottleFreeFailures"/> failures each further attempt must wait 1 s, 2 s, 4 s, … up to
-/// <see cref="AuthOptions.ThrottleMaxDelaySeconds"/>. Keyed by the name typed, whether or not such a user exists, so
-/// the answer tells nothing about which accounts exist. A success clears both keys; failures older than the lockout
-/// window are forgotten. In memory: a restart forgives, the per-address lockout in the store does not.
+/// <see cref="AuthOptions.ThrottleMaxDelaySeconds"/>. The name is keyed together with the address, so failures
+/// elsewhere never delay the real user (no denial-of-service lever), and by the name typed whether or not such a user
+/// exists, so the answer tells nothing about which accounts exist. Admission reserves the next slot at once, so a
+/// burst of parallel attempts is serialised by the delay rather than all slipping through before the first failure
+/// is counted. A success clears both keys; failures older than the lockout window are forgotten. In memory: a
+/// restart forgives, the per-address lockout in the store does not.
 /// </summary>
 public sealed class SignInThrottle(IOptions<AuthOptions> options, TimeProvider time)
 {
-    private const int MaxEntries = 100_000;
+    private const int PruneEvery = 1_000;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private int _failuresSincePrune;
 
-    /// <summary>How long the caller must wait before this attempt is considered; zero when it may go ahead.</summary>
-    public TimeSpan WaitFor(string username, string address)
+    /// <summary>
+    /// Admits an attempt, or answers how long the caller must wait. An admitted attempt past the free failures holds
+    /// the next delay until its outcome is known.
+    /// </summary>
+    public TimeSpan TryAdmit(string username, string address)
     {
+        var settings = options.Value;
         var now = time.GetUtcNow();
         var wait = TimeSpan.Zero;
         foreach (var key in Keys(username, address))
         {
-            if (_entries.TryGetValue(key, out var entry) && entry.NotBefore > now && !IsStale(entry, now))
+            if (!_entries.TryGetValue(key, out var entry) || IsStale(entry, now, settings))
+            {
+                continue;
+            }
+
+            if (entry.NotBefore > now)
             {
                 wait = entry.NotBefore - now > wait ? entry.NotBefore - now : wait;
+            }
+            else if (entry.Failures >= settings.ThrottleFreeFailures)
+            {
+                // Reserve: the next attempt waits as if this one failed, until it is known.
+                _entries.TryUpdate(key, entry with { NotBefore = now + Delay(entry.Failures + 1, settings) }, entry);
             }
         }
 
@@ -35,9 +53,9 @@ public sealed class SignInThrottle(IOptions<AuthOptions> options, TimeProvider t
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
-        if (_entries.Count > MaxEntries)
+        if (Interlocked.Increment(ref _failuresSincePrune) % PruneEvery == 0)
         {
-            foreach (var stale in _entries.Where(e => IsStale(e.Value, now)).Select(e => e.Key).ToList())
+            foreach (var stale in _entries.Where(e => IsStale(e.Value, now, settings)).Select(e => e.Key).ToList())
             {
                 _entries.TryRemove(stale, out _);
             }
@@ -48,7 +66,7 @@ public sealed class SignInThrottle(IOptions<AuthOptions> options, TimeProvider t
             _entries.AddOrUpdate(
                 key,
                 _ => Next(0, now, settings),
-                (_, old) => Next(IsStale(old, now) ? 0 : old.Failures, now, settings));
+                (_, old) => Next(IsStale(old, now, settings) ? 0 : old.Failures, now, settings));
         }
     }
 
@@ -60,20 +78,30 @@ public sealed class SignInThrottle(IOptions<AuthOptions> options, TimeProvider t
         }
     }
 
-    /// <summary>Forgets the account name's failures (an administrator's unlock).</summary>
-    public void Forget(string username) => _entries.TryRemove("user:" + UserStore.Normalise(username), out _);
-
-    private static Entry Next(int failures, DateTimeOffset now, AuthOptions settings)
+    /// <summary>Forgets the account name's failures from every address (an administrator's unlock).</summary>
+    public void Forget(string username)
     {
-        var count = failures + 1;
-        var over = count - settings.ThrottleFreeFailures;
-        var delay = over <= 0 ? 0 : Math.Min(Math.Pow(2, over - 1), settings.ThrottleMaxDelaySeconds);
-        return new Entry(count, now, now.AddSeconds(delay));
+        var prefix = NameKeyPrefix(username);
+        foreach (var key in _entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+        {
+            _entries.TryRemove(key, out _);
+        }
     }
 
-    private bool IsStale(Entry entry, DateTimeOffset now) => now - entry.LastFailure > TimeSpan.FromMinutes(options.Value.LockoutMinutes);
+    private static Entry Next(int failures, DateTimeOffset now, AuthOptions settings) => new(failures + 1, now, now + Delay(failures + 1, settings));
 
-    private static string[] Keys(string username, string address) => ["user:" + UserStore.Normalise(username), "addr:" + address];
+    /// <summary>The wait after <paramref name="failures"/> failures: none up to the free ones, then 1 s, 2 s, 4 s, …</summary>
+    private static TimeSpan Delay(int failures, AuthOptions settings)
+    {
+        var over = failures - settings.ThrottleFreeFailures;
+        return TimeSpan.FromSeconds(over <= 0 ? 0 : Math.Min(Math.Pow(2, over - 1), settings.ThrottleMaxDelaySeconds));
+    }
+
+    private static bool IsStale(Entry entry, DateTimeOffset now, AuthOptions settings) => now - entry.LastFailure > TimeSpan.FromMinutes(settings.LockoutMinutes);
+
+    private static string NameKeyPrefix(string username) => "user:" + UserStore.Normalise(username) + "|";
+
+    private static string[] Keys(string username, string address) => [NameKeyPrefix(username) + address, "addr:" + address];
 
     private sealed record Entry(int Failures, DateTimeOffset LastFailure, DateTimeOffset NotBefore);
 }

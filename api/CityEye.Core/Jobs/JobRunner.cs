@@ -83,7 +83,7 @@ public sealed class JobRunner(
             {
                 break;
             }
-            catch (Exception ex) when (ex is StoreUnavailableException or System.Data.Common.DbException)
+            catch (Exception ex) when (StoreFailures.IsUnavailable(ex) || ex is System.Data.Common.DbException)
             {
                 logger.LogError(ex, "Job runner cannot reach the store; retrying");
                 await Task.Delay(PollInterval, _time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

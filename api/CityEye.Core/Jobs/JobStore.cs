@@ -11,7 +11,7 @@ public sealed class JobStore(Database database, TimeProvider time)
         started_at, finished_at, heartbeat_at, cancel_requested, attempts, owner_user_id
         """;
 
-    public async Task<Job> EnqueueAsync(string kind, string title, string? parameters, string? createdBy, CancellationToken cancellationToken, long? ownerUserId = null)
+    public async Task<Job> EnqueueAsync(string kind, string title, string? parameters, string? createdBy, long? ownerUserId, CancellationToken cancellationToken)
     {
         var job = new Job
         {
@@ -43,7 +43,7 @@ public sealed class JobStore(Database database, TimeProvider time)
     }
 
     /// <summary>Jobs newest first, of one kind when <paramref name="kind"/> is given, of one owner when <paramref name="ownerUserId"/> is.</summary>
-    public async Task<(IReadOnlyList<Job> Items, int Total)> ListAsync(int skip, int take, string? kind, CancellationToken cancellationToken, long? ownerUserId = null)
+    public async Task<(IReadOnlyList<Job> Items, int Total)> ListAsync(int skip, int take, string? kind, long? ownerUserId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var conditions = new List<string>();

@@ -17,6 +17,7 @@ public static class ErrorCodes
     public const string Format = "field.format";
     public const string Unique = "field.unique";
     public const string UnknownValue = "field.unknownValue";
+    public const string NotInFuture = "field.notInFuture";
     public const string PasswordTooShort = "password.tooShort";
     public const string PasswordClasses = "password.classes";
     public const string PasswordIsUsername = "password.isUsername";
@@ -37,11 +38,11 @@ public static class ErrorCodes
     public const string PasswordChangeRequired = "auth.passwordChangeRequired";
     public const string SignInThrottled = "auth.throttled";
     public const string CrossSiteRequest = "auth.crossSiteRequest";
-    public const string TokenCannotCreateTokens = "auth.tokenCannotCreateTokens";
     public const string NotFound = "notFound";
     public const string MethodNotAllowed = "methodNotAllowed";
     public const string Conflict = "conflict";
     public const string JobFinished = "job.finished";
+    public const string SelfAdministration = "user.self";
     public const string RateLimited = "rateLimited";
     public const string StoreUnavailable = "store.unavailable";
     public const string ServerError = "server.error";
@@ -54,6 +55,7 @@ public static class ErrorCodes
         [Format] = "Not in the expected format.",
         [Unique] = "The value {value} is already in use.",
         [UnknownValue] = "Unknown value {value}.",
+        [NotInFuture] = "Must be a time in the future.",
         [PasswordTooShort] = "At least {min} characters.",
         [PasswordClasses] = "Use at least {min} of: upper-case letters, lower-case letters, digits, symbols.",
         [PasswordIsUsername] = "Must not be the user name.",
@@ -72,11 +74,11 @@ public static class ErrorCodes
         [PasswordChangeRequired] = "Change your password before using other functions.",
         [SignInThrottled] = "Too many sign-in attempts; wait {seconds} s.",
         [CrossSiteRequest] = "The request did not come from the CityEye web UI.",
-        [TokenCannotCreateTokens] = "An API token cannot create tokens without the apitokens.manage scope.",
         [NotFound] = "The requested resource does not exist.",
         [MethodNotAllowed] = "This path does not accept that method.",
         [Conflict] = "The request conflicts with the current state.",
         [JobFinished] = "The job has finished and cannot be cancelled.",
+        [SelfAdministration] = "Administrators cannot lock or disable their own account.",
         [RateLimited] = "Too many requests; try again later.",
         [StoreUnavailable] = "The system-of-record database cannot be reached; try again shortly.",
         [ServerError] = "An unexpected error occurred. It has been logged.",

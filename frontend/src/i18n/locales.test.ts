@@ -69,19 +69,26 @@ describe('locale files', () => {
   })
 
   it('translates every error code the API sends, with the same arguments as the server text', () => {
-    // The server's list of codes (CityEye.Core.Validation.ErrorCodes) and its English texts.
+    // The server's codes and English texts (CityEye.Core.Validation.ErrorCodes).
     const source = readFileSync(
       resolve(process.cwd(), '../api/CityEye.Core/Validation/ErrorCodes.cs'),
       'utf8',
     )
-    const codes = [...source.matchAll(/public const string \w+ = "([^"]+)";/g)].map((m) => m[1]!)
-    expect(codes.length).toBeGreaterThan(20)
-    const zhKeys = new Set(keys(zhCN))
-    const enKeys = new Set(keys(enUS))
-    for (const code of codes) {
-      expect(zhKeys.has(`problems.${code}`), code).toBe(true)
-      expect(enKeys.has(`problems.${code}`), code).toBe(true)
+    const codeOf = new Map(
+      [...source.matchAll(/public const string (\w+) = "([^"]+)";/g)].map((m) => [m[1]!, m[2]!]),
+    )
+    const english = new Map(
+      [...source.matchAll(/\[(\w+)\] = "([^"]*)",/g)].map((m) => [codeOf.get(m[1]!)!, m[2]!]),
+    )
+    expect(codeOf.size).toBeGreaterThan(20)
+    expect(english.size).toBe(codeOf.size)
+    const zh = placeholders(zhCN)
+    const en = placeholders(enUS)
+    for (const [code, text] of english) {
+      const server = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()
+      expect(zh[`problems.${code}`], code).toEqual(server)
+      expect(en[`problems.${code}`], code).toEqual(server)
     }
-    expect(keys(zhCN.problems).length).toBe(codes.length)
+    expect(keys(zhCN.problems).length).toBe(codeOf.size)
   })
 })

@@ -10,7 +10,7 @@ namespace CityEye.Api.Tests.Infrastructure;
 /// <summary>
 /// The real API over a SQLite store in a temp folder, seeded with the demo district once for the whole collection.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("cityeye-api-test-").FullName;
 
@@ -58,6 +58,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             // A file still held by a finalising connection; the temp folder is cleaned by the OS.
         }
+
+        GC.SuppressFinalize(this);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -153,6 +153,7 @@ public sealed class ConventionsTests(ApiFactory factory)
     [Theory]
     [InlineData("--Storage:Provider=Oracle", "Storage:Provider")]
     [InlineData("--Auth:IdleTimeoutMinutes=0", "IdleTimeoutMinutes")]
+    [InlineData("--Http:TrustedProxies:0=not-an-address", "TrustedProxies")]
     public async Task Start_InvalidConfiguration_ExitsWithOneLineNamingTheKey(string argument, string key)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -97,6 +97,82 @@ public sealed class ProcessTests
         }
     }
 
+    [Fact]
+    public async Task PostgresStopsUnderARunningNode_RequestsAre503WithRetryAfter_AndTheNodeLivesOn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var script = Path.Combine(RepositoryRoot(), "scripts", "pg-throwaway.sh");
+        Assert.SkipUnless(File.Exists(script) && Directory.Exists("/usr/lib/postgresql"), "Postgres: Debian's postgresql server binaries are not installed (apt-get install postgresql)");
+        var folder = Directory.CreateTempSubdirectory("cityeye-pg-stop-").FullName;
+        // As root the cluster runs as the 'postgres' user, which must reach its folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        var pgPort = FreePort();
+        var (started, connection, startError) = await RunAsync(script, ["start", Path.Combine(folder, "pg"), pgPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], ct);
+        Assert.True(started, startError);
+        try
+        {
+            var connectionString = new NpgsqlConnectionStringBuilder(connection.Trim()) { Timeout = 3 }.ConnectionString;
+            var port = FreePort();
+            using var api = StartApi(port, "--Storage:Provider=Postgres", $"--Storage:ConnectionString={connectionString}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Stop#Postgres1");
+            using var client = Client(port);
+            await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, api, ct);
+            using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Stop#Postgres1" }, ct);
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+
+            await RunAsync(script, ["stop", Path.Combine(folder, "pg")], ct);
+            using var me = await client.GetAsync(new Uri("/api/auth/me", UriKind.Relative), ct);
+            using var loginDown = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Stop#Postgres1" }, ct);
+            using var alive = await client.GetAsync(new Uri("/healthz", UriKind.Relative), ct);
+            var stillRunning = !api.HasExited;
+            api.Kill(entireProcessTree: true);
+
+            foreach (var response in new[] { me, loginDown })
+            {
+                var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, ct);
+                Assert.Equal("store.unavailable", problem.GetProperty("code").GetString());
+                Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+            Assert.True(stillRunning);
+        }
+        finally
+        {
+            await RunAsync(script, ["stop", Path.Combine(folder, "pg")], CancellationToken.None);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CityEye.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Repository root (CityEye.slnx) not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(bool Ok, string Stdout, string Stderr)> RunAsync(string file, IEnumerable<string> arguments, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(file);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode == 0, await stdout, await stderr);
+    }
+
     private static Process StartApi(int port, params string[] arguments) =>
         ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", .. arguments]);
 

@@ -4,6 +4,7 @@ using CityEye.Core.Domain;
 using CityEye.Core.Organisations;
 using CityEye.Core.Tests.Storage;
 using CityEye.Core.Validation;
+using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace CityEye.Core.Tests.Auth;
@@ -70,6 +71,12 @@ public sealed class AuthStoreTests
         var locked = await signIn.SignInAsync(Attempt("dave", "right", "192.0.2.7"), ct);
         Assert.Equal(SignInFailure.InvalidCredentials, locked.Failure);
         Assert.Null(locked.RetryAfter);
+        // ... and counts like one (a locked account that did not count the right password would reveal it).
+        await using (var connection = await store.Database.OpenConnectionAsync(ct))
+        {
+            Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT failures FROM sign_in_failures WHERE username = 'dave' AND ip_address = '192.0.2.7'"));
+        }
+
         // ... while the real user at another address is not locked out.
         Assert.True((await signIn.SignInAsync(Attempt("dave", "right", "10.1.2.3"), ct)).Succeeded);
 
@@ -84,8 +91,10 @@ public sealed class AuthStoreTests
 
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
-    public async Task SignInAsync_ManyFailures_ThrottleTheNameWithGrowingDelaysWhetherOrNotItExists(string provider)
+    public async Task SignInAsync_ManyFailures_ThrottleTheNameFromThatAddressWithGrowingDelaysWhetherOrNotItExists(string provider)
     {
+        // The name is throttled together with the address it is attacked from: failures elsewhere must not delay
+        // the real user (an account-wide delay would be a denial-of-service lever).
         var ct = TestContext.Current.CancellationToken;
         await using var store = await TestStore.CreateAsync(provider, ct);
         var (users, bureau, signIn) = await SeedAsync(store, ct, new AuthOptions { MaxFailedAttempts = 100, LockoutMinutes = 10, ThrottleFreeFailures = 2, ThrottleMaxDelaySeconds = 4 });
@@ -97,15 +106,15 @@ public sealed class AuthStoreTests
             await signIn.SignInAsync(Attempt(name, "wrong", address), ct);
             await signIn.SignInAsync(Attempt(name, "wrong", address), ct);
             Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync(Attempt(name, "wrong", address), ct)).Failure);
-            var throttled = await signIn.SignInAsync(Attempt(name, "wrong", "198.51.100.1"), ct);
+            var throttled = await signIn.SignInAsync(Attempt(name, "right", address), ct);
             Assert.Equal(SignInFailure.Throttled, throttled.Failure);
             Assert.Equal(TimeSpan.FromSeconds(1), throttled.RetryAfter);
+            Assert.NotEqual(SignInFailure.Throttled, (await signIn.SignInAsync(Attempt(name, "wrong", "198.51.100.1"), ct)).Failure);
             store.Time.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal(SignInFailure.InvalidCredentials, (await signIn.SignInAsync(Attempt(name, "wrong", address), ct)).Failure);
             Assert.Equal(TimeSpan.FromSeconds(2), (await signIn.SignInAsync(Attempt(name, "wrong", address), ct)).RetryAfter);
         }
 
-        store.Time.Advance(TimeSpan.FromSeconds(2));
         Assert.True((await signIn.SignInAsync(Attempt("erik", "right", "10.9.9.9"), ct)).Succeeded);
         var unknown = (await new SecurityEventLog(store.Database, store.Time).RecentAsync(50, ct)).First(e => e.Detail == "unknown user");
         Assert.DoesNotContain("no-such-user", unknown.Username, StringComparison.Ordinal);
@@ -226,7 +235,7 @@ public sealed class AuthStoreTests
         Assert.Equal([Permissions.ApiTokensManage, Permissions.DevicesView], (await tokens.ValidateAsync(other, ct)).Principal?.Permissions.Order(StringComparer.Ordinal));
         Assert.Equal([Permissions.DevicesView], (await tokens.ValidateAsync(child, ct)).Principal?.Permissions);
         Assert.Null((await tokens.ValidateAsync(secret + "x", ct)).Principal);
-        Assert.Equal(3, (await tokens.ListAsync(userId, ct)).Count);
+        Assert.Equal(3, (await tokens.ListAsync(userId, null, ct)).Count);
 
         store.Time.Advance(TimeSpan.FromDays(2));
         Assert.Null((await tokens.ValidateAsync(secret, ct)).Principal);
@@ -236,26 +245,62 @@ public sealed class AuthStoreTests
         await users.LockAsync(userId, store.Time.GetUtcNow().AddHours(1), ct);
         Assert.Null((await tokens.ValidateAsync(other, ct)).Principal);
         await users.UnlockAsync(userId, ct);
-        Assert.False(await tokens.RevokeAsync(userId + 1, otherInfo.Id, ct));
-        Assert.True(await tokens.RevokeAsync(userId, otherInfo.Id, ct));
+        Assert.False(await tokens.RevokeAsync(userId + 1, otherInfo.Id, null, ct));
+        // A child sees and revokes only its own family, never its parent.
+        var childId = (await tokens.ListAsync(userId, null, ct)).Single(t => t.Name == "子令牌").Id;
+        Assert.Equal([childId], (await tokens.ListAsync(userId, childId, ct)).Select(t => t.Id));
+        Assert.False(await tokens.RevokeAsync(userId, otherInfo.Id, childId, ct));
+        Assert.NotNull((await tokens.ValidateAsync(other, ct)).Principal);
+        Assert.True(await tokens.RevokeAsync(userId, otherInfo.Id, null, ct));
         Assert.Null((await tokens.ValidateAsync(other, ct)).Principal);
         Assert.Null((await tokens.ValidateAsync(child, ct)).Principal);
-        Assert.All((await tokens.ListAsync(userId, ct)).Where(t => t.Id != info.Id), t => Assert.NotNull(t.RevokedAt));
+        Assert.All((await tokens.ListAsync(userId, null, ct)).Where(t => t.Id != info.Id), t => Assert.NotNull(t.RevokedAt));
     }
 
     [Fact]
-    public void PasswordPolicy_RefusesShortSingleClassUsernameAndReusedPasswords()
+    public void PasswordPolicy_RefusesShortLongSingleClassAndUsernamePasswords()
     {
         var policy = new PasswordPolicy(new AuthOptions());
-        var old = Hasher.Hash("Earlier#2025");
 
-        Assert.Empty(policy.Check("admin", "Admin#2026", [old]));
-        Assert.Equal([ErrorCodes.PasswordTooShort, ErrorCodes.PasswordClasses], policy.Check("admin", "a", []).Select(v => v.Code));
-        Assert.Equal([ErrorCodes.PasswordClasses], policy.Check("admin", "abcdefghij", []).Select(v => v.Code));
-        Assert.Equal([ErrorCodes.PasswordIsUsername], policy.Check("Admin#2026", "admin#2026", []).Select(v => v.Code));
-        Assert.Equal([ErrorCodes.PasswordIsUsername], policy.Check("ab#Cd1234", "4321dC#ba", []).Select(v => v.Code));
-        Assert.Equal([ErrorCodes.PasswordReused], policy.Check("admin", "Earlier#2025", [old]).Select(v => v.Code));
-        Assert.Equal("newPassword", policy.Check("admin", "a", [])[0].Field);
+        Assert.Empty(policy.Check("admin", "Admin#2026"));
+        Assert.Equal([ErrorCodes.PasswordTooShort, ErrorCodes.PasswordClasses], policy.Check("admin", "a").Select(v => v.Code));
+        Assert.Equal([ErrorCodes.Length], policy.Check("admin", "Aa1#" + new string('x', PasswordPolicy.MaxLength)).Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordClasses], policy.Check("admin", "abcdefghij").Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordIsUsername], policy.Check("Admin#2026", "admin#2026").Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordIsUsername], policy.Check("ab#Cd1234", "4321dC#ba").Select(v => v.Code));
+        Assert.Equal("newPassword", policy.Check("admin", "a")[0].Field);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task PasswordService_ChangeAndReset_KeepHistoryEndSessionsAndForceAChange(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var (users, bureau, _) = await SeedAsync(store, ct);
+        var options = Options.Create(new AuthOptions { PasswordHistory = 2 });
+        using var pool = new PasswordHashingPool(options);
+        var events = new SecurityEventLog(store.Database, store.Time);
+        var passwords = new PasswordService(users, pool, Hasher, events, options);
+        var id = await users.CreateAsync(new NewUser("ivy", "Ivy", bureau, "First#2026", [BuiltInRoles.Investigator]), Hasher, ct);
+        var sessions = new SessionStore(store.Database, store.Time);
+        var mine = await sessions.CreateAsync(id, TimeSpan.FromHours(1), null, null, null, 5, ct);
+        var other = await sessions.CreateAsync(id, TimeSpan.FromHours(1), null, null, null, 5, ct);
+        var admin = (await users.GetPrincipalAsync(id, ct))!;
+
+        Assert.Equal([ErrorCodes.PasswordWrong], (await passwords.ChangeAsync(id, "nope", "Second#2026", null, null, ct)).Select(v => v.Code));
+        Assert.Equal([ErrorCodes.PasswordReused], (await passwords.ChangeAsync(id, "First#2026", "First#2026", null, null, ct)).Select(v => v.Code));
+        Assert.Empty(await passwords.ChangeAsync(id, "First#2026", "Second#2026", SessionStore.HashKey(mine), null, ct));
+        Assert.NotNull(await sessions.ValidateAsync(mine, TimeSpan.FromHours(1), true, ct));
+        Assert.Null(await sessions.ValidateAsync(other, TimeSpan.FromHours(1), true, ct));
+        // The last two passwords are remembered: the first one is refused, a third new one is taken.
+        Assert.Equal([ErrorCodes.PasswordReused], (await passwords.ChangeAsync(id, "Second#2026", "First#2026", null, null, ct)).Select(v => v.Code));
+        Assert.Empty(await passwords.ResetAsync(id, "Third#2026x", admin, null, ct));
+        Assert.True((await users.GetAsync(id, ct))!.MustChangePassword);
+        Assert.Null(await sessions.ValidateAsync(mine, TimeSpan.FromHours(1), true, ct));
+        Assert.Empty(await passwords.ChangeAsync(id, "Third#2026x", "Fourth#2026", null, null, ct));
+        Assert.False((await users.GetAsync(id, ct))!.MustChangePassword);
+        Assert.Contains((await events.RecentAsync(10, ct)).Select(e => e.Event), e => e == "password.reset");
     }
 
     [Fact]

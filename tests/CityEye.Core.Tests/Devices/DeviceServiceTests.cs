@@ -75,7 +75,7 @@ public sealed class DeviceServiceTests
         var deviceStore = new DeviceStore(store.Database, store.Time);
         var seed = new DemoSeedJob(organisations, users, new DeviceService(deviceStore), new PasswordHasher(1_000));
         var jobs = new JobStore(store.Database, store.Time);
-        var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "seed", DemoSeedJob.Parameters(DemoDistrictGenerator.DefaultSeed), null, ct);
+        var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "seed", DemoSeedJob.Parameters(DemoDistrictGenerator.DefaultSeed), null, null, ct);
         await jobs.TryStartAsync(job.Id, ct);
 
         var first = await seed.RunAsync(new JobContext(job, jobs), ct);

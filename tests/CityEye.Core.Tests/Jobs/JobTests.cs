@@ -15,7 +15,7 @@ public sealed class JobTests
         await using var store = await TestStore.CreateAsync(provider, ct);
         var jobs = new JobStore(store.Database, store.Time);
 
-        var job = await jobs.EnqueueAsync("import", "导入设备", """{"file":"a.xlsx"}""", "clerk", ct);
+        var job = await jobs.EnqueueAsync("import", "导入设备", """{"file":"a.xlsx"}""", "clerk", null, ct);
         Assert.True(await jobs.TryStartAsync(job.Id, ct));
         Assert.False(await jobs.TryStartAsync(job.Id, ct));
         await jobs.ReportProgressAsync(job.Id, 0.5, "half", ct);
@@ -37,7 +37,7 @@ public sealed class JobTests
         Assert.Equal(store.Time.GetUtcNow(), done?.FinishedAt);
         Assert.Equal("clerk", done?.CreatedBy);
         Assert.Equal(["row 10 skipped"], (await jobs.GetMessagesAsync(job.Id, ct)).Select(m => m.Message));
-        var (items, total) = await jobs.ListAsync(0, 10, null, ct);
+        var (items, total) = await jobs.ListAsync(0, 10, null, null, ct);
         Assert.Equal(1, total);
         Assert.Equal(job.Id, items[0].Id);
     }
@@ -49,8 +49,8 @@ public sealed class JobTests
         var ct = TestContext.Current.CancellationToken;
         await using var store = await TestStore.CreateAsync(provider, ct);
         var jobs = new JobStore(store.Database, store.Time);
-        var queued = await jobs.EnqueueAsync("export", "导出", null, null, ct);
-        var finished = await jobs.EnqueueAsync("export", "导出 2", null, null, ct);
+        var queued = await jobs.EnqueueAsync("export", "导出", null, null, null, ct);
+        var finished = await jobs.EnqueueAsync("export", "导出 2", null, null, null, ct);
         await jobs.TryStartAsync(finished.Id, ct);
         await jobs.FinishAsync(finished.Id, JobStatus.Failed, null, "disk full", ct);
 
@@ -71,9 +71,9 @@ public sealed class JobTests
         var ct = TestContext.Current.CancellationToken;
         await using var store = await TestStore.CreateAsync(provider, ct);
         var jobs = new JobStore(store.Database, store.Time);
-        var resumable = await jobs.EnqueueAsync("seed", "seed", null, null, ct);
-        var other = await jobs.EnqueueAsync("export", "export", null, null, ct);
-        var stopping = await jobs.EnqueueAsync("export", "export 2", null, null, ct);
+        var resumable = await jobs.EnqueueAsync("seed", "seed", null, null, null, ct);
+        var other = await jobs.EnqueueAsync("export", "export", null, null, null, ct);
+        var stopping = await jobs.EnqueueAsync("export", "export 2", null, null, null, ct);
         foreach (var id in new[] { resumable.Id, other.Id, stopping.Id })
         {
             await jobs.TryStartAsync(id, ct);
@@ -103,9 +103,9 @@ public sealed class JobTests
         await runner.StartAsync(ct);
         try
         {
-            var echo = await jobs.EnqueueAsync(EchoJob.JobKind, "echo", "hello", null, ct);
-            var fail = await jobs.EnqueueAsync(FailingJob.JobKind, "fail", null, null, ct);
-            var wait = await jobs.EnqueueAsync(WaitingJob.JobKind, "wait", null, null, ct);
+            var echo = await jobs.EnqueueAsync(EchoJob.JobKind, "echo", "hello", null, null, ct);
+            var fail = await jobs.EnqueueAsync(FailingJob.JobKind, "fail", null, null, null, ct);
+            var wait = await jobs.EnqueueAsync(WaitingJob.JobKind, "wait", null, null, null, ct);
             runner.Wake();
 
             Assert.Equal(JobStatus.Succeeded, (await WaitForAsync(jobs, echo.Id, j => j.IsFinished, ct)).Status);
@@ -123,6 +123,34 @@ public sealed class JobTests
         finally
         {
             await runner.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task JobRunner_EachKindHasItsOwnSlots_AQuickJobDoesNotWaitBehindALongOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync("Sqlite", ct);
+        var jobs = new JobStore(store.Database, TimeProvider.System);
+        using var runner = new JobRunner(jobs, [new EchoJob(), new WaitingJob()], new ReadinessRegistry(), NullLogger<JobRunner>.Instance);
+        var first = await jobs.EnqueueAsync(WaitingJob.JobKind, "long 1", null, null, null, ct);
+        var second = await jobs.EnqueueAsync(WaitingJob.JobKind, "long 2", null, null, null, ct);
+        var quick = await jobs.EnqueueAsync(EchoJob.JobKind, "quick", "hi", null, null, ct);
+        await runner.StartAsync(ct);
+        try
+        {
+            // The quick job was queued after two long ones of another kind and still finishes while they wait.
+            Assert.Equal(JobStatus.Succeeded, (await WaitForAsync(jobs, quick.Id, j => j.IsFinished, ct)).Status);
+            await WaitForAsync(jobs, first.Id, j => j.Status == JobStatus.Running, ct);
+            // One slot for the long kind: the second long job is still queued.
+            Assert.Equal(JobStatus.Queued, (await jobs.GetAsync(second.Id, ct))!.Status);
+        }
+        finally
+        {
+            await jobs.RequestCancelAsync(first.Id, ct);
+            await jobs.RequestCancelAsync(second.Id, ct);
+            runner.Signal(first.Id);
+            await runner.StopAsync(ct);
         }
     }
 

@@ -23,6 +23,33 @@ public sealed class StoreMigratorTests
     }
 
     [Fact]
+    public async Task Migrations_SqliteAndPostgres_ProduceTheSameTablesAndColumns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(TestStore.PostgresConnectionString), "Postgres: CITYEYE_TEST_POSTGRES is not set (./test.sh starts a throw-away cluster and sets it)");
+        await using var sqlite = await TestStore.CreateAsync("Sqlite", ct);
+        await using var postgres = await TestStore.CreateAsync("Postgres", ct);
+
+        var sqliteSchema = await SchemaAsync(sqlite.Database, """
+            SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND lower(m.name) <> 'schemaversions'
+            """, ct);
+        var postgresSchema = await SchemaAsync(postgres.Database, """
+            SELECT table_name || '.' || column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND lower(table_name) <> 'schemaversions'
+            """, ct);
+
+        Assert.Contains("users.password_changed_at", sqliteSchema);
+        Assert.Equal(sqliteSchema, postgresSchema);
+    }
+
+    private static async Task<List<string>> SchemaAsync(Database database, string sql, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(sql, cancellationToken: ct))).Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
     public async Task MigrateAsync_SqliteFolderMissing_ThrowsStoreUnavailableNamingTheFolder()
     {
         var missing = Path.Combine(Path.GetTempPath(), "cityeye-missing-" + Guid.NewGuid().ToString("N"), "deeper");

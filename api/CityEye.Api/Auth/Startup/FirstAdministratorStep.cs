@@ -43,7 +43,7 @@ internal sealed class FirstAdministratorStep(
             return "no users; CityEye:AdminPassword is not set";
         }
 
-        var violations = new PasswordPolicy(authOptions.Value).Check("admin", password, []);
+        var violations = new PasswordPolicy(authOptions.Value).Check("admin", password);
         if (violations.Count > 0)
         {
             throw new CannotStartException($"CityEye:AdminPassword is refused by the password policy: {string.Join(" ", violations.Select(v => v.Message))}");

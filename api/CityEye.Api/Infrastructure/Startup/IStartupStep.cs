@@ -11,6 +11,9 @@ public interface IStartupStep
     /// <summary>Readiness check name, e.g. <c>store</c>.</summary>
     string Name { get; }
 
-    /// <summary>Does the work; returns the detail /readyz shows when it is done (without paths or hosts).</summary>
+    /// <summary>
+    /// Does the work; returns the detail /readyz shows when it is done, or null when a background follower now
+    /// reports the check (the step must have set it through the readiness registry).
+    /// </summary>
     Task<string?> RunAsync(CancellationToken cancellationToken);
 }

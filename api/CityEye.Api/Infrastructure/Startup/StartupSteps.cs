@@ -40,17 +40,22 @@ internal static class StartupSteps
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                var detail = await step.RunAsync(cancellationToken);
-                // A step may hand its check to a background follower (the demo seeding); keep what that set.
-                if (readiness.Snapshot().GetValueOrDefault(step.Name)?.Detail == "running")
+                // Null: the step handed its check to a background follower (the demo seeding), which reports it.
+                if (await step.RunAsync(cancellationToken) is { } detail)
                 {
                     readiness.Set(step.Name, ReadinessState.Ready, detail);
                 }
             }
-            catch (Exception ex) when (ex is CannotStartException or StoreUnavailableException)
+            catch (Exception ex) when (ex is CannotStartException || StoreFailures.IsUnavailable(ex))
             {
                 readiness.Set(step.Name, ReadinessState.Failed, ex.Message);
-                throw;
+                if (ex is CannotStartException or StoreUnavailableException)
+                {
+                    throw;
+                }
+
+                // A database that goes away between steps is one start-up line too, not a stack trace.
+                throw new StoreUnavailableException($"The store failed during start-up step '{step.Name}': {ex.Message}", ex);
             }
 
             logger.LogInformation("Start-up step {Step} done in {Elapsed} ms", step.Name, (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);

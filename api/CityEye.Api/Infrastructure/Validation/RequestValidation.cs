@@ -78,7 +78,8 @@ internal static class RequestValidation
         typeof(IValidatableObject).IsAssignableFrom(type) || RulesOf(type).Length > 0;
 
     private static PropertyRules[] RulesOf(Type type) => Rules.GetOrAdd(type, t =>
-        t.IsPrimitive || t == typeof(string) || t.Assembly != typeof(RequestValidation).Assembly
+        // Framework types (HttpContext, CancellationToken, strings) carry no request rules; every CityEye type may.
+        t.IsPrimitive || t.Namespace is null || t.Namespace.StartsWith("System", StringComparison.Ordinal) || t.Namespace.StartsWith("Microsoft", StringComparison.Ordinal)
             ? []
             : [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Select(p => new PropertyRules(p, Problems.JsonName(p.Name), [.. p.GetCustomAttributes<ValidationAttribute>(inherit: true).OrderBy(a => a is RequiredAttribute ? 0 : 1)]))

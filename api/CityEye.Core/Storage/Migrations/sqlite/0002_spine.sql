@@ -4,6 +4,8 @@
 ALTER TABLE users ADD COLUMN password_changed_at TEXT NULL;
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users DROP COLUMN failed_logins;
+-- Existing users' passwords age from their last change as far as the store knows it, so expiry applies to them too.
+UPDATE users SET password_changed_at = updated_at WHERE password_changed_at IS NULL;
 
 CREATE TABLE IF NOT EXISTS password_history (
     id             INTEGER PRIMARY KEY,
@@ -21,6 +23,7 @@ CREATE TABLE IF NOT EXISTS sign_in_failures (
     locked_until     TEXT NULL,
     PRIMARY KEY (username, ip_address)
 );
+CREATE INDEX IF NOT EXISTS ix_sign_in_failures_first ON sign_in_failures (first_failed_at);
 
 ALTER TABLE api_tokens ADD COLUMN scopes TEXT NULL;
 ALTER TABLE api_tokens ADD COLUMN parent_id INTEGER NULL REFERENCES api_tokens (id);

@@ -1,12 +1,10 @@
-using System.Net.Sockets;
-using CityEye.Core.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace CityEye.Api.Infrastructure;
+namespace CityEye.Core.Storage;
 
 /// <summary>Which exceptions mean "the store cannot answer right now" (503, retry) rather than a bug (500).</summary>
-internal static class StoreFailures
+public static class StoreFailures
 {
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -18,7 +16,6 @@ internal static class StoreFailures
         PostgresException postgres => postgres.IsTransient,
         NpgsqlException => true,
         SqliteException sqlite => sqlite.SqliteErrorCode is SqliteBusy or SqliteLocked,
-        SocketException or TimeoutException => true,
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };
 }

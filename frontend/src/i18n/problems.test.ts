@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '@/api/http'
+import { i18n } from '@/i18n'
+import { problemMessage, violationMessages } from './problems'
+
+describe('problem translation', () => {
+  const t = (key: string, named?: Record<string, unknown>) => i18n.global.t(key, named ?? {})
+
+  it('translates the code with its arguments in the current language', () => {
+    i18n.global.locale.value = 'zh-CN'
+    const error = new ApiError(429, {
+      status: 429,
+      title: 'Too many requests',
+      detail: 'Too many sign-in attempts; wait 8 s.',
+      code: 'auth.throttled',
+      args: { seconds: 8 },
+    })
+    expect(problemMessage(error, t)).toBe('登录尝试过于频繁，请 8 秒后再试。')
+  })
+
+  it('falls back to the server detail for an unknown code', () => {
+    const error = new ApiError(500, { status: 500, detail: 'Something new.', code: 'brand.new' })
+    expect(problemMessage(error, t)).toBe('Something new.')
+  })
+
+  it('translates each field violation', () => {
+    i18n.global.locale.value = 'en-US'
+    const error = new ApiError(400, {
+      status: 400,
+      code: 'request.invalid',
+      violations: [
+        { field: 'newPassword', code: 'password.tooShort', args: { min: 8 } },
+        { field: 'newPassword', code: 'password.classes', args: { min: 3 } },
+      ],
+    })
+    expect(violationMessages(error, t)).toEqual({
+      newPassword:
+        'At least 8 characters. Use at least 3 of: upper-case, lower-case, digits, symbols.',
+    })
+  })
+})
