@@ -18,27 +18,10 @@ public sealed class SecurityEventLog(Database database, TimeProvider time)
     public async Task<IReadOnlyList<SecurityEvent>> RecentAsync(int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<SecurityEvent>(new CommandDefinition(
             "SELECT id, at, event, username, user_id, ip_address, detail FROM security_events ORDER BY id DESC LIMIT @take",
             new { take },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new SecurityEvent(r.Id, r.At, r.Event, r.Username, r.UserId, r.IpAddress, r.Detail)).ToList();
-    }
-
-    private sealed class EventRow
-    {
-        public long Id { get; set; }
-
-        public DateTimeOffset At { get; set; }
-
-        public string Event { get; set; } = string.Empty;
-
-        public string? Username { get; set; }
-
-        public long? UserId { get; set; }
-
-        public string? IpAddress { get; set; }
-
-        public string? Detail { get; set; }
+        return rows.ToList();
     }
 }

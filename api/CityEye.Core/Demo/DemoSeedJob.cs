@@ -98,7 +98,7 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
                 {
                     var first = result.Problems[0];
                     throw new InvalidOperationException(
-                        $"Demo device row {first.Row} ({first.GbCode}) failed the ledger rules: {string.Join("; ", first.Errors.Select(e => e.Key + ": " + string.Join(", ", e.Value)))}");
+                        $"Demo device row {first.Row} ({first.GbCode}) failed the ledger rules: {string.Join("; ", first.Violations.Select(v => v.Field + ": " + v.Message))}");
                 }
             }
 

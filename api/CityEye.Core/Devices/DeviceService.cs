@@ -1,5 +1,6 @@
 using System.Net;
 using CityEye.Core.Domain;
+using CityEye.Core.Validation;
 
 namespace CityEye.Core.Devices;
 
@@ -36,17 +37,17 @@ public sealed class DeviceService(DeviceStore store)
             var errors = Validate(device);
             if (existingGb.Contains(device.GbCode) || !seenGb.Add(device.GbCode))
             {
-                Add(errors, "gbCode", $"国标编码 {device.GbCode} 已存在 (GB/T 28181 code already in use)");
+                errors.Add(new Violation("gbCode", ErrorCodes.Unique, Value(device.GbCode)));
             }
 
             if (existingKeyboard.Contains(device.KeyboardCode) || !seenKeyboard.Add(device.KeyboardCode))
             {
-                Add(errors, "keyboardCode", $"键盘码 {device.KeyboardCode} 已存在 (keyboard code already in use)");
+                errors.Add(new Violation("keyboardCode", ErrorCodes.Unique, Value(device.KeyboardCode)));
             }
 
             if (errors.Count > 0)
             {
-                problems.Add(new DeviceRowProblems(i + 1, device.GbCode, errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal)));
+                problems.Add(new DeviceRowProblems(i + 1, device.GbCode, errors));
             }
         }
 
@@ -59,41 +60,41 @@ public sealed class DeviceService(DeviceStore store)
         return new DeviceBatchResult(ids, []);
     }
 
-    /// <summary>Field rules of the ledger (AR-3 compliance check), by camelCase field name.</summary>
-    public static Dictionary<string, List<string>> Validate(Device device)
+    /// <summary>Field rules of the ledger (AR-3 compliance check), as coded violations of camelCase fields.</summary>
+    public static List<Violation> Validate(Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var errors = new List<Violation>();
         if (!GbCode.IsValid(device.GbCode))
         {
-            Add(errors, "gbCode", "国标编码须为 20 位有效的 GB/T 28181 编码 (must be a valid 20-digit GB/T 28181 code)");
+            errors.Add(new Violation("gbCode", ErrorCodes.Format));
         }
 
         Required(errors, "name", device.Name, MaxNameLength);
         if (string.IsNullOrWhiteSpace(device.KeyboardCode) || device.KeyboardCode.Length > 16 || !device.KeyboardCode.All(char.IsAsciiDigit))
         {
-            Add(errors, "keyboardCode", "键盘码须为 1-16 位数字 (1-16 digits)");
+            errors.Add(new Violation("keyboardCode", ErrorCodes.Format));
         }
 
         if (!Enum.IsDefined(device.Type))
         {
-            Add(errors, "type", "未知设备类型 (unknown device type)");
+            errors.Add(new Violation("type", ErrorCodes.UnknownValue, Value(device.Type.ToString())));
         }
 
         if (!Enum.IsDefined(device.Status))
         {
-            Add(errors, "status", "未知设备状态 (unknown device status)");
+            errors.Add(new Violation("status", ErrorCodes.UnknownValue, Value(device.Status.ToString())));
         }
 
         if (device.OrganisationId <= 0)
         {
-            Add(errors, "organisationId", "须指定所属单位 (owning organisation required)");
+            errors.Add(new Violation("organisationId", ErrorCodes.Required));
         }
 
         Required(errors, "region", device.Region, 64);
         if (!IPAddress.TryParse(device.IpAddress, out _))
         {
-            Add(errors, "ipAddress", "IP 地址格式错误 (not an IP address)");
+            errors.Add(new Violation("ipAddress", ErrorCodes.Format));
         }
 
         Required(errors, "manufacturer", device.Manufacturer, 64);
@@ -101,41 +102,33 @@ public sealed class DeviceService(DeviceStore store)
         Required(errors, "resolution", device.Resolution, 32);
         if (device.Longitude is < 73 or > 136 || double.IsNaN(device.Longitude))
         {
-            Add(errors, "longitude", "经度须在中国范围内 73-136 (longitude out of range)");
+            errors.Add(new Violation("longitude", ErrorCodes.Range, new Dictionary<string, object?> { ["min"] = 73, ["max"] = 136 }));
         }
 
         if (device.Latitude is < 3 or > 54 || double.IsNaN(device.Latitude))
         {
-            Add(errors, "latitude", "纬度须在中国范围内 3-54 (latitude out of range)");
+            errors.Add(new Violation("latitude", ErrorCodes.Range, new Dictionary<string, object?> { ["min"] = 3, ["max"] = 54 }));
         }
 
         if (device.Address is { Length: > 256 })
         {
-            Add(errors, "address", "地址最长 256 字 (at most 256 characters)");
+            errors.Add(new Violation("address", ErrorCodes.Length, new Dictionary<string, object?> { ["min"] = 0, ["max"] = 256 }));
         }
 
         return errors;
     }
 
-    private static void Required(Dictionary<string, List<string>> errors, string field, string? value, int maxLength)
+    private static void Required(List<Violation> errors, string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            Add(errors, field, "必填 (required)");
+            errors.Add(new Violation(field, ErrorCodes.Required));
         }
         else if (value.Length > maxLength)
         {
-            Add(errors, field, $"最长 {maxLength} 字 (at most {maxLength} characters)");
+            errors.Add(new Violation(field, ErrorCodes.Length, new Dictionary<string, object?> { ["min"] = 1, ["max"] = maxLength }));
         }
     }
 
-    private static void Add(Dictionary<string, List<string>> errors, string field, string message)
-    {
-        if (!errors.TryGetValue(field, out var list))
-        {
-            errors[field] = list = [];
-        }
-
-        list.Add(message);
-    }
+    private static Dictionary<string, object?> Value(string value) => new() { ["value"] = value };
 }

@@ -73,11 +73,11 @@ public sealed class JobStore(Database database, TimeProvider time)
     public async Task<IReadOnlyList<JobMessage>> GetMessagesAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<JobMessage>(new CommandDefinition(
             "SELECT id, at, level, message FROM job_messages WHERE job_id = @id ORDER BY id",
             new { id },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new JobMessage(r.Id, r.At, r.Level, r.Message)).ToList();
+        return rows.ToList();
     }
 
     /// <summary>The oldest queued job of a kind the caller can run, or null.</summary>
@@ -224,16 +224,5 @@ public sealed class JobStore(Database database, TimeProvider time)
         }
 
         return running.Count;
-    }
-
-    private sealed class MessageRow
-    {
-        public long Id { get; set; }
-
-        public DateTimeOffset At { get; set; }
-
-        public string Level { get; set; } = string.Empty;
-
-        public string Message { get; set; } = string.Empty;
     }
 }

@@ -41,7 +41,7 @@ public sealed class OrganisationStore(Database database, TimeProvider time) : ID
     public async Task<Organisation?> FindByCodeAsync(string code, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<OrganisationWithCount>(new CommandDefinition(
             "SELECT id, parent_id, code, name, kind, region, 0 AS device_count FROM organisations WHERE code = @code",
             new { code },
             cancellationToken: cancellationToken));
@@ -56,7 +56,7 @@ public sealed class OrganisationStore(Database database, TimeProvider time) : ID
     {
         var scopeFilter = "WHERE " + database.DeviceScopeFilter(scope, "d.organisation_id");
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+        var rows = await connection.QueryAsync<OrganisationWithCount>(new CommandDefinition(
             $"""
             SELECT o.id, o.parent_id, o.code, o.name, o.kind, o.region, COALESCE(c.device_count, 0) AS device_count
             FROM organisations o
@@ -66,23 +66,6 @@ public sealed class OrganisationStore(Database database, TimeProvider time) : ID
             """,
             new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new OrganisationWithCount(r.Id, r.ParentId, r.Code, r.Name, r.Kind, r.Region, r.DeviceCount)).ToList();
-    }
-
-    private sealed class Row
-    {
-        public long Id { get; set; }
-
-        public long? ParentId { get; set; }
-
-        public string Code { get; set; } = string.Empty;
-
-        public string Name { get; set; } = string.Empty;
-
-        public OrganisationKind Kind { get; set; }
-
-        public string? Region { get; set; }
-
-        public int DeviceCount { get; set; }
+        return rows.ToList();
     }
 }

@@ -6,6 +6,7 @@ using CityEye.Core.Jobs;
 using CityEye.Core.Organisations;
 using CityEye.Core.Storage;
 using CityEye.Core.Tests.Storage;
+using CityEye.Core.Validation;
 using Dapper;
 
 namespace CityEye.Core.Tests.Devices;
@@ -56,9 +57,11 @@ public sealed class DeviceServiceTests
         Assert.False(result.Succeeded);
         Assert.Empty(result.Ids);
         Assert.Equal([2, 3, 4], result.Problems.Select(p => p.Row));
-        Assert.Contains("gbCode", result.Problems[0].Errors.Keys);
-        Assert.Equal(["gbCode", "ipAddress", "longitude", "name"], result.Problems[1].Errors.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["keyboardCode"], result.Problems[2].Errors.Keys);
+        Assert.Contains("gbCode", result.Problems[0].Fields);
+        Assert.Equal(["gbCode", "ipAddress", "longitude", "name"], result.Problems[1].Fields.Order(StringComparer.Ordinal));
+        Assert.Equal(["keyboardCode"], result.Problems[2].Fields);
+        Assert.Equal(ErrorCodes.Unique, result.Problems[2].Violations[0].Code);
+        Assert.Equal(ErrorCodes.Format, result.Problems[1].Violations.Single(v => v.Field == "ipAddress").Code);
         Assert.Equal(1, (await deviceStore.SummariseAsync(DeviceScope.All, ct)).Total);
         Assert.Single(await OutboxWriter.PendingAsync(store.Database, 10, ct));
     }
