@@ -68,7 +68,7 @@ log "ready after ${ready_s} s"
 login_ms=()
 for ((i = 1; i <= logins; i++)); do
   out=$(curl -s -o /dev/null --max-time 10 -w '%{http_code} %{time_total}' \
-    -H 'Content-Type: application/json' -d "$login_body" "$base/api/auth/login")
+    -H 'Content-Type: application/json' -H 'X-CityEye-Request: 1' -d "$login_body" "$base/api/auth/login")
   code=${out%% *}
   [[ "$code" == 200 ]] || die "login $i answered HTTP $code"
   login_ms+=("$(awk -v t="${out#* }" 'BEGIN { printf "%.2f", t * 1000 }')")
@@ -79,7 +79,7 @@ echo "login_ms each=[$(IFS=,; echo "${login_ms[*]}" | sed 's/,/, /g')]"
 echo "login_latency_ms median=$login_median p90=$login_p90 n=$logins"
 
 # (b) /api/auth/me throughput -------------------------------------------------------------------------------------
-sid=$(curl -s -D - -o /dev/null --max-time 10 -H 'Content-Type: application/json' -d "$login_body" "$base/api/auth/login" \
+sid=$(curl -s -D - -o /dev/null --max-time 10 -H 'Content-Type: application/json' -H 'X-CityEye-Request: 1' -d "$login_body" "$base/api/auth/login" \
   | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: cityeye\.sid=\([^;]*\).*/\1/p' | head -n 1)
 [[ -n "$sid" ]] || die "no cityeye.sid cookie in the login response"
 me_code=$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' -H "Cookie: cityeye.sid=$sid" "$base/api/auth/me")

@@ -62,9 +62,15 @@ public sealed class AuthOptions
     [Range(1, 3600)]
     public int ThrottleMaxDelaySeconds { get; set; } = 60;
 
-    /// <summary>Password hashes computed at once (PBKDF2 runs on this many dedicated threads, off the request threads).</summary>
-    [Range(1, 64)]
-    public int PasswordHashingThreads { get; set; } = 1;
+    /// <summary>
+    /// Password hashes computed at once: PBKDF2 runs on this many dedicated threads, off the request threads.
+    /// 0 (default): half the cores, at least one, so a burst of sign-ins always leaves cores to signed-in users.
+    /// </summary>
+    [Range(0, 64)]
+    public int PasswordHashingThreads { get; set; }
+
+    /// <summary>The hashing threads <see cref="PasswordHashingThreads"/> stands for on this machine.</summary>
+    public int EffectivePasswordHashingThreads => PasswordHashingThreads > 0 ? PasswordHashingThreads : Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>Sign-ins waiting for a hashing thread before more are refused with 429.</summary>
     [Range(1, 10_000)]

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace CityEye.Core.Auth;
 
 /// <summary>
-/// Runs PBKDF2 on a few dedicated threads (<see cref="AuthOptions.PasswordHashingThreads"/>) instead of the request
+/// Runs PBKDF2 on a few dedicated threads (<see cref="AuthOptions.EffectivePasswordHashingThreads"/>) instead of the request
 /// threads, behind a bounded queue: a burst of sign-ins costs at most those cores, the thread pool keeps serving
 /// signed-in users, and beyond <see cref="AuthOptions.PasswordHashingQueue"/> waiting sign-ins the caller gets
 /// <see cref="PasswordHashingBusyException"/> (429) at once instead of an ever longer wait.
@@ -18,7 +18,7 @@ public sealed class PasswordHashingPool : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
         _queue = new BlockingCollection<Action>(settings.PasswordHashingQueue);
-        for (var i = 0; i < settings.PasswordHashingThreads; i++)
+        for (var i = 0; i < settings.EffectivePasswordHashingThreads; i++)
         {
             new Thread(Run) { IsBackground = true, Name = $"cityeye-pbkdf2-{i}" }.Start();
         }
