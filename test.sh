@@ -100,6 +100,14 @@ else
   passed=$((passed + e2e_pass)); failed=$((failed + e2e_fail + ${e2e_cancel:-0})); skipped=$((skipped + ${e2e_skip:-0}))
   if [ "$e2e_fail" != 0 ] || [ "${e2e_cancel:-0}" != 0 ]; then cat "$results/frontend-e2e.log"; tail -n 30 "$results/e2e-server.log"; fi
 fi
+# --- The SPA's API types are generated from the OpenAPI document: fail when the committed ones are stale.
+say "API contract (frontend/src/api/schema.ts against the served /openapi/v1.json)"
+if (cd frontend && node scripts/api-types.mjs --check "$E2E_BASE_URL") > "$results/api-contract.log" 2>&1; then
+  cat "$results/api-contract.log"; passed=$((passed + 1))
+else
+  cat "$results/api-contract.log"; problem "the SPA's generated API types are stale"
+fi
+
 kill -- "-$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null
 server_pid=""

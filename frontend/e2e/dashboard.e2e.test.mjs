@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { chromium } from 'playwright-core'
+import { chromium, request } from 'playwright-core'
 
 const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5080').replace(/\/$/, '')
 const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'e2e-artifacts'
@@ -169,6 +169,58 @@ describe('CityEye web UI', { timeout: TEST_TIMEOUT_MS }, () => {
       assert.deepEqual(pageErrors, [])
     } finally {
       await context.close()
+    }
+  })
+
+  test('after an administrator resets a password, the user must change it before anything else', async () => {
+    const station = { username: 'station', password: 'Station#2026' }
+    const reset = 'Reset#Station2026'
+    const chosen = 'Chosen#Station2026'
+    // The administrator resets the station user's password through the API, as the user page will.
+    const api = await request.newContext({
+      baseURL: BASE_URL,
+      extraHTTPHeaders: { 'X-CityEye-Request': '1' },
+    })
+    const stationApi = await request.newContext({
+      baseURL: BASE_URL,
+      extraHTTPHeaders: { 'X-CityEye-Request': '1' },
+    })
+    const { context, page, pageErrors } = await openPage()
+    try {
+      const me = await stationApi.post('/api/auth/login', { data: station })
+      assert.equal(me.status(), 200)
+      const stationId = (await me.json()).id
+      assert.equal((await api.post('/api/auth/login', { data: ADMIN })).status(), 200)
+      const resetResponse = await api.post(`/api/users/${stationId}/password-reset`, {
+        data: { newPassword: reset },
+      })
+      assert.equal(resetResponse.status(), 204)
+
+      await signIn(page, { username: station.username, password: reset })
+      await waitForPath(page, '/account/password')
+      await page.locator(byTestId('password-forced')).waitFor({ state: 'visible' })
+      // Nothing else opens meanwhile.
+      await page.goto('/')
+      await waitForPath(page, '/account/password')
+
+      await page.locator(byTestId('password-current')).fill(reset)
+      await page.locator(byTestId('password-new')).fill('short')
+      await page.locator(byTestId('password-confirm')).fill('short')
+      await page.locator(byTestId('password-submit')).click()
+      // The server's policy answer, translated: at least 8 characters.
+      await page.getByText('密码至少 8 个字符。').waitFor({ state: 'visible' })
+      await page.screenshot({ path: path.join(ARTIFACTS, 'change-password.png'), fullPage: true })
+
+      await page.locator(byTestId('password-new')).fill(chosen)
+      await page.locator(byTestId('password-confirm')).fill(chosen)
+      await page.locator(byTestId('password-submit')).click()
+      await waitForPath(page, '/')
+      await page.locator(byTestId('kpi-total-devices')).waitFor({ state: 'visible' })
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+      await api.dispose()
+      await stationApi.dispose()
     }
   })
 })

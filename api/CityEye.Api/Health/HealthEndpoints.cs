@@ -10,7 +10,7 @@ internal static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
     {
         // Probes are anonymous: load balancers and orchestrators call them without credentials.
-        routes.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" }))
+        routes.MapGet("/healthz", () => TypedResults.Ok(new HealthResponse("alive")))
             .AllowAnonymous()
             .WithTags("Health")
             .WithName("Health_Alive")

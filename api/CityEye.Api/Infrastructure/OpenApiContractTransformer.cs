@@ -15,6 +15,9 @@ internal sealed class OpenApiContractTransformer : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
+        // No server URL: clients use the node they fetched the document from, and the document is the same for every
+        // node and port (the SPA's committed copy is compared with it).
+        document.Servers?.Clear();
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
         document.Components.Schemas["ErrorCode"] = Enum("Every error code the API sends (ProblemDetails code, violation code).", ErrorCodes.All);
@@ -50,6 +53,15 @@ internal sealed class OpenApiContractTransformer : IOpenApiDocumentTransformer
                 ["errors"] = new OpenApiSchema { Type = JsonSchemaType.Object, AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } } },
             },
         };
+        // Permission lists are typed as permissions, so the SPA checks its permission names at compile time.
+        foreach (var (schema, property) in new[] { ("MeResponse", "permissions"), ("ApiTokenResponse", "scopes"), ("CreateApiTokenRequest", "scopes") })
+        {
+            if (document.Components.Schemas.TryGetValue(schema, out var owner) && owner.Properties?.TryGetValue(property, out var list) == true && list is OpenApiSchema array)
+            {
+                array.Items = new OpenApiSchemaReference("Permission", document);
+            }
+        }
+
         document.Info.Description += " State-changing requests made with the session cookie must send the header `X-CityEye-Request: 1` (and, from a browser, an Origin of the node itself); bearer-token calls are exempt. Errors carry a `code` from the ErrorCode schema and, for bad input, `violations`.";
         return Task.CompletedTask;
     }

@@ -1,4 +1,4 @@
-import type { LoginRequest, Me } from '@/types/auth'
+import type { ChangePasswordRequest, LoginRequest, Me } from '@/api/contract'
 import { http } from './http'
 
 /** Signs in; a 401 here is a credential problem, not an expired session. */
@@ -13,4 +13,9 @@ export function logout(signal?: AbortSignal): Promise<void> {
 /** Current user; rejects with a 401 ApiError when there is no session. */
 export function getMe(signal?: AbortSignal): Promise<Me> {
   return http.get<Me>('/api/auth/me', { signal, skipUnauthorizedHandler: true })
+}
+
+/** Changes the signed-in user's own password; the server ends the user's other sessions. */
+export function changePassword(request: ChangePasswordRequest, signal?: AbortSignal): Promise<Me> {
+  return http.post<Me>('/api/auth/password', request, { signal })
 }

@@ -1,4 +1,4 @@
-import type { DashboardSummary } from '@/types/dashboard'
+import type { DashboardSummary } from '@/api/contract'
 import { http } from './http'
 
 export function getDashboardSummary(

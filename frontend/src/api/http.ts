@@ -1,4 +1,4 @@
-import type { ProblemDetails } from '@/types/problem'
+import type { ProblemDetails } from '@/api/contract'
 
 /** Error thrown for every non-2xx response; carries the server's RFC 9457 problem details. */
 export class ApiError extends Error {

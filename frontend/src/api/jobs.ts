@@ -1,12 +1,12 @@
-import type { Job, Page } from '@/types/jobs'
+import type { Job, JobPage } from '@/api/contract'
 import { http } from './http'
 
 export function listJobs(
   paging: { skip?: number; take?: number } = {},
   signal?: AbortSignal,
   background = false,
-): Promise<Page<Job>> {
-  return http.get<Page<Job>>('/api/jobs', {
+): Promise<JobPage> {
+  return http.get<JobPage>('/api/jobs', {
     query: { skip: paging.skip ?? 0, take: paging.take ?? 20 },
     signal,
     background,

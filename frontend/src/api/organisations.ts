@@ -1,4 +1,4 @@
-import type { Organisation } from '@/types/organisations'
+import type { Organisation } from '@/api/contract'
 import { http } from './http'
 
 export function listOrganisations(signal?: AbortSignal): Promise<Organisation[]> {

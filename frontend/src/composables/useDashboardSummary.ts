@@ -1,7 +1,7 @@
 import { onScopeDispose, ref, shallowRef, toValue, type MaybeRefOrGetter } from 'vue'
 import { getDashboardSummary } from '@/api/dashboard'
 import { isAbortError } from '@/api/http'
-import type { DashboardSummary } from '@/types/dashboard'
+import type { DashboardSummary } from '@/api/contract'
 
 export interface UseDashboardSummaryOptions {
   /** How often to refresh while the server reports demo data is still being seeded. */

@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n'
-import type { JobStatus } from '@/types/jobs'
+import type { JobStatus } from '@/api/contract'
 
 type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info'
 

@@ -19,7 +19,11 @@ describe('problem translation', () => {
   })
 
   it('falls back to the server detail for an unknown code', () => {
-    const error = new ApiError(500, { status: 500, detail: 'Something new.', code: 'brand.new' })
+    const error = new ApiError(500, {
+      status: 500,
+      detail: 'Something new.',
+      code: 'brand.new' as never,
+    })
     expect(problemMessage(error, t)).toBe('Something new.')
   })
 
@@ -29,8 +33,8 @@ describe('problem translation', () => {
       status: 400,
       code: 'request.invalid',
       violations: [
-        { field: 'newPassword', code: 'password.tooShort', args: { min: 8 } },
-        { field: 'newPassword', code: 'password.classes', args: { min: 3 } },
+        { field: 'newPassword', code: 'password.tooShort', args: { min: 8 }, message: 'x' },
+        { field: 'newPassword', code: 'password.classes', args: { min: 3 }, message: 'y' },
       ],
     })
     expect(violationMessages(error, t)).toEqual({

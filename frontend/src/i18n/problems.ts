@@ -1,3 +1,4 @@
+import type { Violation } from '@/api/contract'
 import type { ApiError } from '@/api/http'
 
 type Translate = (key: string, named?: Record<string, unknown>) => string
@@ -13,8 +14,8 @@ export function problemKey(code: string): string {
  * English detail. Field violations are translated the same way by {@link violationMessages}.
  */
 export function problemMessage(error: ApiError, t: Translate, te?: TranslationExists): string {
-  const code = typeof error.problem.code === 'string' ? error.problem.code : undefined
-  const args = (error.problem.args as Record<string, unknown> | undefined) ?? {}
+  const code = error.problem.code
+  const args = error.problem.args ?? {}
   if (code && (!te || te(problemKey(code)))) {
     const text = t(problemKey(code), args)
     if (text !== problemKey(code)) {
@@ -24,15 +25,9 @@ export function problemMessage(error: ApiError, t: Translate, te?: TranslationEx
   return error.problem.detail || error.problem.title || `HTTP ${error.status}`
 }
 
-interface Violation {
-  field: string
-  code: string
-  args?: Record<string, unknown> | null
-}
-
 /** Translated messages per field from a validation problem's `violations`. */
 export function violationMessages(error: ApiError, t: Translate): Record<string, string> {
-  const violations = (error.problem.violations as Violation[] | undefined) ?? []
+  const violations: Violation[] = error.problem.violations ?? []
   const result: Record<string, string> = {}
   for (const v of violations) {
     const text = t(problemKey(v.code), v.args ?? {})

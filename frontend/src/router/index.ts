@@ -30,6 +30,10 @@ router.beforeEach(async (to): Promise<boolean | RouteLocationRaw> => {
   if (!auth.isAuthenticated) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
+  // After an administrator's reset or when the password has expired, nothing else opens until it is changed.
+  if (auth.mustChangePassword && to.name !== 'change-password') {
+    return { name: 'change-password', query: { forced: '1' } }
+  }
   if (!auth.hasPermission(to.meta.permission)) {
     return { name: 'forbidden', query: { from: to.fullPath }, replace: true }
   }

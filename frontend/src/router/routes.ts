@@ -1,5 +1,5 @@
 import type { RouteRecordRaw } from 'vue-router'
-import type { Permission } from '@/types/auth'
+import type { Permission } from '@/api/contract'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -37,6 +37,12 @@ export const routes: RouteRecordRaw[] = [
           nav: true,
           icon: 'Odometer',
         },
+      },
+      {
+        path: 'account/password',
+        name: 'change-password',
+        component: () => import('@/views/account/ChangePasswordView.vue'),
+        meta: { titleKey: 'account.changePassword' },
       },
       {
         path: 'forbidden',

@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as authApi from '@/api/auth'
 import { ApiError } from '@/api/http'
-import type { Me } from '@/types/auth'
+import type { Me } from '@/api/contract'
 import { useAuthStore } from './auth'
 
 vi.mock('@/api/auth', () => ({
@@ -19,6 +19,8 @@ const admin: Me = {
   organisationName: '青浦分局',
   roles: ['admin'],
   permissions: ['dashboard.view', 'jobs.view', 'jobs.manage'],
+  deviceScope: 'all',
+  mustChangePassword: false,
 }
 
 describe('auth store', () => {

@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as authApi from '@/api/auth'
 import { isApiError } from '@/api/http'
-import type { LoginRequest, Me } from '@/types/auth'
+import type { ChangePasswordRequest, LoginRequest, Me, Permission } from '@/api/contract'
 
 /** Where the session-expired handler sends the user; set by the router module. */
 type LoginRedirect = () => void
@@ -18,7 +18,7 @@ export const useAuthStore = defineStore('auth', () => {
   const permissions = computed(() => new Set(me.value?.permissions ?? []))
 
   /** True when the signed-in user holds every permission given (none given: any signed-in user). */
-  function hasPermission(...required: (string | null | undefined)[]): boolean {
+  function hasPermission(...required: (Permission | null | undefined)[]): boolean {
     if (!me.value) {
       return false
     }
@@ -58,6 +58,15 @@ export const useAuthStore = defineStore('auth', () => {
     return user
   }
 
+  /** True when the user must change the password before using anything else (after a reset or expiry). */
+  const mustChangePassword = computed(() => me.value?.mustChangePassword === true)
+
+  async function changePassword(request: ChangePasswordRequest): Promise<Me> {
+    const user = await authApi.changePassword(request)
+    me.value = user
+    return user
+  }
+
   async function logout(): Promise<void> {
     try {
       await authApi.logout()
@@ -90,6 +99,8 @@ export const useAuthStore = defineStore('auth', () => {
     ensureLoaded,
     login,
     logout,
+    mustChangePassword,
+    changePassword,
     setLoginRedirect,
     handleUnauthorized,
   }

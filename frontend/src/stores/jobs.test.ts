@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as jobsApi from '@/api/jobs'
-import type { Job, JobStatus } from '@/types/jobs'
+import type { Job, JobStatus } from '@/api/contract'
 import { ACTIVE_POLL_MS, IDLE_POLL_MS, useJobsStore } from './jobs'
 
 vi.mock('@/api/jobs', () => ({ listJobs: vi.fn(), cancelJob: vi.fn(), getJob: vi.fn() }))
@@ -21,6 +21,7 @@ function job(id: string, status: JobStatus): Job {
     startedAt: null,
     finishedAt: null,
     cancelRequested: false,
+    attempts: 1,
   }
 }
 

@@ -2,7 +2,7 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import * as jobsApi from '@/api/jobs'
 import { isAbortError } from '@/api/http'
-import type { Job, JobStatus } from '@/types/jobs'
+import type { Job, JobStatus } from '@/api/contract'
 
 export const ACTIVE_POLL_MS = 2_000
 export const IDLE_POLL_MS = 15_000

@@ -1,10 +1,5 @@
 import type { EChartsOption } from 'echarts'
-import type {
-  DeviceStatus,
-  DeviceStatusCount,
-  DeviceTypeCount,
-  StationCount,
-} from '@/types/dashboard'
+import type { DeviceStatus, DeviceStatusCount, DeviceTypeCount, StationCount } from '@/api/contract'
 import { formatNumber } from '@/utils/format'
 
 type Translate = (key: string) => string

@@ -1,0 +1,4 @@
+namespace CityEye.Api.Health;
+
+/// <summary>Liveness answer.</summary>
+public sealed record HealthResponse(string Status);

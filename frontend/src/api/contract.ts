@@ -1,0 +1,40 @@
+// Names for the generated API types (src/api/schema.ts, from the OpenAPI document): the SPA imports its API types
+// from here and never declares them by hand.
+import type { components } from './schema'
+
+type Schemas = components['schemas']
+
+export type Me = Schemas['MeResponse']
+export type LoginRequest = Schemas['LoginRequest']
+export type ChangePasswordRequest = Schemas['ChangePasswordRequest']
+export type Permission = Schemas['Permission']
+export type ErrorCode = Schemas['ErrorCode']
+export type Violation = Schemas['Violation']
+
+export type Job = Schemas['JobResponse']
+export type JobStatus = Schemas['JobStatus']
+export type JobPage = Schemas['JobPage']
+
+export type DashboardSummary = Schemas['DashboardSummaryResponse']
+export type DeviceType = Schemas['DeviceType']
+export type DeviceStatus = Schemas['DeviceStatus']
+export type DeviceTypeCount = Schemas['TypeCount']
+export type DeviceStatusCount = Schemas['StatusCount']
+export type StationCount = Schemas['StationCount']
+
+export type Organisation = Schemas['OrganisationResponse']
+export type Readiness = Schemas['ReadinessResponse']
+
+/**
+ * A problem as the SPA holds it: what the API sends (CityEyeProblem), or what the client makes up for a network
+ * failure, hence every member optional.
+ */
+export type ProblemDetails = Partial<Schemas['CityEyeProblem']>
+
+export {
+  deviceStatusValues,
+  deviceTypeValues,
+  errorCodeValues,
+  jobStatusValues,
+  permissionValues,
+} from './schema'
