@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/http'
 import { i18n } from '@/i18n'
-import { problemMessage, violationMessages } from './problems'
+import { formProblem, problemMessage, violationMessages } from './problems'
 
 describe('problem translation', () => {
   const t = (key: string, named?: Record<string, unknown>) => i18n.global.t(key, named ?? {})
@@ -41,5 +41,18 @@ describe('problem translation', () => {
       newPassword:
         'At least 8 characters. Use at least 3 of: upper-case, lower-case, digits, symbols.',
     })
+  })
+
+  it('gives a form either field messages or one message', () => {
+    i18n.global.locale.value = 'zh-CN'
+    const wrong = new ApiError(401, { status: 401, code: 'auth.invalidCredentials' })
+    const invalid = new ApiError(400, {
+      status: 400,
+      code: 'request.invalid',
+      violations: [{ field: 'username', code: 'field.required', message: 'Required.' }],
+    })
+    expect(formProblem(wrong, t)).toEqual({ message: '用户名或密码错误。', fields: {} })
+    expect(formProblem(invalid, t)).toEqual({ message: null, fields: { username: '必填。' } })
+    expect(formProblem(new Error('boom'), t).message).toBe(i18n.global.t('errors.unknown'))
   })
 })

@@ -1,5 +1,5 @@
 import type { Violation } from '@/api/contract'
-import type { ApiError } from '@/api/http'
+import { isApiError, type ApiError } from '@/api/http'
 
 type Translate = (key: string, named?: Record<string, unknown>) => string
 type TranslationExists = (key: string) => boolean
@@ -34,4 +34,19 @@ export function violationMessages(error: ApiError, t: Translate): Record<string,
     result[v.field] = result[v.field] ? `${result[v.field]} ${text}` : text
   }
   return result
+}
+
+/**
+ * What a form shows for a failed submit: the translated message per field when the server named fields, otherwise
+ * one translated message for the whole form.
+ */
+export function formProblem(
+  error: unknown,
+  t: Translate,
+): { message: string | null; fields: Record<string, string> } {
+  if (!isApiError(error)) {
+    return { message: t('errors.unknown'), fields: {} }
+  }
+  const fields = violationMessages(error, t)
+  return { message: Object.keys(fields).length > 0 ? null : problemMessage(error, t), fields }
 }
