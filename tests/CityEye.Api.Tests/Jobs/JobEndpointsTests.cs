@@ -33,6 +33,23 @@ public sealed class JobEndpointsTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task WithoutJobsManage_AUserSeesAndCancelsOnlyOwnJobs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var clerk = await factory.SignInAsync("clerk", "Clerk#2026", ct);
+        using var investigator = await factory.SignInAsync("investigator", "Investigator#2026", ct);
+        var seed = (await clerk.GetFromJsonAsync<JsonElement>(Url("/api/jobs?kind=demo-seed"), ct)).GetProperty("items")[0].GetProperty("id").GetString();
+
+        var page = await investigator.GetFromJsonAsync<JsonElement>(Url("/api/jobs?kind=demo-seed"), ct);
+        using var one = await investigator.GetAsync(Url($"/api/jobs/{seed}"), ct);
+        using var cancel = await investigator.PostAsync(Url($"/api/jobs/{seed}/cancel"), null, ct);
+
+        Assert.Equal(0, page.GetProperty("total").GetInt32());
+        await ProblemAssert.IsProblemAsync(one, HttpStatusCode.NotFound, ct);
+        await ProblemAssert.IsProblemAsync(cancel, HttpStatusCode.NotFound, ct);
+    }
+
+    [Fact]
     public async Task Get_UnknownOrMalformedId_Returns404Problem()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -99,7 +99,9 @@ public sealed class JobTests
         await using var store = await TestStore.CreateAsync("Sqlite", ct);
         var jobs = new JobStore(store.Database, TimeProvider.System);
         var readiness = new ReadinessRegistry();
-        using var runner = new JobRunner(jobs, [new EchoJob(), new FailingJob(), new WaitingJob()], readiness, NullLogger<JobRunner>.Instance);
+        // The runner's clock is the store's fake one: it polls only when told (Wake) and notices a cancel request
+        // when the test moves the clock, not after real seconds.
+        using var runner = new JobRunner(jobs, [new EchoJob(), new FailingJob(), new WaitingJob()], readiness, NullLogger<JobRunner>.Instance, store.Time);
         await runner.StartAsync(ct);
         try
         {
@@ -116,6 +118,7 @@ public sealed class JobTests
 
             await WaitForAsync(jobs, wait.Id, j => j.Status == JobStatus.Running && j.Progress > 0, ct);
             await jobs.RequestCancelAsync(wait.Id, ct);
+            store.Time.Advance(TimeSpan.FromSeconds(1));
             var cancelled = await WaitForAsync(jobs, wait.Id, j => j.IsFinished, ct);
             Assert.Equal(JobStatus.Cancelled, cancelled.Status);
             Assert.True(readiness.IsReady);
@@ -132,7 +135,7 @@ public sealed class JobTests
         var ct = TestContext.Current.CancellationToken;
         await using var store = await TestStore.CreateAsync("Sqlite", ct);
         var jobs = new JobStore(store.Database, TimeProvider.System);
-        using var runner = new JobRunner(jobs, [new EchoJob(), new WaitingJob()], new ReadinessRegistry(), NullLogger<JobRunner>.Instance);
+        using var runner = new JobRunner(jobs, [new EchoJob(), new WaitingJob()], new ReadinessRegistry(), NullLogger<JobRunner>.Instance, store.Time);
         var first = await jobs.EnqueueAsync(WaitingJob.JobKind, "long 1", null, null, null, ct);
         var second = await jobs.EnqueueAsync(WaitingJob.JobKind, "long 2", null, null, null, ct);
         var quick = await jobs.EnqueueAsync(EchoJob.JobKind, "quick", "hi", null, null, ct);
