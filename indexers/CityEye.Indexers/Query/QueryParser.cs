@@ -1,0 +1,185 @@
+using CityEye.Indexers.Pinyin;
+
+namespace CityEye.Indexers.Query;
+
+/// <summary>Why a query was refused.</summary>
+public enum QueryProblem
+{
+    None,
+    TooLong,
+    TooManyKeywords,
+}
+
+/// <summary>
+/// Turns what a user types into a <see cref="QueryPlan"/> that every search provider runs the same way. Whitespace
+/// separates keywords (all must match). Inside a keyword, Chinese characters match themselves, digits match digits
+/// (the last run also as a prefix), and letters are read as pinyin: full syllables ("yingpu"), initials ("qp"), a
+/// mix ("yingpdl"), a syllable still being typed at the end ("qingpu xinch"), or literally ("ATM"). Query syntax
+/// characters (quotes, brackets, ":", "*", "~", "AND") have no meaning and are dropped with the other punctuation.
+/// </summary>
+public sealed class QueryParser(PinyinReadings dictionary)
+{
+    public const int MaxQueryLength = 200;
+    public const int MaxKeywords = 8;
+
+    /// <summary>Alternatives kept per latin run and per keyword, so that one keyword stays a bounded query.</summary>
+    private const int MaxSegmentations = 6;
+    private const int MaxPinyinPhrases = 12;
+
+    /// <summary>Letters of a run beyond this are taken literally only (no one types 20 pinyin initials).</summary>
+    private const int MaxLettersForPinyin = 24;
+
+    public static QueryProblem Validate(string? query)
+    {
+        if (query is null)
+        {
+            return QueryProblem.None;
+        }
+
+        if (query.Length > MaxQueryLength)
+        {
+            return QueryProblem.TooLong;
+        }
+
+        return SplitKeywords(query).Count > MaxKeywords ? QueryProblem.TooManyKeywords : QueryProblem.None;
+    }
+
+    /// <summary>The plan for <paramref name="query"/>; call <see cref="Validate"/> first for a user-facing error.</summary>
+    public QueryPlan Parse(string? query)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            return QueryPlan.Empty;
+        }
+
+        if (Validate(query) != QueryProblem.None)
+        {
+            throw new ArgumentException("The query is too long or has too many keywords.", nameof(query));
+        }
+
+        var keywords = new List<KeywordPlan>();
+        foreach (var keyword in SplitKeywords(query))
+        {
+            var units = TextUnits.Split(keyword);
+            if (units.Count > 0)
+            {
+                keywords.Add(PlanKeyword(keyword, units));
+            }
+        }
+
+        return new QueryPlan(keywords);
+    }
+
+    private static List<string> SplitKeywords(string query) =>
+        [.. query.Split((char[])[' ', '\t', '\r', '\n', '\u3000', ',', '，', ';', '；', '、'], StringSplitOptions.RemoveEmptyEntries)
+            .Where(k => TextUnits.Split(k).Count > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private KeywordPlan PlanKeyword(string keyword, List<TextUnit> units)
+    {
+        var hasLatin = units.Any(u => u.Kind == TextUnitKind.Latin);
+        var last = units.Count - 1;
+
+        // 1. The keyword as typed, over characters and digit runs (and letters literally).
+        var textPhrase = new PhrasePlan([.. units.Select((u, i) =>
+            i == last && u.Kind != TextUnitKind.Han ? PhrasePosition.StartsWith(u.Text) : PhrasePosition.Exact(u.Text))]);
+
+        // 2. Pinyin: each character by its readings, digits as typed, letters segmented into syllables/initials.
+        var hanPhrases = new List<PhrasePlan>();
+        var pinyin = new List<List<PhrasePosition>> { new() };
+        List<PhrasePosition>? hanRun = null;
+        for (var i = 0; i < units.Count; i++)
+        {
+            var unit = units[i];
+            if (unit.Kind == TextUnitKind.Han)
+            {
+                (hanRun ??= []).Add(PhrasePosition.Exact(unit.Text));
+                var readings = dictionary.ReadingsOf(unit.Text[0]);
+                var position = readings.Count > 0 ? new PhrasePosition([.. readings]) : PhrasePosition.Exact(unit.Text);
+                pinyin.ForEach(p => p.Add(position));
+                continue;
+            }
+
+            if (hanRun is not null)
+            {
+                hanPhrases.Add(new PhrasePlan(hanRun));
+                hanRun = null;
+            }
+
+            IReadOnlyList<List<PhrasePosition>> options = unit.Kind == TextUnitKind.Digits
+                ? [[i == last ? PhrasePosition.StartsWith(unit.Text) : PhrasePosition.Exact(unit.Text)]]
+                : Segment(unit.Text, atEnd: i == last);
+            pinyin = [.. pinyin.SelectMany(p => options.Select(o => (List<PhrasePosition>)[.. p, .. o])).Take(MaxPinyinPhrases)];
+        }
+
+        if (hanRun is not null)
+        {
+            hanPhrases.Add(new PhrasePlan(hanRun));
+        }
+
+        var codePrefix = units.Count == 1 && units[0].Kind == TextUnitKind.Digits ? units[0].Text : null;
+        return new KeywordPlan(
+            keyword,
+            hasLatin ? null : textPhrase,
+            hasLatin ? hanPhrases : [],
+            hasLatin ? [.. pinyin.Select(p => new PhrasePlan(p))] : [],
+            codePrefix);
+    }
+
+    /// <summary>Readings of a run of letters, fewest positions first; the literal run is always one of them.</summary>
+    internal List<List<PhrasePosition>> Segment(string letters, bool atEnd)
+    {
+        var literal = new List<PhrasePosition> { atEnd ? PhrasePosition.StartsWith(letters) : PhrasePosition.Exact(letters) };
+        if (letters.Length > MaxLettersForPinyin)
+        {
+            return [literal];
+        }
+
+        // best[i]: up to MaxSegmentations readings of letters[i..], fewest positions first.
+        var best = new List<List<PhrasePosition>>[letters.Length + 1];
+        best[letters.Length] = [[]];
+        for (var i = letters.Length - 1; i >= 0; i--)
+        {
+            var candidates = new List<List<PhrasePosition>>();
+            for (var j = letters.Length; j > i; j--)
+            {
+                var piece = letters[i..j];
+                PhrasePosition? head = null;
+                if (j - i == 1)
+                {
+                    head = PhrasePosition.StartsWith(piece);
+                }
+                else if (dictionary.Syllables.Contains(piece))
+                {
+                    // A complete syllable at the very end may still be the start of a longer one ("xian" of "xiang").
+                    head = atEnd && j == letters.Length ? PhrasePosition.StartsWith(piece) : PhrasePosition.Exact(piece);
+                }
+                else if (atEnd && j == letters.Length && dictionary.IsSyllablePrefix(piece))
+                {
+                    head = PhrasePosition.StartsWith(piece);
+                }
+
+                if (head is not null)
+                {
+                    candidates.AddRange(best[j].Select(tail => (List<PhrasePosition>)[head, .. tail]));
+                }
+            }
+
+            best[i] = [.. candidates.OrderBy(c => c.Count).Take(MaxSegmentations)];
+        }
+
+        var readings = best[0];
+        if (!readings.Any(r => r.Count == letters.Length) && letters.Length > 1)
+        {
+            // Always keep the all-initials reading ("qpxc"), whatever the syllables found.
+            readings.Add([.. letters.Select(c => PhrasePosition.StartsWith(c.ToString()))]);
+        }
+
+        if (letters.Length > 1)
+        {
+            readings.Add(literal);
+        }
+
+        return readings;
+    }
+}
