@@ -8,19 +8,22 @@ using CityEye.Api.Infrastructure.Startup;
 using CityEye.Api.Infrastructure.Validation;
 using CityEye.Api.Jobs;
 using CityEye.Api.Organisations;
+using CityEye.Api.Search;
 using CityEye.Core.Storage;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Features register themselves; start-up steps run in this order (configuration, store, roles, demo, first-admin).
+// Features register themselves; start-up steps run in this order (configuration, store, roles, archive catalog,
+// search index, demo, first-admin).
 builder.AddHttpFeature();
 builder.Services
     .AddStoreFeature()
     .AddAuthFeature()
     .AddOrganisationsFeature()
     .AddDevicesFeature()
+    .AddSearchFeature()
     .AddJobsFeature()
     .AddDemoFeature()
     .AddFirstAdministratorStep();
@@ -56,6 +59,9 @@ api.MapUserAdminEndpoints();
 api.MapDashboardEndpoints();
 api.MapJobEndpoints();
 api.MapOrganisationEndpoints();
+api.MapDeviceEndpoints();
+api.MapCatalogEndpoints();
+api.MapSearchEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

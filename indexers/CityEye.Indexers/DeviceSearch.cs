@@ -58,7 +58,7 @@ public sealed record DeviceSearchQuery
     /// <summary>Organisations, each with its sub-units.</summary>
     public IReadOnlyList<long> OrganisationIds { get; init; } = [];
 
-    /// <summary>Business groups, each with its sub-groups.</summary>
+    /// <summary>Business groups, each with its sub-groups; 0 stands for devices filed under no group.</summary>
     public IReadOnlyList<long> BusinessGroupIds { get; init; } = [];
 
     /// <summary>Devices carrying any of these tags.</summary>

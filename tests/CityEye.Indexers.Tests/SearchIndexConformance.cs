@@ -119,6 +119,9 @@ public abstract class SearchIndexConformance : IAsyncLifetime
         var groups = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, BusinessGroupIds = [9], Limit = 50 }, ct);
         Assert.Equal([1L, 2, 3, 7], groups.Items.Select(i => i.Id).Order());
 
+        var unfiled = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, BusinessGroupIds = [0], Limit = 50 }, ct);
+        Assert.Equal([4L, 5, 6, 8, 9, 10, 11, 12], unfiled.Items.Select(i => i.Id).Order());
+
         var tags = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, TagIds = [5], Limit = 50 }, ct);
         Assert.Equal([1L, 4], tags.Items.Select(i => i.Id).Order());
 

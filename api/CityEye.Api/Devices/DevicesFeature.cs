@@ -1,10 +1,35 @@
+using CityEye.Api.Infrastructure.Startup;
 using CityEye.Core.Devices;
+using CityEye.Core.Devices.Rules;
+using CityEye.Core.Groups;
 
 namespace CityEye.Api.Devices;
 
-/// <summary>The device ledger's store and write service (its endpoints arrive with the archive issue).</summary>
+/// <summary>The device ledger: store, write service, field rules and dictionaries, status feed, business groups.</summary>
 internal static class DevicesFeature
 {
-    public static IServiceCollection AddDevicesFeature(this IServiceCollection services) =>
-        services.AddSingleton<DeviceStore>().AddSingleton<DeviceService>();
+    public static IServiceCollection AddDevicesFeature(this IServiceCollection services)
+    {
+        services.AddSingleton<DeviceStore>()
+            .AddSingleton<DeviceService>()
+            .AddSingleton<LedgerCatalog>()
+            .AddSingleton<DeviceStatusFeed>()
+            .AddSingleton<BusinessGroupStore>()
+            .AddSingleton<ReferenceNames>();
+        services.AddStartupStep<ArchiveCatalogStep>();
+        return services;
+    }
+}
+
+/// <summary>Writes the default dictionaries, fields and rules a node needs (missing ones only).</summary>
+internal sealed class ArchiveCatalogStep(LedgerCatalog catalog) : IStartupStep
+{
+    public string Name => "archive-catalog";
+
+    public async Task<string?> RunAsync(CancellationToken cancellationToken)
+    {
+        await catalog.EnsureDefaultsAsync(cancellationToken);
+        var rules = await catalog.ListRulesAsync(cancellationToken);
+        return $"{rules.Count} field rules ({rules.Count(r => r.Enabled && r.Blocking)} blocking)";
+    }
 }

@@ -9,6 +9,7 @@ public static class Permissions
     public const string DashboardView = "dashboard.view";
     public const string DevicesView = "devices.view";
     public const string DevicesEdit = "devices.edit";
+    public const string ArchiveManage = "archive.manage";
     public const string OrganisationsView = "organisations.view";
     public const string JobsView = "jobs.view";
     public const string JobsManage = "jobs.manage";
@@ -22,6 +23,7 @@ public static class Permissions
         [DashboardView] = "查看首页统计",
         [DevicesView] = "查看设备",
         [DevicesEdit] = "编辑设备",
+        [ArchiveManage] = "管理档案规则、字典与检索索引",
         [OrganisationsView] = "查看组织机构",
         [JobsView] = "查看后台任务",
         [JobsManage] = "管理后台任务（取消）",

@@ -11,7 +11,17 @@ namespace CityEye.Core.Demo;
 public sealed record DemoOrganisation(string Code, string? ParentCode, string Name, OrganisationKind Kind, string? Region);
 
 /// <summary>A demo device and the code of its owning organisation (<see cref="Device.Id"/> and <see cref="Device.OrganisationId"/> are 0).</summary>
-public sealed record DemoDevice(string OrganisationCode, Device Device);
+public sealed record DemoDevice(string OrganisationCode, Device Device)
+{
+    /// <summary>Code of the business group the device is filed under.</summary>
+    public string BusinessGroupCode { get; init; } = DemoBusinessGroups.RootCode;
+}
+
+/// <summary>A business group (业务分组) of the demo district; parents come first.</summary>
+public sealed record DemoBusinessGroup(string Code, string? ParentCode, string Name, int Sort);
 
 /// <summary>The generated demo district: organisation tree (parents first) and devices.</summary>
-public sealed record DemoDistrict(IReadOnlyList<DemoOrganisation> Organisations, IReadOnlyList<DemoDevice> Devices);
+public sealed record DemoDistrict(IReadOnlyList<DemoOrganisation> Organisations, IReadOnlyList<DemoDevice> Devices)
+{
+    public IReadOnlyList<DemoBusinessGroup> BusinessGroups { get; init; } = DemoBusinessGroups.All;
+}

@@ -39,12 +39,13 @@ public static class DemoDistrictGenerator
     {
         var organisations = CreateOrganisations();
         var builder = new DeviceBuilder(new Random(seed), QingpuBoundary.Instance);
+        var details = new DetailBuilder(new Random(unchecked(seed * 31) + 7));
         var devices = new List<DemoDevice>(TotalDevices);
         foreach (var (type, count) in Mix)
         {
             for (var i = 0; i < count; i++)
             {
-                devices.Add(builder.Create(type));
+                devices.Add(details.Complete(builder.Create(type)));
             }
         }
 
@@ -111,7 +112,10 @@ public static class DemoDistrictGenerator
                 Latitude = position.Latitude,
                 Address = Invariant($"{town.Region}{road}{houseNumber}号"),
             };
-            return new DemoDevice(DemoCatalog.OrganisationCode(ownerNumber), device);
+            return new DemoDevice(DemoCatalog.OrganisationCode(ownerNumber), device with { Road = road })
+            {
+                BusinessGroupCode = DemoBusinessGroups.For(type, unit?.Kind, town.UnitNumber),
+            };
         }
 
         /// <summary>The district-wide unit owning a device of <paramref name="type"/>, or null when the local station owns it.</summary>
@@ -399,6 +403,71 @@ public static class DemoDistrictGenerator
             var serial = _serials.GetValueOrDefault(key) + 1;
             _serials[key] = serial;
             return GbCode.Create(centre, industry, typeCode, 0, serial);
+        }
+
+        private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Fills the device file beyond the fields the name and position come from (access, location, management,
+    /// networking level) from its own random source, so the earlier fields stay those of the foundation's district.
+    /// </summary>
+    private sealed class DetailBuilder(Random random)
+    {
+        private static readonly string[] Maintainers = ["上海青浦智能安防工程有限公司", "上海城视信息技术有限公司", "中国电信股份有限公司上海青浦分公司", "中国移动通信集团上海有限公司青浦分公司"];
+
+        public DemoDevice Complete(DemoDevice demo)
+        {
+            var device = demo.Device;
+            var parts = GbCode.Parse(device.GbCode);
+            var installed = new DateOnly(2015, 1, 1).AddDays(random.Next(0, 11 * 365));
+            var name = device.Name;
+            var road = device.Road;
+            var crossing = road is not null && name.IndexOf("路口", StringComparison.Ordinal) is var end and > 0 && name.IndexOf(road, StringComparison.Ordinal) is var start and >= 0 && start + road.Length < end
+                ? name[(start + road.Length)..end]
+                : null;
+            var r = random.NextDouble();
+            return demo with
+            {
+                Device = device with
+                {
+                    FunctionType = parts.IndustryCode switch
+                    {
+                        "05" => "1",
+                        "04" => "6",
+                        _ => device.Type switch
+                        {
+                            DeviceType.SmartBullet => r < 0.4 ? "4" : r < 0.6 ? "2" : "5",
+                            DeviceType.Drone or DeviceType.WirelessEmergency or DeviceType.VehicleMounted => "9",
+                            // About 3 % of the file is incomplete, as in any real ledger (the data audit finds them).
+                            _ => r < 0.03 ? null : "5",
+                        },
+                    },
+                    VideoSignalType = "1",
+                    Port = 5060,
+                    SipDomain = device.GbCode[..10],
+                    ParentPlatform = GbCode.Create(parts.CentreCode, "00", "200", 0, 1),
+                    Crossing = crossing,
+                    Direction = DemoCatalog.Directions.FirstOrDefault(d => name.Contains(d, StringComparison.Ordinal)),
+                    Maintainer = random.NextDouble() < 0.92 ? Maintainers[random.Next(Maintainers.Length)] : null,
+                    MaintainerContact = Invariant($"021-5970{random.Next(0, 10000):D4}"),
+                    InstalledOn = random.NextDouble() < 0.95 ? installed.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+                    ConstructionProject = installed.Year switch
+                    {
+                        < 2017 => "青浦区雪亮工程一期",
+                        < 2019 => "青浦区雪亮工程二期",
+                        < 2022 => "青浦区智能安防社区建设",
+                        _ => "青浦区城市之眼建设",
+                    },
+                    NetworkingLevel = device.Type switch
+                    {
+                        DeviceType.HighPoint => random.NextDouble() < 0.4 ? "ministry" : "province",
+                        _ when parts.IndustryCode == "05" => random.NextDouble() < 0.5 ? "province" : "city",
+                        DeviceType.SmartBullet => random.NextDouble() < 0.05 ? "ministry" : random.NextDouble() < 0.6 ? "city" : "none",
+                        _ => random.NextDouble() < 0.4 ? "city" : "none",
+                    },
+                },
+            };
         }
 
         private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);

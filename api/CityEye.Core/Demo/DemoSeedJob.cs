@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using CityEye.Core.Auth;
 using CityEye.Core.Devices;
+using CityEye.Core.Domain;
+using CityEye.Core.Groups;
 using CityEye.Core.Jobs;
 using CityEye.Core.Organisations;
 
@@ -14,7 +16,8 @@ public sealed record DemoUser(string Username, string Password, string DisplayNa
 /// Seeds the Qingpu demo district through the same stores and services that real writes use. Resumable: every step
 /// skips what an earlier, interrupted run already committed, so a restart mid-way finishes the same district.
 /// </summary>
-public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users, DeviceService devices, PasswordHasher hasher) : IJobHandler
+public sealed class DemoSeedJob(
+    OrganisationStore organisations, BusinessGroupStore groups, UserStore users, DeviceService devices, DeviceStatusFeed statusFeed, PasswordHasher hasher, TimeProvider time) : IJobHandler
 {
     public const string JobKind = "demo-seed";
     public const int DefaultSeed = DemoDistrictGenerator.DefaultSeed;
@@ -52,7 +55,14 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
             ids[organisation.Code] = await organisations.EnsureAsync(organisation.Code, parentId, organisation.Name, organisation.Kind, organisation.Region, cancellationToken);
         }
 
-        await context.ReportAsync(0.04, $"已写入 {district.Organisations.Count} 个组织机构 (organisations written)", cancellationToken);
+        var groupIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var group in district.BusinessGroups)
+        {
+            long? parentId = group.ParentCode is null ? null : groupIds[group.ParentCode];
+            groupIds[group.Code] = await groups.EnsureAsync(group.Code, parentId, group.Name, group.Sort, cancellationToken);
+        }
+
+        await context.ReportAsync(0.04, $"已写入 {district.Organisations.Count} 个组织机构和 {district.BusinessGroups.Count} 个业务分组 (organisations and business groups written)", cancellationToken);
 
         var createdUsers = 0;
         foreach (var user in Users)
@@ -89,11 +99,11 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
             var existing = await devices.ExistingAsync(batch.Select(d => d.Device.GbCode), cancellationToken);
             var fresh = batch
                 .Where(d => !existing.Contains(d.Device.GbCode))
-                .Select(d => d.Device with { OrganisationId = ids[d.OrganisationCode] })
+                .Select(d => d.Device with { OrganisationId = ids[d.OrganisationCode], BusinessGroupId = groupIds[d.BusinessGroupCode] })
                 .ToList();
             if (fresh.Count > 0)
             {
-                var result = await devices.CreateManyAsync(fresh, cancellationToken);
+                var result = await devices.CreateManyAsync(fresh, new DeviceWriter("demo", "demo"), cancellationToken);
                 if (!result.Succeeded)
                 {
                     var first = result.Problems[0];
@@ -102,6 +112,8 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
                 }
             }
 
+            // The simulated status feed's first report (AR-8): when each device last came online or went offline.
+            await statusFeed.ApplyAsync([.. fresh.Select(d => InitialStatus(d, seed))], cancellationToken);
             written += batch.Length;
             await context.ReportAsync(
                 0.08 + (0.92 * written / total),
@@ -110,6 +122,15 @@ public sealed class DemoSeedJob(OrganisationStore organisations, UserStore users
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{total:N0} devices, {district.Organisations.Count} organisations, {Users.Count} demo users");
+    }
+
+    private StatusReport InitialStatus(Device device, int seed)
+    {
+        var random = new Random(unchecked(seed + (int)(long.Parse(device.GbCode.AsSpan(6), CultureInfo.InvariantCulture) % int.MaxValue)));
+        var online = device.Status == DeviceStatus.Online;
+        var hoursAgo = online ? random.NextDouble() * 72 : 1 + (random.NextDouble() * 240);
+        var completeness = Math.Round(online ? 0.85 + (random.NextDouble() * 0.15) : 0.2 + (random.NextDouble() * 0.7), 3);
+        return new StatusReport(device.GbCode, device.Status, time.GetUtcNow().AddHours(-hoursAgo), completeness);
     }
 
     private sealed record SeedParameters(int Seed);

@@ -21,6 +21,7 @@ public sealed class Database : IAsyncDisposable
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        SqlMapper.AddTypeHandler(new AttributesHandler());
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
@@ -139,6 +140,21 @@ public sealed class Database : IAsyncDisposable
         }
 
         return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+    }
+
+    /// <summary>Extensible device attributes: a JSON object of strings in a text column.</summary>
+    private sealed class AttributesHandler : SqlMapper.TypeHandler<IReadOnlyDictionary<string, string>>
+    {
+        public override void SetValue(IDbDataParameter parameter, IReadOnlyDictionary<string, string>? value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value is null || value.Count == 0 ? DBNull.Value : System.Text.Json.JsonSerializer.Serialize(value);
+        }
+
+        public override IReadOnlyDictionary<string, string> Parse(object value) =>
+            value is string { Length: > 0 } json
+                ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? Domain.Device.NoAttributes
+                : Domain.Device.NoAttributes;
     }
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>

@@ -23,6 +23,10 @@ public static class ErrorCodes
     public const string PasswordIsUsername = "password.isUsername";
     public const string PasswordReused = "password.reused";
     public const string PasswordWrong = "password.wrong";
+    public const string UnknownField = "field.unknown";
+    public const string OutsideDistrict = "device.outsideDistrict";
+    public const string GbTypeMismatch = "device.gbTypeMismatch";
+    public const string RuleParameters = "rule.parameters";
     public const string ScopeNotHeld = "token.scopeNotHeld";
     public const string TokenOutlivesParent = "token.outlivesParent";
 
@@ -46,6 +50,11 @@ public static class ErrorCodes
     public const string RateLimited = "rateLimited";
     public const string StoreUnavailable = "store.unavailable";
     public const string ServerError = "server.error";
+    public const string DeviceStale = "device.stale";
+    public const string DeviceOutOfScope = "device.outOfScope";
+    public const string QueryTooLong = "search.queryTooLong";
+    public const string TooManyKeywords = "search.tooManyKeywords";
+    public const string PageTooDeep = "search.pageTooDeep";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -61,6 +70,10 @@ public static class ErrorCodes
         [PasswordIsUsername] = "Must not be the user name.",
         [PasswordReused] = "Must differ from the last {count} passwords.",
         [PasswordWrong] = "The current password is wrong.",
+        [UnknownField] = "There is no field {value}.",
+        [OutsideDistrict] = "The position lies outside the district.",
+        [GbTypeMismatch] = "The type digits {value} of the GB/T 28181 code do not fit device type {type}.",
+        [RuleParameters] = "The rule's parameters are not valid for a {value} rule.",
         [ScopeNotHeld] = "You do not hold the permission {value}.",
         [TokenOutlivesParent] = "A token cannot outlive the token that creates it ({value}).",
         [ValidationFailed] = "One or more fields are invalid.",
@@ -82,6 +95,11 @@ public static class ErrorCodes
         [RateLimited] = "Too many requests; try again later.",
         [StoreUnavailable] = "The system-of-record database cannot be reached; try again shortly.",
         [ServerError] = "An unexpected error occurred. It has been logged.",
+        [DeviceStale] = "Someone else changed this device (now version {version}); reload it and apply your change again.",
+        [DeviceOutOfScope] = "You may not file devices under that unit.",
+        [QueryTooLong] = "The search text is longer than {max} characters.",
+        [TooManyKeywords] = "Use at most {max} keywords.",
+        [PageTooDeep] = "Only the first {max} results can be paged through; narrow the search.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

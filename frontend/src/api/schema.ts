@@ -342,6 +342,263 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/devices/search': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Searches the devices the caller may see by Chinese, pinyin, initials, keyboard code or GB code, with filters, facets and highlights. */
+    get: operations['Devices_Search']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/select': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** The devices inside a rectangle, circle or polygon on the map (and the optional filters), decided on the server. */
+    post: operations['Devices_SelectArea']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/map': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Position, type and status of every device the caller may see, as parallel arrays for drawing the map. */
+    get: operations['Devices_Map']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The device file (一机一档): every field by key. */
+    get: operations['Devices_Get']
+    /** Replaces a device's editable fields; 409 device.stale when someone else changed it since the given version. */
+    put: operations['Devices_Update']
+    post?: never
+    /** Deletes a device at the given version; its versions stay. */
+    delete: operations['Devices_Delete']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/{id}/versions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every version of a device, newest first: who, when, through which path, and each field's before and after. */
+    get: operations['Devices_Versions']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Creates a device after checking every blocking field rule; 400 lists each violation by field, rule and code. */
+    post: operations['Devices_Create']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/fields': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every field of the device file (built-in and extended), with section, value type, dictionary and whether a rule requires it. */
+    get: operations['Archive_Fields']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/dictionaries': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Dictionary entries (all dictionaries, or one). */
+    get: operations['Archive_Dictionaries']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/rules': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The ledger's field rules: field, kind, parameters, category, whether they block writes or only the audit. */
+    get: operations['Archive_Rules']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/rules/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Switches a rule on or off, makes it blocking or audit-only, or changes its parameters. */
+    put: operations['Archive_UpdateRule']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/trees/business-groups': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The business-group tree with the devices the caller may see, directly and with every descendant. */
+    get: operations['Archive_BusinessGroupTree']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/trees/regions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The administrative-region tree (district, towns and subdistricts) with device counts. */
+    get: operations['Archive_RegionTree']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/trees/organisations': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The organisation tree with device counts including sub-units. */
+    get: operations['Archive_OrganisationTree']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/search/index': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The device index: engine, documents, size on disk, ledger size and changes not yet applied. */
+    get: operations['Search_Index']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/search/reindex': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Rebuilds the device index from the ledger as a job (progress in /api/jobs). */
+    post: operations['Search_Reindex']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -414,11 +671,131 @@ export interface components {
       byStation: components['schemas']['StationCount'][]
       seeding: boolean
     }
+    /** @description A map selection: exactly one shape, plus the same filters as a search. */
+    DeviceAreaRequest: {
+      /** @description West, south, east, north in WGS-84 degrees. */
+      rectangle?: null | number[]
+      /** @description Longitude, latitude and radius in metres. */
+      circle?: null | number[]
+      /** @description Outer ring as [longitude, latitude] pairs (3 to 500 points). */
+      polygon?: null | number[][]
+      q?: null | string
+      type?: null | string[]
+      status?: null | string[]
+      /**
+       * Format: int32
+       * @description Most devices returned (all are counted), 1 to 20,000.
+       */
+      limit?: number
+    }
+    DeviceAreaResponse: {
+      /** Format: int64 */
+      total: number
+      items: components['schemas']['DeviceSearchItem'][]
+    }
+    /** @description A new device: field values as text by field key. */
+    DeviceCreateRequest: {
+      fields: {
+        [key: string]: string
+      }
+    }
+    DeviceFieldResponse: {
+      key: string
+      label: string
+      labelEn: string
+      section: string
+      dataType: string
+      dictionary: null | string
+      builtIn: boolean
+      readOnly: boolean
+      /** Format: int32 */
+      sort: number
+      required: string[]
+    }
+    /** @description The device file: every field as invariant text by key (see `GET /api/devices/fields`), plus references' names. */
+    DeviceFileResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: int32 */
+      version: number
+      /** Format: date-time */
+      createdAt: string
+      /** Format: date-time */
+      updatedAt: string
+      fields: {
+        [key: string]: string
+      }
+      organisationName: null | string
+      businessGroupName: null | string
+    }
+    /** @description Every device the caller may see, compact, for drawing the map: parallel arrays. */
+    DeviceMapResponse: {
+      ids: number[]
+      longitudes: number[]
+      latitudes: number[]
+      types: string[]
+      statuses: string[]
+    }
     /**
      * @description How far a user's device permission reaches (resolved into a DeviceScope per request).
      * @enum {unknown}
      */
     DeviceReach: 'all' | 'organisations'
+    DeviceRuleResponse: {
+      id: string
+      field: string
+      kind: string
+      parameters: null | string
+      category: string
+      blocking: boolean
+      enabled: boolean
+      description: string
+      /** Format: date-time */
+      updatedAt: string
+      updatedBy: null | string
+    }
+    /** @description A rule edit: switch, blocking flag, parameters (JSON object text) and description. */
+    DeviceRuleUpdateRequest: {
+      enabled?: boolean
+      blocking?: boolean
+      parameters?: null | string
+      description: string
+    }
+    DeviceSearchItem: {
+      /** Format: int64 */
+      id: number
+      name: string
+      gbCode: string
+      keyboardCode: string
+      address: null | string
+      type: string
+      status: string
+      /** Format: int64 */
+      organisationId: number
+      organisationName: null | string
+      /** Format: double */
+      longitude: number
+      /** Format: double */
+      latitude: number
+      nameHighlights: components['schemas']['HighlightSpan'][]
+    }
+    DeviceSearchResponse: {
+      /** Format: int64 */
+      total: number
+      /** Format: int32 */
+      page: number
+      /** Format: int32 */
+      pageSize: number
+      items: components['schemas']['DeviceSearchItem'][]
+      facets: {
+        [key: string]: components['schemas']['FacetValue'][]
+      }
+    }
+    /**
+     * @description Sort orders of device search.
+     * @enum {unknown}
+     */
+    DeviceSortKey: 'relevance' | 'name' | 'gbCode' | 'updated'
     /**
      * @description Operational state of a device as last reported.
      * @enum {unknown}
@@ -436,6 +813,36 @@ export interface components {
       | 'drone'
       | 'wirelessEmergency'
       | 'vehicleMounted'
+    /** @description An edit: every editable field's value, and the version the edit is based on. */
+    DeviceUpdateRequest: {
+      /** Format: int32 */
+      version?: number
+      fields: {
+        [key: string]: string
+      }
+    }
+    DeviceVersionResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: int32 */
+      version: number
+      action: string
+      source: string
+      changedBy: null | string
+      /** Format: date-time */
+      changedAt: string
+      changes: components['schemas']['FieldChange'][]
+    }
+    DictionaryItemResponse: {
+      dictionary: string
+      code: string
+      label: string
+      labelEn: null | string
+      /** Format: int32 */
+      sort: number
+      enabled: boolean
+      source: string
+    }
     /**
      * @description Every error code the API sends (ProblemDetails code, violation code).
      * @enum {string}
@@ -453,6 +860,10 @@ export interface components {
       | 'password.isUsername'
       | 'password.reused'
       | 'password.wrong'
+      | 'field.unknown'
+      | 'device.outsideDistrict'
+      | 'device.gbTypeMismatch'
+      | 'rule.parameters'
       | 'token.scopeNotHeld'
       | 'token.outlivesParent'
       | 'request.invalid'
@@ -474,9 +885,33 @@ export interface components {
       | 'rateLimited'
       | 'store.unavailable'
       | 'server.error'
+      | 'device.stale'
+      | 'device.outOfScope'
+      | 'search.queryTooLong'
+      | 'search.tooManyKeywords'
+      | 'search.pageTooDeep'
+    FacetValue: {
+      value: string
+      label: string
+      /** Format: int64 */
+      count: number
+    }
+    /** @description One field's change in a device version. */
+    FieldChange: {
+      field: string
+      before: null | string
+      after: null | string
+    }
     /** @description Liveness answer. */
     HealthResponse: {
       status: string
+    }
+    /** @description A span of highlighted characters in a name. */
+    HighlightSpan: {
+      /** Format: int32 */
+      start: number
+      /** Format: int32 */
+      length: number
     }
     HttpValidationProblemDetails: {
       type?: null | string
@@ -573,6 +1008,7 @@ export interface components {
      */
     Permission:
       | 'apitokens.manage'
+      | 'archive.manage'
       | 'audit.view'
       | 'dashboard.view'
       | 'devices.edit'
@@ -608,6 +1044,33 @@ export interface components {
     ResetPasswordRequest: {
       newPassword: string
     }
+    /** @description State of the device search index. */
+    SearchIndexResponse: {
+      /** @description Engine (Lucene, Elasticsearch). */
+      provider: string
+      /** @description Folder or URL and index name. */
+      location: string
+      /**
+       * Format: int64
+       * @description Devices in the index.
+       */
+      documents: number
+      /**
+       * Format: int64
+       * @description Size on disk, when the engine reports it.
+       */
+      sizeBytes: null | number
+      /**
+       * Format: int64
+       * @description Devices in the ledger (for callers who may see every device).
+       */
+      ledgerDevices: null | number
+      /**
+       * Format: int64
+       * @description Outbox entries the index has not applied yet.
+       */
+      pendingChanges: number
+    }
     SecurityEventResponse: {
       /** Format: int64 */
       id: number
@@ -631,6 +1094,15 @@ export interface components {
       status: components['schemas']['DeviceStatus']
       /** Format: int32 */
       count: number
+    }
+    TreeNodeResponse: {
+      key: string
+      parentKey: null | string
+      name: string
+      /** Format: int32 */
+      directCount: number
+      /** Format: int32 */
+      totalCount: number
     }
     TypeCount: {
       type: components['schemas']['DeviceType']
@@ -1338,6 +1810,516 @@ export interface operations {
       }
     }
   }
+  Devices_Search: {
+    parameters: {
+      query?: {
+        /** @description Keywords separated by spaces, all required: Chinese, full pinyin, initials, mixed, keyboard code, GB code prefix. */
+        Q?: string
+        /** @description 1-based page. */
+        Page?: number
+        /** @description Hits per page, 1 to 200. */
+        PageSize?: number
+        /** @description Device types (repeat the parameter for several). */
+        Type?: string[]
+        /** @description Statuses. */
+        Status?: string[]
+        /** @description Manufacturers. */
+        Manufacturer?: string[]
+        /** @description Administrative regions. */
+        Region?: string[]
+        /** @description Networking levels. */
+        NetworkingLevel?: string[]
+        /** @description Owning units, each with its sub-units. */
+        OrganisationId?: number[]
+        /** @description Business groups, each with its sub-groups. */
+        BusinessGroupId?: number[]
+        /** @description Tags. */
+        TagId?: number[]
+        /** @description relevance (default), name, gbCode or updated. */
+        Sort?: components['schemas']['DeviceSortKey']
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceSearchResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_SelectArea: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeviceAreaRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceAreaResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Map: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceMapResponse']
+        }
+      }
+    }
+  }
+  Devices_Get: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceFileResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Update: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeviceUpdateRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceFileResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Delete: {
+    parameters: {
+      query?: {
+        version?: number
+      }
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Versions: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceVersionResponse'][]
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Create: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeviceCreateRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceFileResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Archive_Fields: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceFieldResponse'][]
+        }
+      }
+    }
+  }
+  Archive_Dictionaries: {
+    parameters: {
+      query?: {
+        dictionary?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DictionaryItemResponse'][]
+        }
+      }
+    }
+  }
+  Archive_Rules: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceRuleResponse'][]
+        }
+      }
+    }
+  }
+  Archive_UpdateRule: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeviceRuleUpdateRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceRuleResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Archive_BusinessGroupTree: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TreeNodeResponse'][]
+        }
+      }
+    }
+  }
+  Archive_RegionTree: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TreeNodeResponse'][]
+        }
+      }
+    }
+  }
+  Archive_OrganisationTree: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TreeNodeResponse'][]
+        }
+      }
+    }
+  }
+  Search_Index: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SearchIndexResponse']
+        }
+      }
+    }
+  }
+  Search_Reindex: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['JobResponse']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -1350,6 +2332,9 @@ type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
 export const deviceReachValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DeviceReach']
 > = ['all', 'organisations']
+export const deviceSortKeyValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DeviceSortKey']
+> = ['relevance', 'name', 'gbCode', 'updated']
 export const deviceStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DeviceStatus']
 > = ['online', 'offline', 'fault']
@@ -1379,6 +2364,10 @@ export const errorCodeValues: ReadonlyArray<
   'password.isUsername',
   'password.reused',
   'password.wrong',
+  'field.unknown',
+  'device.outsideDistrict',
+  'device.gbTypeMismatch',
+  'rule.parameters',
   'token.scopeNotHeld',
   'token.outlivesParent',
   'request.invalid',
@@ -1400,6 +2389,11 @@ export const errorCodeValues: ReadonlyArray<
   'rateLimited',
   'store.unavailable',
   'server.error',
+  'device.stale',
+  'device.outOfScope',
+  'search.queryTooLong',
+  'search.tooManyKeywords',
+  'search.pageTooDeep',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -1411,6 +2405,7 @@ export const permissionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Permission']
 > = [
   'apitokens.manage',
+  'archive.manage',
   'audit.view',
   'dashboard.view',
   'devices.edit',

@@ -213,7 +213,12 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
             doc.Add(new StringField(LuceneFields.OrganisationPath, Id(id), Field.Store.NO));
         }
 
-        if (d.BusinessGroupId is { } group)
+        if (d.BusinessGroupId is null)
+        {
+            // "Filed under no group" is group 0 for filters.
+            doc.Add(new StringField(LuceneFields.BusinessGroupPath, "0", Field.Store.NO));
+        }
+        else if (d.BusinessGroupId is { } group)
         {
             doc.Add(Facet(DeviceFacets.BusinessGroup, Id(group)));
             foreach (var id in d.BusinessGroupPath.Append(group).Distinct())

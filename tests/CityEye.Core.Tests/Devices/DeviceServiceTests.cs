@@ -1,7 +1,9 @@
 using CityEye.Core.Auth;
 using CityEye.Core.Demo;
 using CityEye.Core.Devices;
+using CityEye.Core.Devices.Rules;
 using CityEye.Core.Domain;
+using CityEye.Core.Groups;
 using CityEye.Core.Jobs;
 using CityEye.Core.Organisations;
 using CityEye.Core.Storage;
@@ -13,6 +15,8 @@ namespace CityEye.Core.Tests.Devices;
 
 public sealed class DeviceServiceTests
 {
+    private static readonly DeviceWriter Writer = new("test", "test");
+
     [Theory]
     [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
     public async Task CreateManyAsync_ValidBatch_WritesDevicesWithOutboxRows(string provider)
@@ -21,7 +25,7 @@ public sealed class DeviceServiceTests
         await using var store = await TestStore.CreateAsync(provider, ct);
         var (service, deviceStore, station) = await SetUpAsync(store, ct);
 
-        var result = await service.CreateManyAsync([Device(station, 1), Device(station, 2, DeviceStatus.Offline)], ct);
+        var result = await service.CreateManyAsync([Device(station, 1), Device(station, 2, DeviceStatus.Offline)], Writer, ct);
 
         Assert.True(result.Succeeded);
         Assert.Equal(2, result.Ids.Count);
@@ -43,7 +47,7 @@ public sealed class DeviceServiceTests
         var ct = TestContext.Current.CancellationToken;
         await using var store = await TestStore.CreateAsync(provider, ct);
         var (service, deviceStore, station) = await SetUpAsync(store, ct);
-        Assert.True((await service.CreateManyAsync([Device(station, 1)], ct)).Succeeded);
+        Assert.True((await service.CreateManyAsync([Device(station, 1)], Writer, ct)).Succeeded);
 
         var result = await service.CreateManyAsync(
         [
@@ -52,6 +56,7 @@ public sealed class DeviceServiceTests
             Device(station, 3) with { GbCode = "123", Name = " ", Longitude = 200, IpAddress = "10.0.0.300" },
             Device(station, 4) with { KeyboardCode = "100002" },
         ],
+            Writer,
             ct);
 
         Assert.False(result.Succeeded);
@@ -76,7 +81,10 @@ public sealed class DeviceServiceTests
         await BuiltInRoles.EnsureAsync(users, ct);
         var organisations = new OrganisationStore(store.Database, store.Time);
         var deviceStore = new DeviceStore(store.Database, store.Time);
-        var seed = new DemoSeedJob(organisations, users, new DeviceService(deviceStore), new PasswordHasher(1_000));
+        var catalog = new LedgerCatalog(store.Database, store.Time);
+        await catalog.EnsureDefaultsAsync(ct);
+        var seed = new DemoSeedJob(
+            organisations, new BusinessGroupStore(store.Database, store.Time), users, new DeviceService(deviceStore, catalog), new DeviceStatusFeed(store.Database, store.Time), new PasswordHasher(1_000), store.Time);
         var jobs = new JobStore(store.Database, store.Time);
         var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "seed", DemoSeedJob.Parameters(DemoDistrictGenerator.DefaultSeed), null, null, ct);
         await jobs.TryStartAsync(job.Id, ct);
@@ -123,7 +131,9 @@ public sealed class DeviceServiceTests
         var station = await organisations.EnsureAsync("310118010000", bureau, "夏阳派出所", OrganisationKind.Station, "夏阳街道", ct);
         Assert.Equal(station, await organisations.EnsureAsync("310118010000", bureau, "夏阳派出所", OrganisationKind.Station, "夏阳街道", ct));
         var deviceStore = new DeviceStore(store.Database, store.Time);
-        return (new DeviceService(deviceStore), deviceStore, station);
+        var catalog = new LedgerCatalog(store.Database, store.Time);
+        await catalog.EnsureDefaultsAsync(ct);
+        return (new DeviceService(deviceStore, catalog), deviceStore, station);
     }
 
     private static Device Device(long organisationId, int serial, DeviceStatus status = DeviceStatus.Online) => new()

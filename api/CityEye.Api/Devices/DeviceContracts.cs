@@ -1,0 +1,206 @@
+using System.ComponentModel.DataAnnotations;
+using CityEye.Core.Devices;
+using CityEye.Core.Devices.Rules;
+using CityEye.Core.Domain;
+using CityEye.Indexers;
+
+namespace CityEye.Api.Devices;
+
+/// <summary>A device search (<c>GET /api/devices/search</c>): keywords, filters (values of one filter OR, filters AND), paging.</summary>
+/// <param name="Q">Keywords separated by spaces, all required: Chinese, full pinyin, initials, mixed, keyboard code, GB code prefix.</param>
+/// <param name="Page">1-based page.</param>
+/// <param name="PageSize">Hits per page, 1 to 200.</param>
+/// <param name="Type">Device types (repeat the parameter for several).</param>
+/// <param name="Status">Statuses.</param>
+/// <param name="Manufacturer">Manufacturers.</param>
+/// <param name="Region">Administrative regions.</param>
+/// <param name="NetworkingLevel">Networking levels.</param>
+/// <param name="OrganisationId">Owning units, each with its sub-units.</param>
+/// <param name="BusinessGroupId">Business groups, each with its sub-groups.</param>
+/// <param name="TagId">Tags.</param>
+/// <param name="Sort">relevance (default), name, gbCode or updated.</param>
+internal sealed record DeviceSearchRequest(
+    string? Q = null,
+    [property: Range(1, 10_000)] int Page = 1,
+    [property: Range(1, 200)] int PageSize = 20,
+    string[]? Type = null,
+    string[]? Status = null,
+    string[]? Manufacturer = null,
+    string[]? Region = null,
+    string[]? NetworkingLevel = null,
+    long[]? OrganisationId = null,
+    long[]? BusinessGroupId = null,
+    long[]? TagId = null,
+    DeviceSortKey Sort = DeviceSortKey.Relevance);
+
+/// <summary>Sort orders of device search.</summary>
+public enum DeviceSortKey
+{
+    Relevance,
+    Name,
+    GbCode,
+    Updated,
+}
+
+/// <summary>A span of highlighted characters in a name.</summary>
+public sealed record HighlightSpan(int Start, int Length);
+
+public sealed record DeviceSearchItem(
+    long Id,
+    string Name,
+    string GbCode,
+    string KeyboardCode,
+    string? Address,
+    string Type,
+    string Status,
+    long OrganisationId,
+    string? OrganisationName,
+    double Longitude,
+    double Latitude,
+    IReadOnlyList<HighlightSpan> NameHighlights);
+
+public sealed record FacetValue(string Value, string Label, long Count);
+
+public sealed record DeviceSearchResponse(long Total, int Page, int PageSize, IReadOnlyList<DeviceSearchItem> Items, IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets);
+
+/// <summary>A map selection: exactly one shape, plus the same filters as a search.</summary>
+public sealed record DeviceAreaRequest : IValidatableObject
+{
+    /// <summary>West, south, east, north in WGS-84 degrees.</summary>
+    public double[]? Rectangle { get; init; }
+
+    /// <summary>Longitude, latitude and radius in metres.</summary>
+    public double[]? Circle { get; init; }
+
+    /// <summary>Outer ring as [longitude, latitude] pairs (3 to 500 points).</summary>
+    public double[][]? Polygon { get; init; }
+
+    public string? Q { get; init; }
+
+    public string[]? Type { get; init; }
+
+    public string[]? Status { get; init; }
+
+    /// <summary>Most devices returned (all are counted), 1 to 20,000.</summary>
+    [Range(1, 20_000)]
+    public int Limit { get; init; } = 5000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var shapes = (Rectangle is null ? 0 : 1) + (Circle is null ? 0 : 1) + (Polygon is null ? 0 : 1);
+        if (shapes != 1)
+        {
+            yield return new ValidationResult("Give exactly one of rectangle, circle, polygon.", [nameof(Rectangle)]);
+            yield break;
+        }
+
+        if (Rectangle is { } r && (r.Length != 4 || r[0] > r[2] || r[1] > r[3] || r.Any(v => !double.IsFinite(v))))
+        {
+            yield return new ValidationResult("A rectangle is [west, south, east, north].", [nameof(Rectangle)]);
+        }
+
+        if (Circle is { } c && (c.Length != 3 || c.Any(v => !double.IsFinite(v)) || c[2] <= 0 || c[2] > 100_000))
+        {
+            yield return new ValidationResult("A circle is [longitude, latitude, radius in metres up to 100 km].", [nameof(Circle)]);
+        }
+
+        if (Polygon is { } p && (p.Length is < 3 or > 500 || p.Any(pt => pt is null || pt.Length != 2 || pt.Any(v => !double.IsFinite(v)))))
+        {
+            yield return new ValidationResult("A polygon is 3 to 500 [longitude, latitude] points.", [nameof(Polygon)]);
+        }
+    }
+
+    internal GeoArea ToArea() => Rectangle is { } r
+        ? new GeoRectangle(r[0], r[1], r[2], r[3])
+        : Circle is { } c
+            ? new GeoCircle(c[0], c[1], c[2])
+            : new GeoPolygon([.. Polygon!.Select(pt => (pt[0], pt[1]))]);
+}
+
+public sealed record DeviceAreaResponse(long Total, IReadOnlyList<DeviceSearchItem> Items);
+
+/// <summary>Every device the caller may see, compact, for drawing the map: parallel arrays.</summary>
+public sealed record DeviceMapResponse(
+    IReadOnlyList<long> Ids,
+    IReadOnlyList<double> Longitudes,
+    IReadOnlyList<double> Latitudes,
+    IReadOnlyList<string> Types,
+    IReadOnlyList<string> Statuses);
+
+/// <summary>The device file: every field as invariant text by key (see <c>GET /api/devices/fields</c>), plus references' names.</summary>
+public sealed record DeviceFileResponse(
+    long Id,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyDictionary<string, string?> Fields,
+    string? OrganisationName,
+    string? BusinessGroupName);
+
+/// <summary>A new device: field values as text by field key.</summary>
+public sealed record DeviceCreateRequest
+{
+    [Required]
+    public Dictionary<string, string?> Fields { get; init; } = [];
+}
+
+/// <summary>An edit: every editable field's value, and the version the edit is based on.</summary>
+public sealed record DeviceUpdateRequest
+{
+    [Range(1, int.MaxValue)]
+    public int Version { get; init; }
+
+    [Required]
+    public Dictionary<string, string?> Fields { get; init; } = [];
+}
+
+public sealed record DeviceVersionResponse(long Id, int Version, string Action, string Source, string? ChangedBy, DateTimeOffset ChangedAt, IReadOnlyList<FieldChange> Changes);
+
+public sealed record DeviceFieldResponse(string Key, string Label, string LabelEn, string Section, string DataType, string? Dictionary, bool BuiltIn, bool ReadOnly, int Sort, IReadOnlyList<string> Required)
+{
+    internal static DeviceFieldResponse From(FieldDefinition f, IReadOnlyList<FieldRule> rules) =>
+        new(f.Key, f.Label, f.LabelEn, f.Section, f.DataType, f.Dictionary, f.BuiltIn, f.ReadOnly, f.Sort,
+            [.. rules.Where(r => r.Enabled && r.Field == f.Key && r.Kind == RuleKinds.Required).Select(r => r.Blocking ? "blocking" : "audit")]);
+}
+
+public sealed record DictionaryItemResponse(string Dictionary, string Code, string Label, string? LabelEn, int Sort, bool Enabled, string Source);
+
+public sealed record DeviceRuleResponse(string Id, string Field, string Kind, string? Parameters, string Category, bool Blocking, bool Enabled, string Description, DateTimeOffset UpdatedAt, string? UpdatedBy)
+{
+    internal static DeviceRuleResponse From(FieldRule r) => new(r.Id, r.Field, r.Kind, r.Parameters, r.Category, r.Blocking, r.Enabled, r.Description, r.UpdatedAt, r.UpdatedBy);
+}
+
+/// <summary>A rule edit: switch, blocking flag, parameters (JSON object text) and description.</summary>
+public sealed record DeviceRuleUpdateRequest
+{
+    public bool Enabled { get; init; } = true;
+
+    public bool Blocking { get; init; }
+
+    [MaxLength(4000)]
+    public string? Parameters { get; init; }
+
+    [Required]
+    [MaxLength(200)]
+    public string Description { get; init; } = string.Empty;
+}
+
+public sealed record TreeNodeResponse(string Key, string? ParentKey, string Name, int DirectCount, int TotalCount);
+
+internal static class DeviceMapping
+{
+    public static DeviceSort ToSort(this DeviceSortKey key) => key switch
+    {
+        DeviceSortKey.Name => DeviceSort.Name,
+        DeviceSortKey.GbCode => DeviceSort.GbCode,
+        DeviceSortKey.Updated => DeviceSort.UpdatedDesc,
+        _ => DeviceSort.Relevance,
+    };
+
+    public static DeviceFileResponse ToFile(Device device, string? organisationName, string? groupName) =>
+        new(device.Id, device.Version, device.CreatedAt, device.UpdatedAt,
+            DeviceFields.BuiltIn.Select(f => f.Key).Concat(device.Attributes.Keys).Distinct(StringComparer.Ordinal)
+                .ToDictionary(k => k, k => DeviceFields.Get(device, k), StringComparer.Ordinal),
+            organisationName,
+            groupName);
+}

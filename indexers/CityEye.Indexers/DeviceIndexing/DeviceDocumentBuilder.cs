@@ -1,0 +1,49 @@
+using CityEye.Core.Devices;
+using CityEye.Core.Domain;
+using CityEye.Core.Groups;
+using CityEye.Core.Storage;
+using Dapper;
+
+namespace CityEye.Indexers.DeviceIndexing;
+
+/// <summary>Builds search documents from ledger devices, with the ancestors of their unit and business group.</summary>
+public sealed class DeviceDocumentBuilder(Database database) : IDeviceReader
+{
+    /// <summary>Reads the organisation and group trees once per batch (both are small).</summary>
+    [Unscoped("reads only the unit and group trees; documents of every device go to the index, which applies the caller's scope on every search")]
+    public async Task<Func<Device, DeviceDocument>> PrepareAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var organisations = (await connection.QueryAsync<(long, long?)>(new CommandDefinition("SELECT id, parent_id FROM organisations", cancellationToken: cancellationToken))).ToList();
+        var groups = (await connection.QueryAsync<(long, long?)>(new CommandDefinition("SELECT id, parent_id FROM business_groups", cancellationToken: cancellationToken))).ToList();
+        var organisationAncestors = Trees.Ancestors(organisations);
+        var groupAncestors = Trees.Ancestors(groups);
+        return device => Build(device, organisationAncestors.GetValueOrDefault(device.OrganisationId) ?? [], device.BusinessGroupId is { } g ? groupAncestors.GetValueOrDefault(g) ?? [] : []);
+    }
+
+    [Unscoped("maps one device the caller already holds")]
+    public static DeviceDocument Build(Device device, IReadOnlyList<long> organisationAncestors, IReadOnlyList<long> groupAncestors)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new DeviceDocument
+        {
+            Id = device.Id,
+            GbCode = device.GbCode,
+            Name = device.Name,
+            KeyboardCode = device.KeyboardCode,
+            Address = device.Address,
+            Type = device.Type.ToString(),
+            Status = device.Status.ToString(),
+            Manufacturer = device.Manufacturer,
+            Region = device.Region,
+            OrganisationId = device.OrganisationId,
+            OrganisationPath = organisationAncestors,
+            BusinessGroupId = device.BusinessGroupId,
+            BusinessGroupPath = groupAncestors,
+            NetworkingLevel = device.NetworkingLevel,
+            Longitude = device.Longitude,
+            Latitude = device.Latitude,
+            UpdatedAt = device.UpdatedAt,
+        };
+    }
+}
