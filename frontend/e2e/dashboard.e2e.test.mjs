@@ -1,91 +1,27 @@
 // Browser end-to-end test of the sign-in page, dashboard and jobs panel against a running server.
-// Run with `npm run test:e2e` (node's built-in test runner). Environment:
-//   E2E_BASE_URL   server to test (default http://127.0.0.1:5080; it serves the built SPA)
-//   CHROMIUM_PATH  browser binary (default /usr/bin/chromium, Debian package `chromium`)
-//   E2E_ARTIFACTS  folder for screenshots (default e2e-artifacts)
+// Run with `npm run test:e2e` (node's built-in test runner); environment in support.mjs.
 import assert from 'node:assert/strict'
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { chromium, request } from 'playwright-core'
+import { request } from 'playwright-core'
+import {
+  ADMIN,
+  ARTIFACTS,
+  BASE_URL,
+  byTestId,
+  closeBrowser,
+  openPage,
+  signIn,
+  startBrowser,
+  waitForPath,
+} from './support.mjs'
 
-const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5080').replace(/\/$/, '')
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'e2e-artifacts'
-const ADMIN = { username: 'admin', password: 'Admin#2026' }
 const EXPECTED_TOTAL = '16,231'
 const SEED_TIMEOUT_MS = 120_000
 const TEST_TIMEOUT_MS = 240_000
 
-/** @type {import('playwright-core').Browser} */
-let browser
-
-async function waitForServer(timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs
-  let last = 'no answer'
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${BASE_URL}/readyz`, { signal: AbortSignal.timeout(5_000) })
-      if (response.ok) {
-        return
-      }
-      last = `HTTP ${response.status}`
-    } catch (error) {
-      last = String(error)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
-  }
-  throw new Error(`${BASE_URL}/readyz not ready after ${timeoutMs} ms (${last})`)
-}
-
-/** A fresh browser context (own cookies) with the page's errors collected. */
-async function openPage() {
-  const context = await browser.newContext({
-    baseURL: BASE_URL,
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  })
-  const page = await context.newPage()
-  page.setDefaultTimeout(15_000)
-  const pageErrors = []
-  page.on('pageerror', (error) => pageErrors.push(error))
-  return { context, page, pageErrors }
-}
-
-const byTestId = (id) => `[data-testid="${id}"]`
-
-async function signIn(page, credentials = ADMIN) {
-  await page.goto('/login')
-  await page.locator(byTestId('login-username')).fill(credentials.username)
-  await page.locator(byTestId('login-password')).fill(credentials.password)
-  await page.locator(byTestId('login-submit')).click()
-}
-
-async function waitForPath(page, pathname) {
-  await page.waitForURL((url) => url.pathname === pathname, { timeout: 15_000 })
-}
-
-before(async () => {
-  await waitForServer()
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-  await mkdir(ARTIFACTS, { recursive: true })
-})
-
-after(async () => {
-  await browser?.close()
-})
+before(startBrowser)
+after(closeBrowser)
 
 describe('CityEye web UI', { timeout: TEST_TIMEOUT_MS }, () => {
   test('a wrong password shows the server error on the sign-in page', async () => {

@@ -31,16 +31,7 @@ internal sealed record DeviceSearchRequest(
     long[]? OrganisationId = null,
     long[]? BusinessGroupId = null,
     long[]? TagId = null,
-    DeviceSortKey Sort = DeviceSortKey.Relevance);
-
-/// <summary>Sort orders of device search.</summary>
-public enum DeviceSortKey
-{
-    Relevance,
-    Name,
-    GbCode,
-    Updated,
-}
+    [property: AllowedValues(null, "relevance", "name", "gbCode", "updated")] string? Sort = null);
 
 /// <summary>A span of highlighted characters in a name.</summary>
 public sealed record HighlightSpan(int Start, int Length);
@@ -189,11 +180,11 @@ public sealed record TreeNodeResponse(string Key, string? ParentKey, string Name
 
 internal static class DeviceMapping
 {
-    public static DeviceSort ToSort(this DeviceSortKey key) => key switch
+    public static DeviceSort ToSort(string? key) => key switch
     {
-        DeviceSortKey.Name => DeviceSort.Name,
-        DeviceSortKey.GbCode => DeviceSort.GbCode,
-        DeviceSortKey.Updated => DeviceSort.UpdatedDesc,
+        "name" => DeviceSort.Name,
+        "gbCode" => DeviceSort.GbCode,
+        "updated" => DeviceSort.UpdatedDesc,
         _ => DeviceSort.Relevance,
     };
 

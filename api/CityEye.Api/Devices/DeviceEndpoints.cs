@@ -99,7 +99,7 @@ internal static class DeviceEndpoints
                 OrganisationIds = request.OrganisationId ?? [],
                 BusinessGroupIds = request.BusinessGroupId ?? [],
                 TagIds = request.TagId ?? [],
-                Sort = request.Sort.ToSort(),
+                Sort = DeviceMapping.ToSort(request.Sort),
                 Offset = (request.Page - 1) * request.PageSize,
                 Limit = request.PageSize,
                 Facets = DeviceFacets.All,

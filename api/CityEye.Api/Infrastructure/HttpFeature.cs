@@ -33,6 +33,7 @@ internal static class HttpFeature
         {
             options.AddDocumentTransformer<OpenApiSecurityTransformer>();
             options.AddDocumentTransformer<OpenApiContractTransformer>();
+            options.AddOperationTransformer<OpenApiParameterNames>();
         });
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HttpOptions>>((forwarded, http) =>
         {

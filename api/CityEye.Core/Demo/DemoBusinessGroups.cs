@@ -21,7 +21,7 @@ public static class DemoBusinessGroups
         .. DemoCatalog.Towns.Select((t, i) => new DemoBusinessGroup(StationCode(t.UnitNumber), PublicOrderCode, t.StationName + "治安监控", 100 + i)),
         new(TrafficCode, RootCode, "道路交通监控", 20),
         new(HighPointCode, RootCode, "高点监控", 30),
-        new(MobileCode, RootCode, "移动视频（无人机、布控球、车载）", 40),
+        new(MobileCode, RootCode, "移动视频", 40),
     ];
 
     public static string StationCode(int unitNumber) => $"{PublicOrderCode}-{unitNumber:D2}";

@@ -23,6 +23,20 @@ export type DeviceStatusCount = Schemas['StatusCount']
 export type StationCount = Schemas['StationCount']
 
 export type Organisation = Schemas['OrganisationResponse']
+
+export type DeviceSearchResponse = Schemas['DeviceSearchResponse']
+export type DeviceSearchItem = Schemas['DeviceSearchItem']
+export type FacetValue = Schemas['FacetValue']
+export type DeviceFile = Schemas['DeviceFileResponse']
+export type DeviceVersion = Schemas['DeviceVersionResponse']
+export type FieldChange = Schemas['FieldChange']
+export type DeviceField = Schemas['DeviceFieldResponse']
+export type DictionaryItem = Schemas['DictionaryItemResponse']
+export type DeviceRule = Schemas['DeviceRuleResponse']
+export type TreeNode = Schemas['TreeNodeResponse']
+export type DeviceAreaRequest = Schemas['DeviceAreaRequest']
+export type DeviceAreaResponse = Schemas['DeviceAreaResponse']
+export type DeviceMap = Schemas['DeviceMapResponse']
 export type Readiness = Schemas['ReadinessResponse']
 
 /**

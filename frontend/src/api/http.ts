@@ -40,7 +40,7 @@ export type QueryValue = string | number | boolean | null | undefined
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   body?: unknown
-  query?: Record<string, QueryValue>
+  query?: Record<string, QueryValue | readonly QueryValue[]>
   signal?: AbortSignal
   /** When true a 401 is only thrown, without notifying the unauthorized handler (login, me probe). */
   skipUnauthorizedHandler?: boolean
@@ -62,13 +62,19 @@ export const REQUEST_HEADER = 'X-CityEye-Request'
 
 const baseUrl: string = import.meta.env.VITE_API_BASE_URL ?? ''
 
-export function buildUrl(path: string, query?: Record<string, QueryValue>): string {
+/** The API URL of `path` with `query`; an array value repeats its parameter (`type=a&type=b`). */
+export function buildUrl(
+  path: string,
+  query?: Record<string, QueryValue | readonly QueryValue[]>,
+): string {
   let url = `${baseUrl}${path}`
   if (query) {
     const params = new URLSearchParams()
     for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null) {
-        params.append(key, String(value))
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item !== undefined && item !== null && item !== '') {
+          params.append(key, String(item))
+        }
       }
     }
     const qs = params.toString()
@@ -150,4 +156,8 @@ export const http = {
     request<T>(path, { ...options, method: 'GET' }),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'method' | 'body'>) =>
     request<T>(path, { ...options, method: 'POST', body }),
+  put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...options, method: 'PUT', body }),
+  delete: <T>(path: string, options?: Omit<RequestOptions, 'method' | 'body'>) =>
+    request<T>(path, { ...options, method: 'DELETE' }),
 }

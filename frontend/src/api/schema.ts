@@ -792,11 +792,6 @@ export interface components {
       }
     }
     /**
-     * @description Sort orders of device search.
-     * @enum {unknown}
-     */
-    DeviceSortKey: 'relevance' | 'name' | 'gbCode' | 'updated'
-    /**
      * @description Operational state of a device as last reported.
      * @enum {unknown}
      */
@@ -1656,11 +1651,11 @@ export interface operations {
     parameters: {
       query?: {
         /** @description Items to skip. */
-        Skip?: number
+        skip?: number
         /** @description Items to return. */
-        Take?: number
+        take?: number
         /** @description Only jobs of this kind, e.g. `demo-seed`. */
-        Kind?: string
+        kind?: string
       }
       header?: never
       path?: never
@@ -1814,29 +1809,29 @@ export interface operations {
     parameters: {
       query?: {
         /** @description Keywords separated by spaces, all required: Chinese, full pinyin, initials, mixed, keyboard code, GB code prefix. */
-        Q?: string
+        q?: string
         /** @description 1-based page. */
-        Page?: number
+        page?: number
         /** @description Hits per page, 1 to 200. */
-        PageSize?: number
+        pageSize?: number
         /** @description Device types (repeat the parameter for several). */
-        Type?: string[]
+        type?: string[]
         /** @description Statuses. */
-        Status?: string[]
+        status?: string[]
         /** @description Manufacturers. */
-        Manufacturer?: string[]
+        manufacturer?: string[]
         /** @description Administrative regions. */
-        Region?: string[]
+        region?: string[]
         /** @description Networking levels. */
-        NetworkingLevel?: string[]
+        networkingLevel?: string[]
         /** @description Owning units, each with its sub-units. */
-        OrganisationId?: number[]
+        organisationId?: number[]
         /** @description Business groups, each with its sub-groups. */
-        BusinessGroupId?: number[]
+        businessGroupId?: number[]
         /** @description Tags. */
-        TagId?: number[]
+        tagId?: number[]
         /** @description relevance (default), name, gbCode or updated. */
-        Sort?: components['schemas']['DeviceSortKey']
+        sort?: string
       }
       header?: never
       path?: never
@@ -2332,9 +2327,6 @@ type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
 export const deviceReachValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DeviceReach']
 > = ['all', 'organisations']
-export const deviceSortKeyValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['DeviceSortKey']
-> = ['relevance', 'name', 'gbCode', 'updated']
 export const deviceStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DeviceStatus']
 > = ['online', 'offline', 'fault']

@@ -12,7 +12,7 @@ declare module 'vue-router' {
     /** Shown in the left navigation menu. */
     nav?: boolean
     /** Element Plus icon name for the menu. */
-    icon?: 'Odometer'
+    icon?: 'Odometer' | 'Files'
   }
 }
 
@@ -37,6 +37,24 @@ export const routes: RouteRecordRaw[] = [
           nav: true,
           icon: 'Odometer',
         },
+      },
+      {
+        path: 'archive',
+        name: 'archive',
+        component: () => import('@/views/archive/ArchiveView.vue'),
+        meta: { permission: 'devices.view', titleKey: 'nav.archive', nav: true, icon: 'Files' },
+      },
+      {
+        path: 'archive/devices/new',
+        name: 'device-new',
+        component: () => import('@/views/archive/DeviceView.vue'),
+        meta: { permission: 'devices.edit', titleKey: 'archive.newDevice' },
+      },
+      {
+        path: 'archive/devices/:id(\\d+)',
+        name: 'device',
+        component: () => import('@/views/archive/DeviceView.vue'),
+        meta: { permission: 'devices.view', titleKey: 'archive.device.title' },
       },
       {
         path: 'account/password',

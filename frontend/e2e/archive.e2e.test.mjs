@@ -1,0 +1,155 @@
+// Browser end-to-end tests of the video archive (视频档案): pinyin search, the device file, editing with the
+// ledger's rules shown inline. Run with `npm run test:e2e`; environment in support.mjs.
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import {
+  ARTIFACTS,
+  byTestId,
+  closeBrowser,
+  openPage,
+  signIn,
+  startBrowser,
+  waitForPath,
+} from './support.mjs'
+
+const CLERK = { username: 'clerk', password: 'Clerk#2026' }
+const TEST_TIMEOUT_MS = 240_000
+
+before(startBrowser)
+after(closeBrowser)
+
+/** The text input of a device-file field in the edit form. */
+const field = (page, key) =>
+  page.locator(`input${byTestId(`field-${key}`)}, ${byTestId(`field-${key}`)} input`)
+
+/** Searches the archive for `q` (typed, then Enter) and waits for the table to show the result. */
+async function search(page, q) {
+  const input = page.locator(
+    `input${byTestId('device-search')}, ${byTestId('device-search')} input`,
+  )
+  await input.fill(q)
+  await input.press('Enter')
+  await page.waitForURL((url) => url.searchParams.get('q') === q)
+  await page
+    .locator(`${byTestId('device-table')} .el-table__row`)
+    .first()
+    .waitFor({ state: 'visible', timeout: 60_000 })
+}
+
+describe('video archive', { timeout: TEST_TIMEOUT_MS }, () => {
+  test('pinyin initials find a device, highlight it, and open its file', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, CLERK)
+      await waitForPath(page, '/')
+      await page.locator(byTestId('nav-archive')).click()
+      await waitForPath(page, '/archive')
+      // The business-group tree shows the district with its device count.
+      await page
+        .locator(`${byTestId('tree-business-groups')} .el-tree-node`)
+        .first()
+        .waitFor({ state: 'visible' })
+      assert.match(
+        (await page.locator(byTestId('tree-business-groups')).textContent()) ?? '',
+        /青浦分局视频资源\s*16,2\d\d/,
+      )
+
+      await search(page, 'zjj fsq')
+      const rows = page.locator(`${byTestId('device-table')} .el-table__row`)
+      const count = await rows.count()
+      assert.ok(count > 0, 'some devices match')
+      for (let i = 0; i < count; i++) {
+        const name = (await rows.nth(i).locator('.name').textContent()) ?? ''
+        assert.ok(
+          name.startsWith('朱家角镇') && name.includes('放生桥'),
+          `"${name}" matches 朱家角 … 放生桥`,
+        )
+      }
+      // Typed pinyin lights up the Chinese characters it stands for.
+      const marks = await rows.first().locator('mark').allTextContents()
+      assert.deepEqual(marks, ['朱家角', '放生桥'])
+      assert.match(
+        (await page.locator(byTestId('device-total')).textContent()) ?? '',
+        new RegExp(`共 ${count} 台设备`),
+      )
+      await page.screenshot({ path: path.join(ARTIFACTS, 'archive-search.png'), fullPage: true })
+
+      const name = (await rows.first().locator('.name').textContent()) ?? ''
+      await rows.first().click()
+      await page.waitForURL((url) => /^\/archive\/devices\/\d+$/.test(url.pathname))
+      await page.locator(byTestId('value-gbCode')).waitFor({ state: 'visible' })
+      assert.equal((await page.locator(byTestId('device-title')).textContent())?.trim(), name)
+      assert.match((await page.locator(byTestId('value-gbCode')).textContent()) ?? '', /^\d{20}$/)
+      assert.equal((await page.locator(byTestId('value-region')).textContent())?.trim(), '朱家角镇')
+      await page.locator(byTestId('tab-management')).click()
+      await page.locator(byTestId('value-constructionProject')).waitFor({ state: 'visible' })
+      assert.match(
+        (await page.locator(byTestId('value-constructionProject')).textContent()) ?? '',
+        /青浦区/,
+      )
+      await page.screenshot({ path: path.join(ARTIFACTS, 'archive-device.png'), fullPage: true })
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('an edit that breaks the rules shows each violation at its field, and a good edit makes a version', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, CLERK)
+      await waitForPath(page, '/')
+      await page.goto('/archive?q=' + encodeURIComponent('ltz cyjng'))
+      await page
+        .locator(`${byTestId('device-table')} .el-table__row`)
+        .first()
+        .waitFor({ state: 'visible', timeout: 60_000 })
+      await page
+        .locator(`${byTestId('device-table')} .el-table__row`)
+        .first()
+        .click()
+      await page.locator(byTestId('device-edit')).click()
+
+      // Outside the district, and a keyboard code that is not digits: both refused by the server's rules.
+      await field(page, 'longitude').fill('120.5')
+      await field(page, 'keyboardCode').fill('12ab')
+      await page.locator(byTestId('device-save')).click()
+      const longitude = page.locator(`${byTestId('item-longitude')} .el-form-item__error`)
+      await longitude.waitFor({ state: 'visible' })
+      assert.equal((await longitude.textContent())?.trim(), '坐标不在青浦区范围内。')
+      assert.equal(
+        (
+          await page.locator(`${byTestId('item-keyboardCode')} .el-form-item__error`).textContent()
+        )?.trim(),
+        '格式不正确。',
+      )
+      assert.match(
+        (await page.locator(byTestId('device-form-error')).textContent()) ?? '',
+        /2 个字段不符合规则/,
+      )
+      await page.screenshot({
+        path: path.join(ARTIFACTS, 'archive-edit-violations.png'),
+        fullPage: true,
+      })
+
+      // Put the values right and change the maintainer: saved as a new version with the change recorded.
+      await field(page, 'longitude').fill('121.045')
+      await field(page, 'keyboardCode').fill('150999')
+      await page.locator(byTestId('tab-management')).click()
+      await field(page, 'maintainer').fill('上海测试维保有限公司')
+      await page.locator(byTestId('device-save')).click()
+      await page.locator(byTestId('device-edit')).waitFor({ state: 'visible' })
+      await page.locator(byTestId('tab-versions')).click()
+      const latest = page.locator(`${byTestId('versions-table')} .el-table__row`).first()
+      await latest.waitFor({ state: 'visible' })
+      const text = (await latest.textContent()) ?? ''
+      assert.match(text, /修改/)
+      assert.match(text, /clerk/)
+      assert.match(text, /上海测试维保有限公司/)
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+})
