@@ -29,8 +29,17 @@ async function search(page, q) {
     `input${byTestId('device-search')}, ${byTestId('device-search')} input`,
   )
   await input.fill(q)
+  // The table shows the previous result until the search answers: wait for that answer, then for the rows.
+  const answered = page.waitForResponse(
+    (response) =>
+      response.url().includes('/api/devices/search') &&
+      new URL(response.url()).searchParams.get('q') === q &&
+      new URL(response.url()).searchParams.get('pageSize') !== '8',
+  )
   await input.press('Enter')
+  await answered
   await page.waitForURL((url) => url.searchParams.get('q') === q)
+  await page.locator(`${byTestId('device-table')} .el-loading-mask`).waitFor({ state: 'hidden' })
   await page
     .locator(`${byTestId('device-table')} .el-table__row`)
     .first()

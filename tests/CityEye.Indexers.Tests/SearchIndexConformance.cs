@@ -254,3 +254,32 @@ public sealed class LuceneConformanceTests : SearchIndexConformance
 
     protected override Task<ISearchIndex> CreateIndexAsync() => Task.FromResult<ISearchIndex>(new Lucene.LuceneSearchIndex(_path, PinyinReadings.Instance));
 }
+
+/// <summary>
+/// The same suite on a real Elasticsearch 8/9 (<c>CITYEYE_TEST_ELASTICSEARCH=http://host:9200</c>, optionally with
+/// <c>CITYEYE_TEST_ELASTICSEARCH_APIKEY</c>); each test uses its own index and deletes it afterwards.
+/// </summary>
+public sealed class ElasticsearchConformanceTests : SearchIndexConformance
+{
+    private const string Variable = "CITYEYE_TEST_ELASTICSEARCH";
+    private Elastic.Clients.Elasticsearch.ElasticsearchClient? _client;
+    private readonly string _name = "cityeye-test-" + Guid.NewGuid().ToString("N");
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.Indices.DeleteAsync(_name);
+        }
+
+        await base.DisposeAsync();
+    }
+
+    protected override Task<ISearchIndex> CreateIndexAsync()
+    {
+        var url = Environment.GetEnvironmentVariable(Variable);
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(url), $"{Variable} is not set: no Elasticsearch server to run the conformance suite against (the wire-level tests still run).");
+        _client = Elasticsearch.ElasticsearchClients.Create(new Elasticsearch.ElasticsearchConnection(new Uri(url!), Environment.GetEnvironmentVariable(Variable + "_APIKEY")));
+        return Task.FromResult<ISearchIndex>(new Elasticsearch.ElasticsearchSearchIndex(_client, _name, PinyinReadings.Instance));
+    }
+}

@@ -31,6 +31,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             httpContext.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StoreUnavailable);
         }
+        else if (exception is Indexers.Elasticsearch.SearchEngineException)
+        {
+            logger.LogWarning(exception, "Search engine unavailable during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.SearchUnavailable);
+        }
         else if (exception is PasswordHashingBusyException)
         {
             // Too many sign-ins wait for a hashing thread: the client retries shortly.

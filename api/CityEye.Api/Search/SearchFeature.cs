@@ -5,6 +5,7 @@ using CityEye.Core.Jobs;
 using CityEye.Core.Storage;
 using CityEye.Indexers;
 using CityEye.Indexers.DeviceIndexing;
+using CityEye.Indexers.Elasticsearch;
 using CityEye.Indexers.Lucene;
 using CityEye.Indexers.Pinyin;
 using CityEye.Indexers.Query;
@@ -32,7 +33,17 @@ internal static class SearchFeature
             return options.Provider switch
             {
                 SearchProvider.Lucene => new LuceneSearchIndex(path, sp.GetRequiredService<PinyinReadings>()),
-                _ => throw new CannotStartException($"Search:Provider {options.Provider} is not available in this build."),
+                SearchProvider.Elasticsearch => new ElasticsearchSearchIndex(
+                    ElasticsearchClients.Create(new ElasticsearchConnection(
+                        Uri.TryCreate(options.Elasticsearch.Url, UriKind.Absolute, out var url)
+                            ? url
+                            : throw new CannotStartException("Search:Provider is Elasticsearch but Search:Elasticsearch:Url is not an absolute URL (e.g. http://127.0.0.1:9200)."),
+                        options.Elasticsearch.ApiKey,
+                        options.Elasticsearch.Username,
+                        options.Elasticsearch.Password)),
+                    options.Elasticsearch.Index,
+                    sp.GetRequiredService<PinyinReadings>()),
+                _ => throw new CannotStartException($"Search:Provider {options.Provider} is unknown."),
             };
         });
         services.AddSingleton<DeviceIndexSync>();
@@ -53,8 +64,17 @@ internal sealed class SearchIndexStep(ISearchIndex index, DeviceStore devices, O
 
     public async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
-        await index.InitialiseAsync(cancellationToken);
-        var info = await index.DescribeAsync(cancellationToken);
+        SearchIndexInfo info;
+        try
+        {
+            await index.InitialiseAsync(cancellationToken);
+            info = await index.DescribeAsync(cancellationToken);
+        }
+        catch (SearchEngineException e)
+        {
+            throw new CannotStartException(e.Message, e);
+        }
+
         var ledger = await devices.CountAsync(cancellationToken);
         var cursor = await outbox.CursorAsync(DeviceIndexSync.Consumer, cancellationToken);
         if (cursor is null)

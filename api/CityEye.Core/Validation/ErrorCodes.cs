@@ -49,6 +49,7 @@ public static class ErrorCodes
     public const string SelfAdministration = "user.self";
     public const string RateLimited = "rateLimited";
     public const string StoreUnavailable = "store.unavailable";
+    public const string SearchUnavailable = "search.unavailable";
     public const string ServerError = "server.error";
     public const string DeviceStale = "device.stale";
     public const string DeviceOutOfScope = "device.outOfScope";
@@ -93,6 +94,7 @@ public static class ErrorCodes
         [JobFinished] = "The job has finished and cannot be cancelled.",
         [SelfAdministration] = "Administrators cannot lock or disable their own account.",
         [RateLimited] = "Too many requests; try again later.",
+        [SearchUnavailable] = "The search engine cannot be reached; try again shortly.",
         [StoreUnavailable] = "The system-of-record database cannot be reached; try again shortly.",
         [ServerError] = "An unexpected error occurred. It has been logged.",
         [DeviceStale] = "Someone else changed this device (now version {version}); reload it and apply your change again.",

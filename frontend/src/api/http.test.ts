@@ -165,9 +165,9 @@ describe('http', () => {
     expect(buildUrl('/api/jobs', { skip: 0, take: undefined, q: null, name: 'a b' })).toBe(
       '/api/jobs?skip=0&name=a+b',
     )
-    expect(buildUrl('/api/devices/search', { type: ['HdDome', 'SmartBullet'], q: '', page: 2 })).toBe(
-      '/api/devices/search?type=HdDome&type=SmartBullet&page=2',
-    )
+    expect(
+      buildUrl('/api/devices/search', { type: ['HdDome', 'SmartBullet'], q: '', page: 2 }),
+    ).toBe('/api/devices/search?type=HdDome&type=SmartBullet&page=2')
     expect(buildUrl('/api/jobs')).toBe('/api/jobs')
   })
 })

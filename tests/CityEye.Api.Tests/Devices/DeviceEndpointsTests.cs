@@ -187,6 +187,7 @@ public sealed class DeviceEndpointsTests(ApiFactory factory)
         var rule = rules.Single(r => r.GetProperty("id").GetString() == "maintainer.required");
         Assert.False(rule.GetProperty("blocking").GetBoolean());
         var fields = await NewDeviceFieldsAsync(admin, 990_101, ct);
+        fields["name"] = "规则测试点位_智能枪机";
         fields["maintainer"] = null;
 
         using var forbidden = await investigator.PutAsJsonAsync(Url("/api/archive/rules/maintainer.required"), new { enabled = true, blocking = true, description = "x" }, ct);
@@ -211,6 +212,10 @@ public sealed class DeviceEndpointsTests(ApiFactory factory)
 
         using var accepted = await admin.PostAsJsonAsync(Url("/api/devices"), new { fields }, ct);
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+
+        // Leave the district as other tests expect it (16,231 devices).
+        var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Url($"/api/devices/{id}?version=1"), ct)).StatusCode);
     }
 
     [Fact]

@@ -150,8 +150,25 @@ public sealed class ConventionsTests(ApiFactory factory)
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_ElasticsearchUnreachable_ExitsWithOneClearLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var (exitCode, stdout, stderr) = await ApiProcess.RunToExitAsync(
+            ["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={Path.Combine(factory.DataDir, "es-test")}", "--Search:Provider=Elasticsearch", "--Search:Elasticsearch:Url=http://127.0.0.1:1"],
+            ct);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("CityEye cannot start: Elasticsearch", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--Storage:Provider=Oracle", "Storage:Provider")]
+    [InlineData("--Search:Provider=Solr", "Search:Provider")]
+    [InlineData("--Search:Provider=Elasticsearch", "Search:Elasticsearch:Url")]
     [InlineData("--Auth:IdleTimeoutMinutes=0", "IdleTimeoutMinutes")]
     [InlineData("--Http:TrustedProxies:0=not-an-address", "TrustedProxies")]
     public async Task Start_InvalidConfiguration_ExitsWithOneLineNamingTheKey(string argument, string key)
