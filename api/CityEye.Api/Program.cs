@@ -2,6 +2,7 @@ using CityEye.Api.Auth;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
 using CityEye.Api.Devices;
+using CityEye.Api.Devices.Transfer;
 using CityEye.Api.Health;
 using CityEye.Api.Infrastructure;
 using CityEye.Api.Infrastructure.Startup;
@@ -60,6 +61,7 @@ api.MapDashboardEndpoints();
 api.MapJobEndpoints();
 api.MapOrganisationEndpoints();
 api.MapDeviceEndpoints();
+api.MapTransferEndpoints();
 api.MapCatalogEndpoints();
 api.MapSearchEndpoints();
 

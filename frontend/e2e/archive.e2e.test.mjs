@@ -1,8 +1,9 @@
 // Browser end-to-end tests of the video archive (视频档案): pinyin search, the device file, editing with the
-// ledger's rules shown inline. Run with `npm run test:e2e`; environment in support.mjs.
+// ledger's rules shown inline, importing a spreadsheet with bad rows. Run with `npm run test:e2e`; environment in support.mjs.
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { makeXlsx } from './xlsx.mjs'
 import {
   ARTIFACTS,
   byTestId,
@@ -156,6 +157,88 @@ describe('video archive', { timeout: TEST_TIMEOUT_MS }, () => {
       assert.match(text, /修改/)
       assert.match(text, /clerk/)
       assert.match(text, /上海测试维保有限公司/)
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('an import with bad rows writes nothing and reports each problem by row and field', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, CLERK)
+      await waitForPath(page, '/')
+      await page.goto('/archive')
+      const header = [
+        '国标编码',
+        '设备名称',
+        '键盘码',
+        '设备类型',
+        '设备状态',
+        '管辖单位',
+        '行政区划',
+        'IP 地址',
+        '分辨率',
+        '厂商',
+        '型号',
+        '经度',
+        '纬度',
+      ]
+      const row = (serial, longitude = '121.1') => [
+        `3101180100132${String(serial).padStart(7, '0')}`,
+        `导入浏览器测试点位${serial}_智能枪机`,
+        `77${serial}`,
+        '智能枪机',
+        '在线',
+        '夏阳派出所',
+        '夏阳街道',
+        `10.252.0.${serial % 250}`,
+        '1920x1080',
+        '海康威视',
+        'DS-E2E',
+        longitude,
+        '31.15',
+      ]
+      const file = makeXlsx([header, row(970001), row(970002, '120.5'), row(970001)])
+
+      await page.locator(byTestId('device-import')).click()
+      await page.locator(`${byTestId('import-file')} input[type=file]`).setInputFiles({
+        name: '设备台账.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: file,
+      })
+      await page.locator(byTestId('import-start')).click()
+      await page.locator(byTestId('import-report')).waitFor({ state: 'visible', timeout: 60_000 })
+
+      assert.match(
+        (await page.locator(byTestId('import-report')).textContent()) ?? '',
+        /未写入任何数据/,
+      )
+      assert.match(
+        (await page.locator(byTestId('import-summary')).textContent()) ?? '',
+        /共 3 行.*有问题 2/,
+      )
+      const problems = await page
+        .locator(`${byTestId('import-problems')} .el-table__row`)
+        .allTextContents()
+      assert.ok(
+        problems.some(
+          (p) => p.startsWith('3') && p.includes('经度') && p.includes('坐标不在青浦区范围内'),
+        ),
+        problems.join(' | '),
+      )
+      assert.ok(
+        problems.some((p) => p.startsWith('4') && p.includes('国标编码') && p.includes('已被使用')),
+        problems.join(' | '),
+      )
+      assert.equal(
+        (await page.locator(byTestId('import-report-xlsx')).getAttribute('href')) !== null,
+        true,
+      )
+      await page.screenshot({
+        path: path.join(ARTIFACTS, 'archive-import-report.png'),
+        fullPage: true,
+      })
       assert.deepEqual(pageErrors, [])
     } finally {
       await context.close()

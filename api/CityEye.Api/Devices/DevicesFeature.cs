@@ -1,7 +1,9 @@
+using CityEye.Api.Devices.Transfer;
 using CityEye.Api.Infrastructure.Startup;
 using CityEye.Core.Devices;
 using CityEye.Core.Devices.Rules;
 using CityEye.Core.Groups;
+using CityEye.Core.Jobs;
 
 namespace CityEye.Api.Devices;
 
@@ -16,6 +18,7 @@ internal static class DevicesFeature
             .AddSingleton<DeviceStatusFeed>()
             .AddSingleton<BusinessGroupStore>()
             .AddSingleton<ReferenceNames>();
+        services.AddSingleton<IJobHandler, DeviceImportJob>();
         services.AddStartupStep<ArchiveCatalogStep>();
         return services;
     }

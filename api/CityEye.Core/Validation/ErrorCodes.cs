@@ -50,6 +50,12 @@ public static class ErrorCodes
     public const string RateLimited = "rateLimited";
     public const string StoreUnavailable = "store.unavailable";
     public const string SearchUnavailable = "search.unavailable";
+    public const string ImportNotXlsx = "import.notXlsx";
+    public const string ImportTooLarge = "import.tooLarge";
+    public const string ImportEmpty = "import.empty";
+    public const string ImportTooManyRows = "import.tooManyRows";
+    public const string ImportUnknownColumns = "import.unknownColumns";
+    public const string ImportNoGbCodeColumn = "import.noGbCodeColumn";
     public const string ServerError = "server.error";
     public const string DeviceStale = "device.stale";
     public const string DeviceOutOfScope = "device.outOfScope";
@@ -94,6 +100,12 @@ public static class ErrorCodes
         [JobFinished] = "The job has finished and cannot be cancelled.",
         [SelfAdministration] = "Administrators cannot lock or disable their own account.",
         [RateLimited] = "Too many requests; try again later.",
+        [ImportNotXlsx] = "The file is not an xlsx workbook (a renamed or damaged file?).",
+        [ImportTooLarge] = "The file is larger than {max} MB.",
+        [ImportEmpty] = "The sheet has no rows.",
+        [ImportTooManyRows] = "The sheet has more than {max} data rows; split it.",
+        [ImportUnknownColumns] = "Unknown columns: {value}. Use the template's headers.",
+        [ImportNoGbCodeColumn] = "The sheet has no GB code column (国标编码).",
         [SearchUnavailable] = "The search engine cannot be reached; try again shortly.",
         [StoreUnavailable] = "The system-of-record database cannot be reached; try again shortly.",
         [ServerError] = "An unexpected error occurred. It has been logged.",

@@ -37,6 +37,8 @@ export type TreeNode = Schemas['TreeNodeResponse']
 export type DeviceAreaRequest = Schemas['DeviceAreaRequest']
 export type DeviceAreaResponse = Schemas['DeviceAreaResponse']
 export type DeviceMap = Schemas['DeviceMapResponse']
+export type ImportReport = Schemas['ImportReport']
+export type ImportRowProblem = Schemas['ImportRowProblem']
 export type Readiness = Schemas['ReadinessResponse']
 
 /**

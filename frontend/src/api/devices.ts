@@ -1,5 +1,7 @@
 import type {
   DeviceAreaRequest,
+  ImportReport,
+  Job,
   DeviceAreaResponse,
   DeviceField,
   DeviceFile,
@@ -11,7 +13,7 @@ import type {
   TreeNode,
 } from '@/api/contract'
 import type { operations } from '@/api/schema'
-import { http } from './http'
+import { buildUrl, http } from './http'
 
 /** Query parameters of `GET /api/devices/search`, as the OpenAPI document declares them. */
 export type DeviceSearchParams = NonNullable<operations['Devices_Search']['parameters']['query']>
@@ -80,4 +82,26 @@ export type TreeKind = 'business-groups' | 'regions' | 'organisations'
 
 export function getTree(kind: TreeKind, signal?: AbortSignal): Promise<TreeNode[]> {
   return http.get<TreeNode[]>(`/api/archive/trees/${kind}`, { signal })
+}
+
+export type ImportMode = 'allOrNothing' | 'validRowsOnly'
+
+/** Uploads a spreadsheet for import; the answer is the import job (its report when it has finished). */
+export function uploadImport(file: File, mode: ImportMode): Promise<Job> {
+  const form = new FormData()
+  form.append('file', file)
+  return http.post<Job>('/api/devices/import', form, { query: { mode } })
+}
+
+export function getImportReport(jobId: string, signal?: AbortSignal): Promise<ImportReport> {
+  return http.get<ImportReport>(`/api/devices/imports/${encodeURIComponent(jobId)}`, { signal })
+}
+
+/** Download URLs (plain GETs with the session cookie). */
+export const downloads = {
+  template: () => buildUrl('/api/devices/template'),
+  export: (params: DeviceSearchParams) => buildUrl('/api/devices/export', params),
+  importReport: (jobId: string) =>
+    buildUrl(`/api/devices/imports/${encodeURIComponent(jobId)}/report.xlsx`),
+  versions: (id: number) => buildUrl(`/api/devices/${id}/versions.xlsx`),
 }

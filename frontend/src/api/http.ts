@@ -118,7 +118,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     headers[BACKGROUND_HEADER] = '1'
   }
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal }
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // multipart/form-data: the browser sets the boundary itself
+    init.body = body
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }

@@ -446,6 +446,108 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/devices/template': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The xlsx import template: one column per field with its Chinese label, drop-downs for dictionaries, units and groups, and an example row. */
+    get: operations['Devices_Template']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The devices a search finds (same parameters as /api/devices/search, up to 50,000) as xlsx in the template's columns; it re-imports unchanged. */
+    get: operations['Devices_Export']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/import': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Uploads an xlsx (multipart field 'file') and imports it as a job: rows upsert by GB code, all or nothing (mode=allOrNothing) or valid rows only (mode=validRowsOnly). */
+    post: operations['Devices_Import']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/imports/{jobId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The report of a finished import: counts and every problem by row and field. */
+    get: operations['Devices_ImportReport']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/imports/{jobId}/report.xlsx': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The import report as xlsx: row, GB code, field, rule, message. */
+    get: operations['Devices_ImportReportXlsx']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/{id}/versions.xlsx': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every version of a device as xlsx: version, action, who, when, path, field, before, after. */
+    get: operations['Devices_VersionsXlsx']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/archive/fields': {
     parameters: {
       query?: never
@@ -879,6 +981,13 @@ export interface components {
       | 'user.self'
       | 'rateLimited'
       | 'store.unavailable'
+      | 'search.unavailable'
+      | 'import.notXlsx'
+      | 'import.tooLarge'
+      | 'import.empty'
+      | 'import.tooManyRows'
+      | 'import.unknownColumns'
+      | 'import.noGbCodeColumn'
       | 'server.error'
       | 'device.stale'
       | 'device.outOfScope'
@@ -918,6 +1027,33 @@ export interface components {
       errors?: {
         [key: string]: string[]
       }
+    }
+    /** Format: binary */
+    IFormFile: string
+    /** @description What an import did: counts, whether it wrote, and every problem by row and field (AR-1, TG-3). */
+    ImportReport: {
+      fileName: string
+      mode: string
+      /** Format: int32 */
+      rows: number
+      /** Format: int32 */
+      created: number
+      /** Format: int32 */
+      updated: number
+      /** Format: int32 */
+      unchanged: number
+      /** Format: int32 */
+      rejected: number
+      written: boolean
+      fileProblems: components['schemas']['Violation'][]
+      problems: components['schemas']['ImportRowProblem'][]
+    }
+    /** @description One row's problems in an import report (row number as in the file). */
+    ImportRowProblem: {
+      /** Format: int32 */
+      row: number
+      gbCode: null | string
+      violations: components['schemas']['Violation'][]
     }
     JobMessageResponse: {
       /** Format: int64 */
@@ -2109,6 +2245,181 @@ export interface operations {
       }
     }
   }
+  Devices_Template: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Devices_Export: {
+    parameters: {
+      query?: {
+        /** @description Keywords separated by spaces, all required: Chinese, full pinyin, initials, mixed, keyboard code, GB code prefix. */
+        q?: string
+        /** @description 1-based page. */
+        page?: number
+        /** @description Hits per page, 1 to 200. */
+        pageSize?: number
+        /** @description Device types (repeat the parameter for several). */
+        type?: string[]
+        /** @description Statuses. */
+        status?: string[]
+        /** @description Manufacturers. */
+        manufacturer?: string[]
+        /** @description Administrative regions. */
+        region?: string[]
+        /** @description Networking levels. */
+        networkingLevel?: string[]
+        /** @description Owning units, each with its sub-units. */
+        organisationId?: number[]
+        /** @description Business groups, each with its sub-groups. */
+        businessGroupId?: number[]
+        /** @description Tags. */
+        tagId?: number[]
+        /** @description relevance (default), name, gbCode or updated. */
+        sort?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Import: {
+    parameters: {
+      query?: {
+        mode?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          file?: components['schemas']['IFormFile']
+        }
+      }
+    }
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['JobResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_ImportReport: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        jobId: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ImportReport']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_ImportReportXlsx: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        jobId: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_VersionsXlsx: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
   Archive_Fields: {
     parameters: {
       query?: never
@@ -2380,6 +2691,13 @@ export const errorCodeValues: ReadonlyArray<
   'user.self',
   'rateLimited',
   'store.unavailable',
+  'search.unavailable',
+  'import.notXlsx',
+  'import.tooLarge',
+  'import.empty',
+  'import.tooManyRows',
+  'import.unknownColumns',
+  'import.noGbCodeColumn',
   'server.error',
   'device.stale',
   'device.outOfScope',

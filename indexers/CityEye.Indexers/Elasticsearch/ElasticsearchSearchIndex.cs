@@ -134,6 +134,8 @@ public static class ElasticsearchRequests
         {
             ["number_of_shards"] = 1,
             ["number_of_replicas"] = 0,
+            // Exports page through up to 50,000 hits of one search.
+            ["max_result_window"] = 60_000,
             ["analysis"] = new JsonObject
             {
                 ["analyzer"] = new JsonObject { ["cityeye_units"] = new JsonObject { ["type"] = "custom", ["tokenizer"] = "whitespace" } },
