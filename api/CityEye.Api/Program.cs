@@ -8,6 +8,7 @@ using CityEye.Api.Infrastructure;
 using CityEye.Api.Infrastructure.Startup;
 using CityEye.Api.Infrastructure.Validation;
 using CityEye.Api.Jobs;
+using CityEye.Api.Map;
 using CityEye.Api.Organisations;
 using CityEye.Api.Search;
 using CityEye.Core.Storage;
@@ -25,6 +26,7 @@ builder.Services
     .AddOrganisationsFeature()
     .AddDevicesFeature()
     .AddSearchFeature()
+    .AddMapFeature()
     .AddJobsFeature()
     .AddDemoFeature()
     .AddFirstAdministratorStep();
@@ -64,6 +66,7 @@ api.MapDeviceEndpoints();
 api.MapTransferEndpoints();
 api.MapCatalogEndpoints();
 api.MapSearchEndpoints();
+api.MapMapEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

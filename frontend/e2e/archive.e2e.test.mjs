@@ -1,5 +1,5 @@
 // Browser end-to-end tests of the video archive (视频档案): pinyin search, the device file, editing with the
-// ledger's rules shown inline, importing a spreadsheet with bad rows. Run with `npm run test:e2e`; environment in support.mjs.
+// ledger's rules shown inline, importing a spreadsheet with bad rows, and selecting devices on the map. Run with `npm run test:e2e`; environment in support.mjs.
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -239,6 +239,53 @@ describe('video archive', { timeout: TEST_TIMEOUT_MS }, () => {
         path: path.join(ARTIFACTS, 'archive-import-report.png'),
         fullPage: true,
       })
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('the map draws every device and a rectangle selects the devices inside it on the server', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, { username: 'investigator', password: 'Investigator#2026' })
+      await waitForPath(page, '/')
+      const navigated = Date.now()
+      await page.locator(byTestId('nav-map')).click()
+      await waitForPath(page, '/map')
+      const footer = page.locator(byTestId('map-visible'))
+      await page.waitForFunction(
+        (selector) => document.querySelector(selector)?.getAttribute('data-drawn-ms'),
+        byTestId('map-visible'),
+        { timeout: 60_000 },
+      )
+      const drawnMs = Number(await footer.getAttribute('data-drawn-ms'))
+      console.log(
+        `map: 16,231 markers drawn ${drawnMs} ms after the page started (${Date.now() - navigated} ms after the click)`,
+      )
+      assert.match((await footer.textContent()) ?? '', /显示 16,2\d\d 台设备/)
+
+      await page.locator(byTestId('tool-rectangle')).click()
+      const box = await page.locator(byTestId('map')).boundingBox()
+      const x = box.x + box.width * 0.45
+      const y = box.y + box.height * 0.3
+      await page.mouse.move(x, y)
+      await page.mouse.down()
+      await page.mouse.move(x + 120, y + 90, { steps: 8 })
+      await page.mouse.up()
+      const total = page.locator(byTestId('map-selection-total'))
+      await total.waitFor({ state: 'visible' })
+      const selected = Number(((await total.textContent()) ?? '').replace(/[^0-9]/g, ''))
+      assert.ok(
+        selected > 0 && selected < 16231,
+        `a part of the district is selected (${selected})`,
+      )
+      const listed = await page.locator(`${byTestId('map-selection')} .result`).count()
+      assert.equal(listed, Math.min(selected, 200))
+      await page.screenshot({ path: path.join(ARTIFACTS, 'map-rectangle.png') })
+
+      await page.locator(byTestId('map-clear')).click()
+      assert.equal(await total.count(), 0)
       assert.deepEqual(pageErrors, [])
     } finally {
       await context.close()

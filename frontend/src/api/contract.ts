@@ -38,6 +38,7 @@ export type DeviceAreaRequest = Schemas['DeviceAreaRequest']
 export type DeviceAreaResponse = Schemas['DeviceAreaResponse']
 export type DeviceMap = Schemas['DeviceMapResponse']
 export type ImportReport = Schemas['ImportReport']
+export type MapConfig = Schemas['MapConfigResponse']
 export type ImportRowProblem = Schemas['ImportRowProblem']
 export type Readiness = Schemas['ReadinessResponse']
 

@@ -2,6 +2,7 @@ import type {
   DeviceAreaRequest,
   ImportReport,
   Job,
+  MapConfig,
   DeviceAreaResponse,
   DeviceField,
   DeviceFile,
@@ -104,4 +105,13 @@ export const downloads = {
   importReport: (jobId: string) =>
     buildUrl(`/api/devices/imports/${encodeURIComponent(jobId)}/report.xlsx`),
   versions: (id: number) => buildUrl(`/api/devices/${id}/versions.xlsx`),
+}
+
+export function getMapConfig(signal?: AbortSignal): Promise<MapConfig> {
+  return http.get<MapConfig>('/api/map/config', { signal })
+}
+
+/** The district outline (GeoJSON FeatureCollection), the map's offline base layer. */
+export function getDistrictOutline(signal?: AbortSignal): Promise<GeoJSON.GeoJsonObject> {
+  return http.get<GeoJSON.GeoJsonObject>('/api/map/district', { signal })
 }

@@ -701,6 +701,40 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/map/config': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Tile service (Map:TileUrl, or none for the offline outline), the district's centre and bounds [west, south, east, north]. */
+    get: operations['Map_Config']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/map/district': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The Qingpu district outline as GeoJSON: the offline base layer. */
+    get: operations['Map_District']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -1102,6 +1136,16 @@ export interface components {
     LoginRequest: {
       username: string
       password: string
+    }
+    /** @description What the map page needs to start: tiles (or none), the district's centre and bounds. */
+    MapConfigResponse: {
+      tileUrl: null | string
+      tileAttribution: null | string
+      /** Format: double */
+      centreLongitude: number
+      /** Format: double */
+      centreLatitude: number
+      bounds: number[]
     }
     MeResponse: {
       /** Format: int64 */
@@ -2623,6 +2667,44 @@ export interface operations {
         content: {
           'application/json': components['schemas']['JobResponse']
         }
+      }
+    }
+  }
+  Map_Config: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['MapConfigResponse']
+        }
+      }
+    }
+  }
+  Map_District: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
       }
     }
   }

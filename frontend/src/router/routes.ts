@@ -12,7 +12,7 @@ declare module 'vue-router' {
     /** Shown in the left navigation menu. */
     nav?: boolean
     /** Element Plus icon name for the menu. */
-    icon?: 'Odometer' | 'Files'
+    icon?: 'Odometer' | 'Files' | 'MapLocation'
   }
 }
 
@@ -43,6 +43,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'archive',
         component: () => import('@/views/archive/ArchiveView.vue'),
         meta: { permission: 'devices.view', titleKey: 'nav.archive', nav: true, icon: 'Files' },
+      },
+      {
+        path: 'map',
+        name: 'map',
+        component: () => import('@/views/map/MapView.vue'),
+        meta: { permission: 'devices.view', titleKey: 'nav.map', nav: true, icon: 'MapLocation' },
       },
       {
         path: 'archive/devices/new',

@@ -26,8 +26,8 @@ public sealed class QueryParser(PinyinReadings dictionary)
     private const int MaxSegmentations = 6;
     private const int MaxPinyinPhrases = 12;
 
-    /// <summary>Letters of a run beyond this are taken literally only (no one types 20 pinyin initials).</summary>
-    private const int MaxLettersForPinyin = 24;
+    /// <summary>Letters of a run beyond this are taken literally only (a whole device name in pinyin fits).</summary>
+    private const int MaxLettersForPinyin = 64;
 
     public static QueryProblem Validate(string? query)
     {

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Device search over the 16,231-device demo district (Lucene, embedded), against the peer on the same data and the
+# same Chinese substrings: PostgreSQL ILIKE '%…%' over name/address (what open GB28181 platforms do), then with a
+# pg_trgm GIN index. Also pinyin recall checked with an independent pinyin library (npm pinyin-pro, MIT).
+#   bench/search.sh [--runs N] [--seconds S] [--concurrency C] [--port P]
+# Prints each run and the medians; needs node, Debian's postgresql (a throw-away cluster, like ./test.sh) and the
+# npm registry (pinyin-pro and pg are installed into a temp folder).
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+runs=3
+seconds=10
+concurrency=50
+port=5188
+pg_port=55488
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    *) die "unknown argument $1" ;;
+  esac
+done
+command -v node >/dev/null || die "node is required"
+require_free_port "$port"
+if [[ "$BENCH_LAUNCHER" == run.sh ]]; then build_once; fi
+log "launcher: $(launcher_description); $(nproc) cores; $runs runs of $seconds s at $concurrency concurrent"
+
+log "installing pinyin-pro and pg into $BENCH_TMP/npm"
+(cd "$BENCH_TMP" && mkdir -p npm && cd npm && npm init -y >/dev/null && npm install --silent --no-audit --no-fund pinyin-pro@3.29.4 pg@8.23.1 >/dev/null)
+export NODE_PATH="$BENCH_TMP/npm/node_modules"
+load="$BENCH_ROOT/bench/search-load.mjs"
+pg_dir="$BENCH_TMP/pg"
+trap 'stop_server; "$BENCH_ROOT/scripts/pg-throwaway.sh" stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$BENCH_TMP"' EXIT
+
+wait_index() {
+  local base=$1 cookie
+  cookie=$(curl -s -i -H 'Content-Type: application/json' -H 'X-CityEye-Request: 1' \
+    -d '{"username":"admin","password":"Admin#2026"}' "$base/api/auth/login" | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\).*/\1/p' | head -n 1)
+  for ((i = 0; i < 600; i++)); do
+    if curl -s -H "Cookie: $cookie" "$base/api/search/index" | grep -q '"documents":16231,.*"ledgerDevices":16231,"pendingChanges":0'; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "the search index did not catch up"
+}
+
+base="http://$BENCH_HOST:$port"
+START_NS=$(date +%s%N)
+start_server_with "$port" "$BENCH_TMP/data-lucene" --Logging:LogLevel:Default=Warning --Auth:SignInPermitsPerMinute=100000
+log "node ready after $(wait_ready "$port" 300) s; waiting for the index"
+wait_index "$base"
+node "$load" prepare "$base" "$BENCH_TMP/queries.json" >/dev/null
+log "queries prepared"
+
+declare -A p50 p99 rps
+for kind in initials chinese full code; do
+  for ((run = 1; run <= runs; run++)); do
+    line=$(node "$load" load "$base" "$BENCH_TMP/queries.json" "$kind" "$concurrency" "$seconds")
+    echo "cityeye $kind run $run: $line"
+    p50[$kind]+=" $(sed -E 's/.*"p50":([0-9.]+).*/\1/' <<<"$line")"
+    p99[$kind]+=" $(sed -E 's/.*"p99":([0-9.]+).*/\1/' <<<"$line")"
+    rps[$kind]+=" $(sed -E 's/.*"rps":([0-9.]+).*/\1/' <<<"$line")"
+  done
+done
+recall=$(node "$load" recall "$base" "$BENCH_TMP/queries.json")
+echo "recall (top 10, pinyin from pinyin-pro): $recall"
+index_size=$(du -sk "$BENCH_TMP/data-lucene/search/devices" | cut -f1)
+stop_server
+
+log "peer: the same district seeded into a throw-away PostgreSQL"
+conn=$("$BENCH_ROOT/scripts/pg-throwaway.sh" start "$pg_dir" "$pg_port")
+psql_cmd() { psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -v ON_ERROR_STOP=1 -qAt "$@"; }
+START_NS=$(date +%s%N)
+start_server_with "$port" "$BENCH_TMP/data-pg" --Storage:Provider=Postgres "--Storage:ConnectionString=$conn" --Logging:LogLevel:Default=Warning
+log "PostgreSQL node ready after $(wait_ready "$port" 600) s"
+stop_server
+[[ $(psql_cmd -c "SELECT count(*) FROM devices") == 16231 ]] || die "PostgreSQL does not hold the 16,231 devices"
+pg_url="postgresql://postgres@127.0.0.1:$pg_port/postgres"
+for mode in ilike trgm; do
+  if [[ $mode == trgm ]]; then
+    psql_cmd -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" \
+      -c "CREATE INDEX devices_name_trgm ON devices USING gin (name gin_trgm_ops)" \
+      -c "CREATE INDEX devices_address_trgm ON devices USING gin (address gin_trgm_ops)" -c "ANALYZE devices"
+  fi
+  for ((run = 1; run <= runs; run++)); do
+    line=$(node "$load" pg "$pg_url" "$BENCH_TMP/queries.json" "$mode" "$concurrency" "$seconds")
+    echo "postgres $mode run $run: $line"
+    p50[pg_$mode]+=" $(sed -E 's/.*"p50":([0-9.]+).*/\1/' <<<"$line")"
+    p99[pg_$mode]+=" $(sed -E 's/.*"p99":([0-9.]+).*/\1/' <<<"$line")"
+    rps[pg_$mode]+=" $(sed -E 's/.*"rps":([0-9.]+).*/\1/' <<<"$line")"
+  done
+done
+
+echo
+echo "medians of $runs runs, $concurrency concurrent clients, 16,231 devices, $(nproc) cores:"
+for kind in initials full chinese code pg_ilike pg_trgm; do
+  # shellcheck disable=SC2086
+  printf '  %-9s p50 %7s ms  p99 %7s ms  %6s req/s\n' "$kind" "$(median ${p50[$kind]})" "$(median ${p99[$kind]})" "$(median ${rps[$kind]})"
+done
+# shellcheck disable=SC2086
+cityeye_p99=$(median ${p99[chinese]})
+# shellcheck disable=SC2086
+awk -v c="$cityeye_p99" -v i="$(median ${p99[pg_ilike]})" -v t="$(median ${p99[pg_trgm]})" \
+  'BEGIN { printf "  same Chinese substrings: p99 ratio PostgreSQL ILIKE / CityEye = %.1f, pg_trgm / CityEye = %.1f (CityEye over HTTP with facets and highlights; PostgreSQL queried directly)\n", i / c, t / c }'
+echo "  Lucene index on disk: $((index_size / 1024)) MiB"
