@@ -1,6 +1,6 @@
-// A minimal xlsx writer for the browser tests (a stored zip of the five parts a workbook needs, inline strings),
+// A minimal xlsx writer for the browser tests and benchmarks (a zip of the five parts a workbook needs, inline strings),
 // so that the tests build their own spreadsheets, bad rows included, without a spreadsheet library.
-import { crc32 } from 'node:zlib'
+import { crc32, deflateRawSync } from 'node:zlib'
 
 const escape = (text) =>
   String(text).replace(
@@ -39,25 +39,28 @@ function zip(files) {
   const centrals = []
   let offset = 0
   for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text, 'utf8')
+    const raw = Buffer.from(text, 'utf8')
+    const data = deflateRawSync(raw)
     const nameBytes = Buffer.from(name, 'utf8')
-    const crc = crc32(data)
+    const crc = crc32(raw)
     const local = Buffer.alloc(30)
     local.writeUInt32LE(0x04034b50, 0)
     local.writeUInt16LE(20, 4)
     local.writeUInt16LE(0x0800, 6) // UTF-8 names
+    local.writeUInt16LE(8, 8) // deflate
     local.writeUInt32LE(crc, 14)
     local.writeUInt32LE(data.length, 18)
-    local.writeUInt32LE(data.length, 22)
+    local.writeUInt32LE(raw.length, 22)
     local.writeUInt16LE(nameBytes.length, 26)
     const central = Buffer.alloc(46)
     central.writeUInt32LE(0x02014b50, 0)
     central.writeUInt16LE(20, 4)
     central.writeUInt16LE(20, 6)
     central.writeUInt16LE(0x0800, 8)
+    central.writeUInt16LE(8, 10) // deflate
     central.writeUInt32LE(crc, 16)
     central.writeUInt32LE(data.length, 20)
-    central.writeUInt32LE(data.length, 24)
+    central.writeUInt32LE(raw.length, 24)
     central.writeUInt16LE(nameBytes.length, 28)
     central.writeUInt32LE(offset, 42)
     locals.push(local, nameBytes, data)

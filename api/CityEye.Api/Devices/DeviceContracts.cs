@@ -3,6 +3,7 @@ using CityEye.Core.Devices;
 using CityEye.Core.Devices.Rules;
 using CityEye.Core.Domain;
 using CityEye.Indexers;
+using CityEye.Indexers.Query;
 
 namespace CityEye.Api.Devices;
 
@@ -31,7 +32,27 @@ internal sealed record DeviceSearchRequest(
     long[]? OrganisationId = null,
     long[]? BusinessGroupId = null,
     long[]? TagId = null,
-    [property: AllowedValues(null, "relevance", "name", "gbCode", "updated")] string? Sort = null);
+    [property: AllowedValues(null, "relevance", "name", "gbCode", "updated")] string? Sort = null)
+{
+    /// <summary>The index query of this request for <paramref name="scope"/>: its filters and sort, the given window and facets.</summary>
+    public DeviceSearchQuery ToQuery(QueryPlan plan, Core.Devices.DeviceScope scope, int offset, int limit, IReadOnlyList<string> facets) => new()
+    {
+        Plan = plan,
+        Scope = scope,
+        Types = Type ?? [],
+        Statuses = Status ?? [],
+        Manufacturers = Manufacturer ?? [],
+        Regions = Region ?? [],
+        NetworkingLevels = NetworkingLevel ?? [],
+        OrganisationIds = OrganisationId ?? [],
+        BusinessGroupIds = BusinessGroupId ?? [],
+        TagIds = TagId ?? [],
+        Sort = DeviceMapping.ToSort(Sort),
+        Offset = offset,
+        Limit = limit,
+        Facets = facets,
+    };
+}
 
 /// <summary>A span of highlighted characters in a name.</summary>
 public sealed record HighlightSpan(int Start, int Length);

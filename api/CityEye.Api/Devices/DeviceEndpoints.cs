@@ -87,24 +87,7 @@ internal static class DeviceEndpoints
 
         var plan = parser.Parse(request.Q);
         var result = await index.SearchAsync(
-            new DeviceSearchQuery
-            {
-                Plan = plan,
-                Scope = caller.DeviceScope,
-                Types = request.Type ?? [],
-                Statuses = request.Status ?? [],
-                Manufacturers = request.Manufacturer ?? [],
-                Regions = request.Region ?? [],
-                NetworkingLevels = request.NetworkingLevel ?? [],
-                OrganisationIds = request.OrganisationId ?? [],
-                BusinessGroupIds = request.BusinessGroupId ?? [],
-                TagIds = request.TagId ?? [],
-                Sort = DeviceMapping.ToSort(request.Sort),
-                Offset = (request.Page - 1) * request.PageSize,
-                Limit = request.PageSize,
-                Facets = DeviceFacets.All,
-            },
-            cancellationToken);
+            request.ToQuery(plan, caller.DeviceScope, (request.Page - 1) * request.PageSize, request.PageSize, DeviceFacets.All), cancellationToken);
         var snapshot = await names.GetAsync(cancellationToken);
         return TypedResults.Ok(new DeviceSearchResponse(
             result.Total,

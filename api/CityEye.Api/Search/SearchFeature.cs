@@ -46,7 +46,15 @@ internal static class SearchFeature
                 _ => throw new CannotStartException($"Search:Provider {options.Provider} is unknown."),
             };
         });
-        services.AddSingleton<DeviceIndexSync>();
+        services.AddSingleton(sp => new DeviceIndexSync(
+            sp.GetRequiredService<ISearchIndex>(),
+            sp.GetRequiredService<DeviceStore>(),
+            sp.GetRequiredService<DeviceDocumentBuilder>(),
+            sp.GetRequiredService<OutboxReader>(),
+            sp.GetRequiredService<ILogger<DeviceIndexSync>>())
+        {
+            Paused = sp.GetRequiredService<IOptions<SearchOptions>>().Value.SyncPaused,
+        });
         services.AddHostedService(sp => sp.GetRequiredService<DeviceIndexSync>());
         services.AddSingleton<IJobHandler, ReindexJob>();
         services.AddStartupStep<SearchIndexStep>();

@@ -23,6 +23,9 @@ public sealed class SearchOptions
     public string? Path { get; set; }
 
     public ElasticsearchSettings Elasticsearch { get; set; } = new();
+
+    /// <summary>Stops applying ledger changes to the index (maintenance); they wait in the outbox until restart.</summary>
+    public bool SyncPaused { get; set; }
 }
 
 /// <summary>How to reach Elasticsearch.</summary>

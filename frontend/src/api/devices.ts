@@ -111,7 +111,7 @@ export function getMapConfig(signal?: AbortSignal): Promise<MapConfig> {
   return http.get<MapConfig>('/api/map/config', { signal })
 }
 
-/** The district outline (GeoJSON FeatureCollection), the map's offline base layer. */
+/** The district outline (a GeoJSON Feature), the map's offline base layer. */
 export function getDistrictOutline(signal?: AbortSignal): Promise<GeoJSON.GeoJsonObject> {
   return http.get<GeoJSON.GeoJsonObject>('/api/map/district', { signal })
 }

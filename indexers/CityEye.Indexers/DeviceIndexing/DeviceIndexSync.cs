@@ -23,6 +23,10 @@ public sealed class DeviceIndexSync(
     /// <summary>How long the loop sleeps when the outbox is drained.</summary>
     public static TimeSpan IdleDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>While true the loop applies nothing (maintenance, and the crash test that kills the node between the
+    /// store write and the index update); changes wait in the outbox.</summary>
+    public bool Paused { get; init; }
+
     /// <summary>Outbox entries handled since start (for tests and /readyz).</summary>
     public long Handled { get; private set; }
 
@@ -100,7 +104,7 @@ public sealed class DeviceIndexSync(
         {
             try
             {
-                var handled = await DrainOnceAsync(stoppingToken);
+                var handled = Paused ? 0 : await DrainOnceAsync(stoppingToken);
                 failures = 0;
                 if (handled == 0)
                 {

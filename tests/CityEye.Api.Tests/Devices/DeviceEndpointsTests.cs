@@ -291,6 +291,23 @@ public sealed class DeviceEndpointsTests(ApiFactory factory)
         Assert.True(index.GetProperty("sizeBytes").GetInt64() > 100_000);
     }
 
+    [Fact]
+    public async Task Map_ConfigAndOutline_WorkOffline()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = await factory.SignInAsync("station", "Station#2026", ct);
+
+        var config = await client.GetFromJsonAsync<JsonElement>(Url("/api/map/config"), ct);
+        using var outline = await client.GetAsync(Url("/api/map/district"), ct);
+
+        Assert.Equal(JsonValueKind.Null, config.GetProperty("tileUrl").ValueKind);
+        var bounds = config.GetProperty("bounds").EnumerateArray().Select(b => b.GetDouble()).ToList();
+        Assert.InRange(bounds[0], 120.8, 121.0);
+        Assert.InRange(bounds[3], 31.2, 31.35);
+        Assert.Equal("application/geo+json", outline.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"Polygon\"", await outline.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+    }
+
     /// <summary>A valid new device of 夏阳派出所 with the given serial.</summary>
     internal static async Task<Dictionary<string, string?>> NewDeviceFieldsAsync(HttpClient client, int serial, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using CityEye.Core.Domain;
 using Dapper;
 using Npgsql;
 
@@ -171,6 +172,66 @@ public sealed class ProcessTests
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         return (process.ExitCode == 0, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Kill_BetweenTheStoreWriteAndTheIndexUpdate_LosesNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-index-kill-").FullName;
+        string[] node = [$"--CityEye:DataDir={dataDir}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Index#Kill2026"];
+        try
+        {
+            var port = FreePort();
+            var gbCode = GbCode.Create("31011801", "00", "132", 0, 4242);
+            using (var first = StartApi(port, [.. node, "--Search:SyncPaused=true"]))
+            {
+                using var client = Client(port);
+                await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, first, ct);
+                using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Index#Kill2026" }, ct);
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+                var organisation = (await client.GetFromJsonAsync<JsonElement>(new Uri("/api/organisations", UriKind.Relative), ct))[0].GetProperty("id").GetInt64();
+                var fields = new Dictionary<string, string>
+                {
+                    ["gbCode"] = gbCode,
+                    ["name"] = "重固镇福泉山路断电测试_智能枪机",
+                    ["keyboardCode"] = "424242",
+                    ["type"] = "SmartBullet",
+                    ["status"] = "Online",
+                    ["organisationId"] = organisation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["region"] = "重固镇",
+                    ["ipAddress"] = "10.42.42.42",
+                    ["manufacturer"] = "海康威视",
+                    ["model"] = "DS-KILL",
+                    ["resolution"] = "1920x1080",
+                    ["longitude"] = "121.16",
+                    ["latitude"] = "31.205",
+                };
+                using var created = await client.PostAsJsonAsync(new Uri("/api/devices", UriKind.Relative), new { fields }, ct);
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+                // Acknowledged and in the store, not yet in the index: then the power goes.
+                var index = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/search/index", UriKind.Relative), ct);
+                Assert.Equal(0, index.GetProperty("documents").GetInt64());
+                Assert.True(index.GetProperty("pendingChanges").GetInt64() >= 1);
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync(ct);
+            }
+
+            using var second = StartApi(port, node);
+            using var client2 = Client(port);
+            await WaitForAsync(client2, async () => (await client2.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
+            using var login2 = await client2.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Index#Kill2026" }, ct);
+            await WaitForAsync(client2, async () =>
+                (await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/devices/search?q=cgz%20fqs", UriKind.Relative), ct)).GetProperty("total").GetInt32() == 1, second, ct);
+            var hit = (await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/devices/search?q=cgz%20fqs", UriKind.Relative), ct)).GetProperty("items")[0];
+            second.Kill(entireProcessTree: true);
+            Assert.Equal(gbCode, hit.GetProperty("gbCode").GetString());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     private static Process StartApi(int port, params string[] arguments) =>

@@ -88,23 +88,7 @@ internal static class TransferEndpoints
             return problem;
         }
 
-        var result = await index.SearchAsync(
-            new DeviceSearchQuery
-            {
-                Plan = parser.Parse(request.Q),
-                Scope = caller.DeviceScope,
-                Types = request.Type ?? [],
-                Statuses = request.Status ?? [],
-                Manufacturers = request.Manufacturer ?? [],
-                Regions = request.Region ?? [],
-                NetworkingLevels = request.NetworkingLevel ?? [],
-                OrganisationIds = request.OrganisationId ?? [],
-                BusinessGroupIds = request.BusinessGroupId ?? [],
-                TagIds = request.TagId ?? [],
-                Sort = DeviceMapping.ToSort(request.Sort),
-                Limit = MaxExportRows,
-            },
-            cancellationToken);
+        var result = await index.SearchAsync(request.ToQuery(parser.Parse(request.Q), caller.DeviceScope, 0, MaxExportRows, []), cancellationToken);
         var sheets = await DeviceImportJob.SheetsAsync(catalog, names, cancellationToken);
         var order = result.Items.Select((hit, i) => (hit.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var found = (await devices.GetManyAsync(order.Keys, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId)).OrderBy(d => order[d.Id]);
