@@ -8,11 +8,22 @@ public sealed class QueryParserTests
     private readonly QueryParser _parser = new(PinyinReadings.Instance);
 
     [Fact]
-    public void Parse_Initials_AreReadAsPrefixesOfEachCharacter()
+    public void Parse_Initials_AreExactTermsOfTheInitialsField()
     {
         var keyword = Assert.Single(_parser.Parse("qp").Keywords);
         Assert.Null(keyword.TextPhrase);
-        Assert.Contains(keyword.PinyinPhrases, p => p.Positions.Count == 2 && p.Positions[0].Prefix == "q" && p.Positions[1].Prefix == "p");
+        Assert.Equal([["q"], ["p"]], keyword.InitialsPhrase!.Positions.Select(p => p.Terms));
+        Assert.All(keyword.InitialsPhrase.Positions, p => Assert.Null(p.Prefix));
+        // No expensive all-prefixes reading of the pinyin field remains.
+        Assert.DoesNotContain(keyword.PinyinPhrases, p => p.Positions.All(u => u.Prefix is { Length: 1 }));
+    }
+
+    [Fact]
+    public void Parse_LongFullPinyin_IsNotAlsoReadAsInitials()
+    {
+        var keyword = Assert.Single(_parser.Parse("zhujiajiaozhenkezhiyuanlufangshengqiao").Keywords);
+        Assert.Null(keyword.InitialsPhrase);
+        Assert.Equal(["zhu", "jia", "jiao", "zhen", "ke", "zhi", "yuan", "lu", "fang", "sheng"], keyword.PinyinPhrases[0].Positions.Take(10).Select(p => p.Terms.Single()));
     }
 
     [Fact]

@@ -153,6 +153,7 @@ public static class ElasticsearchRequests
                 ["address"] = new JsonObject { ["type"] = "keyword", ["index"] = false, ["doc_values"] = false },
                 ["text"] = Units(),
                 ["py"] = Units(),
+                ["ini"] = Units(),
                 ["type"] = Keyword(),
                 ["status"] = Keyword(),
                 ["manufacturer"] = Keyword(),
@@ -188,6 +189,7 @@ public static class ElasticsearchRequests
             ["address"] = d.Address,
             ["text"] = text,
             ["py"] = new JsonArray([.. SearchText.PinyinVariants(d.Name, readings).Select(v => (JsonNode)v)]),
+            ["ini"] = new JsonArray([.. SearchText.InitialVariants(d.Name, readings).Select(v => (JsonNode)v)]),
             ["type"] = d.Type,
             ["status"] = d.Status,
             ["manufacturer"] = d.Manufacturer,
@@ -302,6 +304,17 @@ public static class ElasticsearchRequests
         if (keyword.TextPhrase is { } text)
         {
             should.Add(Phrase("text", text));
+        }
+
+        if (keyword.InitialsPhrase is { } initials)
+        {
+            var withHan = new JsonArray { Phrase("ini", initials) };
+            foreach (var han in keyword.HanPhrases)
+            {
+                withHan.Add(Phrase("text", han));
+            }
+
+            should.Add(new JsonObject { ["bool"] = new JsonObject { ["must"] = withHan } });
         }
 
         if (keyword.PinyinPhrases.Count > 0)

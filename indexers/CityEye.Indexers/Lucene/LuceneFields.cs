@@ -10,6 +10,7 @@ internal static class LuceneFields
     public const string Address = "address";
     public const string Text = "text";
     public const string Pinyin = "py";
+    public const string Initials = "ini";
     public const string Type = "type";
     public const string Status = "status";
     public const string Manufacturer = "manufacturer";
@@ -23,6 +24,9 @@ internal static class LuceneFields
     public const string Longitude = "lon";
     public const string Latitude = "lat";
     public const string NameSort = "name_s";
+
+    /// <summary>The fields a hit shows, in one binary doc value (faster to read than stored fields).</summary>
+    public const string Hit = "hit";
     public const string UpdatedSort = "updated_s";
 
     /// <summary>Doc-values field of a facet.</summary>

@@ -191,6 +191,10 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
             new SortedDocValuesField(LuceneFields.NameSort, new BytesRef(d.Name)),
             new SortedDocValuesField(Sortable(LuceneFields.GbCode), new BytesRef(d.GbCode)),
             new NumericDocValuesField(LuceneFields.UpdatedSort, d.UpdatedAt.UtcTicks),
+            new BinaryDocValuesField(LuceneFields.Hit, new BytesRef(System.Text.Encoding.UTF8.GetBytes(string.Join(
+                '\u001f',
+                Id(d.Id), d.Name, d.GbCode, d.KeyboardCode, d.Address ?? "\u0000", d.Type, d.Status, Id(d.OrganisationId),
+                d.Longitude.ToString("R", CultureInfo.InvariantCulture), d.Latitude.ToString("R", CultureInfo.InvariantCulture))))),
             Facet(DeviceFacets.Type, d.Type),
             Facet(DeviceFacets.Status, d.Status),
             Facet(DeviceFacets.Manufacturer, d.Manufacturer),
@@ -206,6 +210,11 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         foreach (var variant in SearchText.PinyinVariants(d.Name, dictionary))
         {
             doc.Add(new TextField(LuceneFields.Pinyin, variant, Field.Store.NO));
+        }
+
+        foreach (var variant in SearchText.InitialVariants(d.Name, dictionary))
+        {
+            doc.Add(new TextField(LuceneFields.Initials, variant, Field.Store.NO));
         }
 
         foreach (var id in d.OrganisationPath.Append(d.OrganisationId).Distinct())
@@ -265,7 +274,13 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         var collector = new FacetingCollector(top, query.Facets, query.Area);
         searcher.Search(filter is null ? main : new FilteredQuery(main, new QueryWrapperFilter(filter)), collector);
 
-        var hits = top.GetTopDocs(query.Offset, query.Limit).ScoreDocs.Select(s => ToHit(searcher.Doc(s.Doc))).ToList();
+        var hitValues = MultiDocValues.GetBinaryValues(searcher.IndexReader, LuceneFields.Hit);
+        var scratch = new BytesRef();
+        var hits = top.GetTopDocs(query.Offset, query.Limit).ScoreDocs.Select(s =>
+        {
+            hitValues.Get(s.Doc, scratch);
+            return ToHit(scratch.Utf8ToString());
+        }).ToList();
         return new DeviceSearchResult(collector.Total, hits, collector.Counts());
     }
 
@@ -277,17 +292,21 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         _ => new Sort(new SortField(LuceneFields.NameSort, SortFieldType.STRING)),
     };
 
-    private static DeviceHit ToHit(Document doc) => new(
-        long.Parse(doc.Get(LuceneFields.Id, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-        doc.Get(LuceneFields.Name, CultureInfo.InvariantCulture),
-        doc.Get(LuceneFields.GbCode, CultureInfo.InvariantCulture),
-        doc.Get(LuceneFields.KeyboardCode, CultureInfo.InvariantCulture),
-        doc.Get(LuceneFields.Address, CultureInfo.InvariantCulture),
-        doc.Get(LuceneFields.Type, CultureInfo.InvariantCulture),
-        doc.Get(LuceneFields.Status, CultureInfo.InvariantCulture),
-        long.Parse(doc.Get(LuceneFields.Owner, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-        doc.GetField(LuceneFields.Longitude).GetDoubleValue() ?? 0,
-        doc.GetField(LuceneFields.Latitude).GetDoubleValue() ?? 0);
+    private static DeviceHit ToHit(string packed)
+    {
+        var f = packed.Split('\u001f');
+        return new DeviceHit(
+            long.Parse(f[0], CultureInfo.InvariantCulture),
+            f[1],
+            f[2],
+            f[3],
+            f[4] == "\u0000" ? null : f[4],
+            f[5],
+            f[6],
+            long.Parse(f[7], CultureInfo.InvariantCulture),
+            double.Parse(f[8], CultureInfo.InvariantCulture),
+            double.Parse(f[9], CultureInfo.InvariantCulture));
+    }
 
     /// <summary>All keywords (AND); null when some keyword cannot match anything.</summary>
     private static global::Lucene.Net.Search.Query? MainQuery(IndexReader reader, QueryPlan plan)
@@ -304,6 +323,17 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
             if (keyword.TextPhrase is { } text && Phrase(reader, LuceneFields.Text, text) is { } textQuery)
             {
                 any.Add(textQuery, Occur.SHOULD);
+            }
+
+            if (keyword.InitialsPhrase is { } initials && Phrase(reader, LuceneFields.Initials, initials) is { } initialsQuery)
+            {
+                var han = keyword.HanPhrases.Select(h => Phrase(reader, LuceneFields.Text, h)).ToList();
+                if (han.All(h => h is not null))
+                {
+                    var both = new BooleanQuery { { initialsQuery, Occur.MUST } };
+                    han.ForEach(h => both.Add(h, Occur.MUST));
+                    any.Add(both, Occur.SHOULD);
+                }
             }
 
             if (keyword.PinyinPhrases.Count > 0)

@@ -9,6 +9,44 @@ public static class SearchText
     /// <summary>Pinyin variants kept per name; names with more polyphonic characters keep the most common readings.</summary>
     public const int MaxPinyinVariants = 16;
 
+    /// <summary>
+    /// Every reading of <paramref name="text"/> as initials, one token per position ("重固" gives "z g" and "c g"), so that
+    /// typed initials are exact terms rather than prefixes to expand.
+    /// </summary>
+    public static IReadOnlyList<string> InitialVariants(string? text, PinyinReadings readings)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        var variants = new List<List<string>> { new() };
+        foreach (var unit in TextUnits.Split(text))
+        {
+            IReadOnlyList<string> initials = unit.Kind == TextUnitKind.Han
+                ? [.. readings.ReadingsOf(unit.Text[0]).Select(r => r[..1]).Distinct(StringComparer.Ordinal)]
+                : [];
+            if (initials.Count <= 1)
+            {
+                var token = initials.Count == 1 ? initials[0] : unit.Text;
+                variants.ForEach(v => v.Add(token));
+                continue;
+            }
+
+            var next = new List<List<string>>();
+            foreach (var initial in initials)
+            {
+                foreach (var variant in variants)
+                {
+                    if (next.Count < MaxPinyinVariants)
+                    {
+                        next.Add([.. variant, initial]);
+                    }
+                }
+            }
+
+            variants = next;
+        }
+
+        return [.. variants.Where(v => v.Count > 0).Select(v => string.Join(' ', v))];
+    }
+
     /// <summary>"青浦1号" becomes "青 浦 1 号".</summary>
     public static string Characters(string? text) => string.Join(' ', TextUnits.Split(text).Select(u => u.Text));
 

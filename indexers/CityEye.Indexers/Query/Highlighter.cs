@@ -28,6 +28,11 @@ public sealed class Highlighter(PinyinReadings dictionary)
                 Mark(units, marked, han, u => [u.Text]);
             }
 
+            if (keyword.InitialsPhrase is { } initials && Mark(units, marked, initials, Initials))
+            {
+                continue;
+            }
+
             foreach (var pinyin in keyword.PinyinPhrases)
             {
                 if (Mark(units, marked, pinyin, Readings))
@@ -58,6 +63,9 @@ public sealed class Highlighter(PinyinReadings dictionary)
 
         return spans;
     }
+
+    private IReadOnlyList<string> Initials(TextUnit unit) =>
+        unit.Kind == TextUnitKind.Han ? [.. Readings(unit).Select(r => r[..1]).Distinct(StringComparer.Ordinal)] : [unit.Text];
 
     private IReadOnlyList<string> Readings(TextUnit unit)
     {

@@ -29,6 +29,9 @@ public sealed class QueryParser(PinyinReadings dictionary)
     /// <summary>Letters of a run beyond this are taken literally only (a whole device name in pinyin fits).</summary>
     private const int MaxLettersForPinyin = 64;
 
+    /// <summary>Letters of a keyword beyond this are not read as initials (no one types 25 initials).</summary>
+    private const int MaxInitials = 24;
+
     public static QueryProblem Validate(string? query)
     {
         if (query is null)
@@ -122,8 +125,42 @@ public sealed class QueryParser(PinyinReadings dictionary)
             keyword,
             hasLatin ? null : textPhrase,
             hasLatin ? hanPhrases : [],
-            hasLatin ? [.. pinyin.Select(p => new PhrasePlan(p))] : [],
-            codePrefix);
+            hasLatin ? [.. pinyin.Where(p => p.Any(u => u.Prefix is not { Length: 1 } || u.Terms.Count > 0)).Select(p => new PhrasePlan(p))] : [],
+            codePrefix,
+            hasLatin ? Initials(units) : null);
+    }
+
+    /// <summary>
+    /// The keyword as initials: each letter one character, each Chinese character its possible initials, digits as
+    /// typed (the last run also as a prefix); null when the letters are too many to be initials.
+    /// </summary>
+    private PhrasePlan? Initials(List<TextUnit> units)
+    {
+        if (units.Where(u => u.Kind == TextUnitKind.Latin).Sum(u => u.Text.Length) > MaxInitials)
+        {
+            return null;
+        }
+
+        var positions = new List<PhrasePosition>();
+        for (var i = 0; i < units.Count; i++)
+        {
+            var unit = units[i];
+            switch (unit.Kind)
+            {
+                case TextUnitKind.Latin:
+                    positions.AddRange(unit.Text.Select(c => PhrasePosition.Exact(c.ToString())));
+                    break;
+                case TextUnitKind.Han:
+                    var readings = dictionary.ReadingsOf(unit.Text[0]);
+                    positions.Add(readings.Count > 0 ? new PhrasePosition([.. readings.Select(r => r[..1]).Distinct(StringComparer.Ordinal)]) : PhrasePosition.Exact(unit.Text));
+                    break;
+                default:
+                    positions.Add(i == units.Count - 1 ? PhrasePosition.StartsWith(unit.Text) : PhrasePosition.Exact(unit.Text));
+                    break;
+            }
+        }
+
+        return new PhrasePlan(positions);
     }
 
     /// <summary>Readings of a run of letters, fewest positions first; the literal run is always one of them.</summary>
@@ -168,11 +205,13 @@ public sealed class QueryParser(PinyinReadings dictionary)
             best[i] = [.. candidates.OrderBy(c => c.Count).Take(MaxSegmentations)];
         }
 
+        // All initials ("qpxc") are matched on the initials field instead (KeywordPlan.InitialsPhrase). When the
+        // letters read as whole syllables, readings that break them into several single letters only cost time
+        // (one or two stay: "hua1234" is also "hu" + the plate letter "a").
         var readings = best[0];
-        if (!readings.Any(r => r.Count == letters.Length) && letters.Length > 1)
+        if (readings.Any(r => r.All(u => u.Prefix is not { Length: 1 })))
         {
-            // Always keep the all-initials reading ("qpxc"), whatever the syllables found.
-            readings.Add([.. letters.Select(c => PhrasePosition.StartsWith(c.ToString()))]);
+            readings = [.. readings.Where(r => r.Count(u => u.Prefix is { Length: 1 }) <= 2)];
         }
 
         if (letters.Length > 1)

@@ -21,7 +21,9 @@ public sealed record PhrasePlan(IReadOnlyList<PhrasePosition> Positions);
 /// <item><see cref="TextPhrase"/> occurs in the name or address (characters and digit runs typed as they are);</item>
 /// <item>every phrase of <see cref="HanPhrases"/> occurs in the name or address and one of
 /// <see cref="PinyinPhrases"/> occurs in the name's pinyin (for keywords with letters: "qp", "yingpu", "qp华新");</item>
-/// <item><see cref="CodePrefix"/> starts the GB/T 28181 code or the keyboard code (keywords of digits).</item>
+/// <item><see cref="CodePrefix"/> starts the GB/T 28181 code or the keyboard code (keywords of digits);</item>
+/// <item>every phrase of <see cref="HanPhrases"/> occurs and <see cref="InitialsPhrase"/> occurs in the name's
+/// initials ("qp", "zjj fsq", "qp华新"): each letter one character, exact terms of the initials field.</item>
 /// </list>
 /// </summary>
 public sealed record KeywordPlan(
@@ -29,7 +31,8 @@ public sealed record KeywordPlan(
     PhrasePlan? TextPhrase,
     IReadOnlyList<PhrasePlan> HanPhrases,
     IReadOnlyList<PhrasePlan> PinyinPhrases,
-    string? CodePrefix);
+    string? CodePrefix,
+    PhrasePlan? InitialsPhrase = null);
 
 /// <summary>A parsed query: keywords combined with AND. No keywords means every device (inside the filters).</summary>
 public sealed record QueryPlan(IReadOnlyList<KeywordPlan> Keywords)
