@@ -60,9 +60,10 @@ if (command === 'prepare') {
     }
   }
   const base = (name) => name.split('_')[0]
-  const han = (text) => text.replace(/[^\u4e00-\u9fff0-9]/g, '')
-  const full = (text) => pinyin(han(text), { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('').replace(/ü/g, 'v')
-  const initials = (text) => pinyin(han(text), { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('').replace(/ü/g, 'v')
+  // Chinese characters, digits and letters (plates such as 沪A1234 keep their letter, as a user types it).
+  const han = (text) => text.replace(/[^\u4e00-\u9fff0-9A-Za-z]/g, '')
+  const full = (text) => pinyin(han(text), { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('').replace(/ü/g, 'v').toLowerCase()
+  const initials = (text) => pinyin(han(text), { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('').replace(/ü/g, 'v').toLowerCase()
   const queries = devices.map((d, i) => {
     const b = base(d.name)
     const start = 2 + (i % Math.max(1, b.length - 6))

@@ -5,6 +5,7 @@
 # 20,000 generated rows end to end; a full reindex; and, with --devices N, the same search load over N devices
 # (the ledger grown through the import path, 50,000 rows per file) with the reindex at that size.
 #   bench/search.sh [--runs N] [--seconds S] [--concurrency C] [--port P] [--devices 300000] [--skip-peer]
+#   bench/search.sh --peer-only     only the Chinese-substring load on CityEye and on PostgreSQL, and their ratio
 # Prints each run and the medians; needs node, Debian's postgresql (a throw-away cluster, like ./test.sh) and the
 # npm registry (pinyin-pro and pg are installed into a temp folder).
 set -euo pipefail
@@ -18,6 +19,7 @@ port=5188
 pg_port=55488
 devices=0
 skip_peer=0
+peer_only=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -26,6 +28,7 @@ while [[ $# -gt 0 ]]; do
     --port) port=$2; shift 2 ;;
     --devices) devices=$2; shift 2 ;;
     --skip-peer) skip_peer=1; shift ;;
+    --peer-only) peer_only=1; shift ;;
     *) die "unknown argument $1" ;;
   esac
 done
@@ -38,8 +41,10 @@ log "installing pinyin-pro and pg into $BENCH_TMP/npm"
 (cd "$BENCH_TMP" && mkdir -p npm && cd npm && npm init -y >/dev/null && npm install --silent --no-audit --no-fund pinyin-pro@3.29.4 pg@8.23.1 >/dev/null)
 export NODE_PATH="$BENCH_TMP/npm/node_modules"
 load="$BENCH_ROOT/bench/search-load.mjs"
-pg_dir="$BENCH_TMP/pg"
-trap 'stop_server; "$BENCH_ROOT/scripts/pg-throwaway.sh" stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$BENCH_TMP"' EXIT
+# The cluster runs as the postgres user, which cannot enter the private temp folder: it gets its own.
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/cityeye-bench-pg.XXXXXX")
+chmod 755 "$pg_dir"
+trap 'stop_server; "$BENCH_ROOT/scripts/pg-throwaway.sh" stop "$pg_dir/cluster" >/dev/null 2>&1 || true; rm -rf "$BENCH_TMP" "$pg_dir"' EXIT
 
 admin_cookie() {
   curl -s -i -H 'Content-Type: application/json' -H 'X-CityEye-Request: 1' \
@@ -86,7 +91,9 @@ node "$load" prepare "$base" "$BENCH_TMP/queries.json" >/dev/null
 log "queries prepared"
 
 declare -A p50 p99 rps
-for kind in initials chinese full code; do
+kinds=(initials chinese full code)
+((peer_only)) && kinds=(chinese)
+for kind in "${kinds[@]}"; do
   for ((run = 1; run <= runs; run++)); do
     line=$(node "$load" load "$base" "$BENCH_TMP/queries.json" "$kind" "$concurrency" "$seconds")
     echo "cityeye $kind run $run: $line"
@@ -95,6 +102,7 @@ for kind in initials chinese full code; do
     rps[$kind]+=" $(sed -E 's/.*"rps":([0-9.]+).*/\1/' <<<"$line")"
   done
 done
+if ((!peer_only)); then
 recall=$(node "$load" recall "$base" "$BENCH_TMP/queries.json")
 echo "recall (top 10, pinyin from pinyin-pro): $recall"
 index_size=$(du -sk "$BENCH_TMP/data-lucene/search/devices" | cut -f1)
@@ -129,6 +137,7 @@ if ((devices > ledger)); then
   done
   large="$ledger devices: index $(($(du -sk "$BENCH_TMP/data-lucene/search/devices" | cut -f1) / 1024)) MiB; $large_reindex"
 fi
+fi
 stop_server
 if ((skip_peer)); then
   runs_peer=0
@@ -138,7 +147,7 @@ fi
 
 if ((runs_peer > 0)); then
 log "peer: the same district seeded into a throw-away PostgreSQL"
-conn=$("$BENCH_ROOT/scripts/pg-throwaway.sh" start "$pg_dir" "$pg_port")
+conn=$("$BENCH_ROOT/scripts/pg-throwaway.sh" start "$pg_dir/cluster" "$pg_port")
 psql_cmd() { psql "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" -v ON_ERROR_STOP=1 -qAt "$@"; }
 START_NS=$(date +%s%N)
 start_server_with "$port" "$BENCH_TMP/data-pg" --Storage:Provider=Postgres "--Storage:ConnectionString=$conn" --Logging:LogLevel:Default=Warning
@@ -176,6 +185,8 @@ if ((runs_peer > 0)); then
   awk -v c="$cityeye_p99" -v i="$(median ${p99[pg_ilike]})" -v t="$(median ${p99[pg_trgm]})" \
     'BEGIN { printf "  same Chinese substrings: p99 ratio PostgreSQL ILIKE / CityEye = %.1f, pg_trgm / CityEye = %.1f (CityEye over HTTP with facets and highlights; PostgreSQL queried directly)\n", i / c, t / c }'
 fi
-echo "  Lucene index on disk at 16,231 devices: $((index_size / 1024)) MiB; $reindex_16k"
-echo "  import of 20,000 rows end to end (upload to finished job, median of $runs): $(median "${import_seconds[@]}") s"
-[[ -z "$large" ]] || echo "  at $large"
+if ((!peer_only)); then
+  echo "  Lucene index on disk at 16,231 devices: $((index_size / 1024)) MiB; $reindex_16k"
+  echo "  import of 20,000 rows end to end (upload to finished job, median of $runs): $(median "${import_seconds[@]}") s"
+  [[ -z "$large" ]] || echo "  at $large"
+fi

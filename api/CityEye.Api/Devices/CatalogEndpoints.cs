@@ -38,6 +38,12 @@ internal static class CatalogEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapPost("/city-dictionary", ApplyCityDictionaryAsync)
+            .RequirePermission(Permissions.ArchiveManage)
+            .WithName("Archive_ApplyCityDictionary")
+            .WithSummary("Applies the city archive centre's dictionaries and field definitions (AR-10): new values and new fields appear in forms, validation, imports and exports without a code change.")
+            .ProducesValidationProblem();
+
         group.MapGet("/trees/business-groups", BusinessGroupTreeAsync)
             .RequirePermission(Permissions.DevicesView)
             .WithName("Archive_BusinessGroupTree")
@@ -85,6 +91,20 @@ internal static class CatalogEndpoints
 
         var updated = await catalog.UpdateRuleAsync(id, request.Enabled, request.Blocking, request.Parameters, request.Description, caller.User.Username, cancellationToken);
         return updated is null ? TypedResults.NotFound() : TypedResults.Ok(DeviceRuleResponse.From(updated));
+    }
+
+    private static async Task<Results<Ok<CityDictionaryResult>, ValidationProblem>> ApplyCityDictionaryAsync(
+        CityDictionaryDocument document, Caller caller, LedgerCatalog catalog, ReferenceNames names, CancellationToken cancellationToken)
+    {
+        var problems = document.Check();
+        if (problems.Count > 0)
+        {
+            return Problems.Validation(problems);
+        }
+
+        var result = await catalog.ApplyCityDictionaryAsync(document, caller.User.Username, cancellationToken);
+        names.Invalidate();
+        return TypedResults.Ok(result);
     }
 
     private static async Task<Ok<List<TreeNodeResponse>>> BusinessGroupTreeAsync(Caller caller, BusinessGroupStore groups, CancellationToken cancellationToken)

@@ -616,6 +616,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/archive/city-dictionary': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Applies the city archive centre's dictionaries and field definitions (AR-10): new values and new fields appear in forms, validation, imports and exports without a code change. */
+    post: operations['Archive_ApplyCityDictionary']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/archive/trees/business-groups': {
     parameters: {
       query?: never
@@ -760,6 +777,38 @@ export interface components {
       currentPassword: string
       newPassword: string
     }
+    /**
+     * @description The city archive centre's dictionaries and field definitions (AR-10), in CityEye's documented JSON form: new
+     *     dictionary values (vertical extension) and new fields (horizontal extension) that forms, validation, imports and
+     *     exports then use without a code change.
+     */
+    CityDictionaryDocument: {
+      version: string
+      dictionaries: components['schemas']['CityDictionaryItem'][]
+      fields: components['schemas']['CityFieldDefinition'][]
+    }
+    /** @description One dictionary value of a city dictionary document. */
+    CityDictionaryItem: {
+      dictionary: string
+      code: string
+      label: string
+      labelEn?: null | string
+      /** @default true */
+      enabled: boolean
+    }
+    /** @description What applying a city dictionary document changed. */
+    CityDictionaryResult: {
+      /** Format: int32 */
+      itemsAdded: number
+      /** Format: int32 */
+      itemsUpdated: number
+      /** Format: int32 */
+      fieldsAdded: number
+      /** Format: int32 */
+      fieldsUpdated: number
+      /** Format: int32 */
+      rulesAdded: number
+    }
     /** @description RFC 9457 ProblemDetails as CityEye sends it. */
     CityEyeProblem: {
       type?: null | string
@@ -775,6 +824,24 @@ export interface components {
       errors?: {
         [key: string]: string[]
       }
+    }
+    /** @description One field definition of a city dictionary document (horizontal extension of the device file). */
+    CityFieldDefinition: {
+      /** @description Field key (camelCase, not a built-in field's). */
+      key: string
+      /** @description Chinese label (form label and spreadsheet header). */
+      label: string
+      /** @description English label. */
+      labelEn: string
+      /** @description text, integer, number, date or dictionary. */
+      dataType: string
+      /** @description Dictionary of a dictionary field. */
+      dictionary?: null | string
+      /**
+       * @description True: a value is required on every write; false: only the data audit asks for it.
+       * @default false
+       */
+      required: boolean
     }
     /** @description A new API token: its name, lifetime and the permissions it is limited to (default: all of the caller's). */
     CreateApiTokenRequest: {
@@ -2566,6 +2633,39 @@ export interface operations {
         }
         content: {
           'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Archive_ApplyCityDictionary: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CityDictionaryDocument']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CityDictionaryResult']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
         }
       }
     }

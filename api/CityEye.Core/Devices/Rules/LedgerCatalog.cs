@@ -144,6 +144,104 @@ public sealed class LedgerCatalog(Database database, TimeProvider time)
     public async Task<IReadOnlySet<string>> ExtendedKeysAsync(CancellationToken cancellationToken) =>
         (await ListFieldsAsync(cancellationToken)).Where(f => !f.BuiltIn).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Applies the city archive centre's dictionaries and field definitions (AR-10) in one transaction: dictionary
+    /// values are added or relabelled, extended fields added or relabelled, and each dictionary field gets a blocking
+    /// dictionary rule (and a required rule, audit-only unless the document says required). Call
+    /// <see cref="CityDictionaryDocument.Check"/> first.
+    /// </summary>
+    public async Task<CityDictionaryResult> ApplyCityDictionaryAsync(CityDictionaryDocument document, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var now = time.GetUtcNow();
+        var source = "city:" + document.Version;
+        var result = await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            int itemsAdded = 0, itemsUpdated = 0, fieldsAdded = 0, fieldsUpdated = 0, rulesAdded = 0;
+            var sort = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COALESCE(MAX(sort), 0) FROM device_fields", transaction: transaction, cancellationToken: cancellationToken));
+            foreach (var (item, index) in document.Dictionaries.Select((item, index) => (item, index)))
+            {
+                var updated = await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE dictionary_items SET label = @Label, label_en = @LabelEn, enabled = @Enabled, source = @source WHERE dictionary = @Dictionary AND code = @Code",
+                    new { item.Label, item.LabelEn, item.Enabled, source, item.Dictionary, item.Code },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                if (updated > 0)
+                {
+                    itemsUpdated++;
+                    continue;
+                }
+
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO dictionary_items (dictionary, code, label, label_en, sort, enabled, source) VALUES (@Dictionary, @Code, @Label, @LabelEn, @sort, @Enabled, @source)",
+                    new { item.Dictionary, item.Code, item.Label, item.LabelEn, sort = 1000 + index, item.Enabled, source },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                itemsAdded++;
+            }
+
+            foreach (var field in document.Fields)
+            {
+                var updated = await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE device_fields SET label = @Label, label_en = @LabelEn, data_type = @DataType, dictionary = @Dictionary, source = @source WHERE key = @Key AND built_in = @builtIn",
+                    new { field.Label, field.LabelEn, field.DataType, field.Dictionary, source, field.Key, builtIn = false },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                if (updated > 0)
+                {
+                    fieldsUpdated++;
+                }
+                else
+                {
+                    sort += 10;
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        INSERT INTO device_fields (key, label, label_en, section, data_type, dictionary, built_in, sort, source, created_at)
+                        VALUES (@Key, @Label, @LabelEn, @section, @DataType, @Dictionary, @builtIn, @sort, @source, @now)
+                        """,
+                        new { field.Key, field.Label, field.LabelEn, section = DeviceSections.Extended, field.DataType, field.Dictionary, builtIn = false, sort, source, now },
+                        transaction,
+                        cancellationToken: cancellationToken));
+                    fieldsAdded++;
+                }
+
+                var rules = new List<FieldRule>
+                {
+                    new() { Id = field.Key + ".required", Field = field.Key, Kind = RuleKinds.Required, Category = RuleCategories.Completeness, Blocking = field.Required, Description = $"{field.Label}必填（市局字典 {document.Version}）" },
+                };
+                if (field.DataType == FieldDataTypes.Dictionary)
+                {
+                    rules.Add(new() { Id = field.Key + ".dictionary", Field = field.Key, Kind = RuleKinds.Dictionary, Category = RuleCategories.Compliance, Blocking = true, Description = $"{field.Label}取自字典", Parameters = $"{{\"dictionary\":\"{field.Dictionary}\"}}" });
+                }
+                else if (field.DataType == FieldDataTypes.Date)
+                {
+                    rules.Add(new() { Id = field.Key + ".date", Field = field.Key, Kind = RuleKinds.Date, Category = RuleCategories.Compliance, Blocking = true, Description = $"{field.Label}为日期" });
+                }
+                else if (field.DataType is FieldDataTypes.Number or FieldDataTypes.WholeNumber)
+                {
+                    rules.Add(new() { Id = field.Key + ".number", Field = field.Key, Kind = RuleKinds.Pattern, Category = RuleCategories.Compliance, Blocking = true, Description = $"{field.Label}为数字", Parameters = field.DataType == FieldDataTypes.Number ? """{"pattern":"^-?[0-9]+(\\.[0-9]+)?$"}""" : """{"pattern":"^-?[0-9]+$"}""" });
+                }
+
+                foreach (var rule in rules)
+                {
+                    rulesAdded += await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        INSERT INTO device_rules (id, field, kind, parameters, category, blocking, enabled, description, updated_at, updated_by)
+                        VALUES (@Id, @Field, @Kind, @Parameters, @Category, @Blocking, @Enabled, @Description, @now, @actor)
+                        ON CONFLICT (id) DO NOTHING
+                        """,
+                        new { rule.Id, rule.Field, rule.Kind, rule.Parameters, rule.Category, rule.Blocking, rule.Enabled, rule.Description, now, actor },
+                        transaction,
+                        cancellationToken: cancellationToken));
+                }
+            }
+
+            return new CityDictionaryResult(itemsAdded, itemsUpdated, fieldsAdded, fieldsUpdated, rulesAdded);
+        }, cancellationToken);
+        Invalidate();
+        return result;
+    }
+
     /// <summary>Drops the cached rule set and fields (after an edit or an import).</summary>
     public void Invalidate()
     {
