@@ -24,16 +24,19 @@ internal sealed record DeviceSearchRequest(
     string? Q = null,
     [property: Range(1, 10_000)] int Page = 1,
     [property: Range(1, 200)] int PageSize = 20,
-    string[]? Type = null,
-    string[]? Status = null,
-    string[]? Manufacturer = null,
-    string[]? Region = null,
-    string[]? NetworkingLevel = null,
-    long[]? OrganisationId = null,
-    long[]? BusinessGroupId = null,
-    long[]? TagId = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] string[]? Type = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] string[]? Status = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] string[]? Manufacturer = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] string[]? Region = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] string[]? NetworkingLevel = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? OrganisationId = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? BusinessGroupId = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? TagId = null,
     [property: AllowedValues(null, "relevance", "name", "gbCode", "updated")] string? Sort = null)
 {
+    /// <summary>Most values one filter takes.</summary>
+    public const int MaxFilterValues = 100;
+
     /// <summary>The index query of this request for <paramref name="scope"/>: its filters and sort, the given window and facets.</summary>
     public DeviceSearchQuery ToQuery(QueryPlan plan, Core.Devices.DeviceScope scope, int offset, int limit, IReadOnlyList<string> facets) => new()
     {
@@ -89,8 +92,10 @@ public sealed record DeviceAreaRequest : IValidatableObject
 
     public string? Q { get; init; }
 
+    [MaxLength(DeviceSearchRequest.MaxFilterValues)]
     public string[]? Type { get; init; }
 
+    [MaxLength(DeviceSearchRequest.MaxFilterValues)]
     public string[]? Status { get; init; }
 
     /// <summary>Most devices returned (all are counted), 1 to 20,000.</summary>
@@ -106,21 +111,25 @@ public sealed record DeviceAreaRequest : IValidatableObject
             yield break;
         }
 
-        if (Rectangle is { } r && (r.Length != 4 || r[0] > r[2] || r[1] > r[3] || r.Any(v => !double.IsFinite(v))))
+        if (Rectangle is { } r && (r.Length != 4 || r[0] > r[2] || r[1] > r[3] || !Lon(r[0]) || !Lon(r[2]) || !Lat(r[1]) || !Lat(r[3])))
         {
             yield return new ValidationResult("A rectangle is [west, south, east, north].", [nameof(Rectangle)]);
         }
 
-        if (Circle is { } c && (c.Length != 3 || c.Any(v => !double.IsFinite(v)) || c[2] <= 0 || c[2] > 100_000))
+        if (Circle is { } c && (c.Length != 3 || !Lon(c[0]) || !Lat(c[1]) || !double.IsFinite(c[2]) || c[2] <= 0 || c[2] > 100_000))
         {
             yield return new ValidationResult("A circle is [longitude, latitude, radius in metres up to 100 km].", [nameof(Circle)]);
         }
 
-        if (Polygon is { } p && (p.Length is < 3 or > 500 || p.Any(pt => pt is null || pt.Length != 2 || pt.Any(v => !double.IsFinite(v)))))
+        if (Polygon is { } p && (p.Length is < 3 or > 500 || p.Any(pt => pt is null || pt.Length != 2 || !Lon(pt[0]) || !Lat(pt[1]))))
         {
             yield return new ValidationResult("A polygon is 3 to 500 [longitude, latitude] points.", [nameof(Polygon)]);
         }
     }
+
+    private static bool Lon(double value) => double.IsFinite(value) && value is >= -180 and <= 180;
+
+    private static bool Lat(double value) => double.IsFinite(value) && value is >= -90 and <= 90;
 
     internal GeoArea ToArea() => Rectangle is { } r
         ? new GeoRectangle(r[0], r[1], r[2], r[3])

@@ -24,10 +24,11 @@ internal static class XlsxReader
     /// <summary>Rows as (1-based row number, cell texts by zero-based column); empty rows are skipped.</summary>
     public static IEnumerable<(int Row, string?[] Cells)> Read(string path, int maxRows)
     {
+        CheckExpandedSize(path);
         SpreadsheetDocument document;
         try
         {
-            document = SpreadsheetDocument.Open(path, false);
+            document = SpreadsheetDocument.Open(path, false, new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
         }
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException or ArgumentException or InvalidOperationException)
         {
@@ -87,6 +88,26 @@ internal static class XlsxReader
         }
     }
 
+    /// <summary>Largest expanded size of all parts together, and of one part in characters (zip bombs).</summary>
+    public const long MaxExpandedBytes = 400L * 1024 * 1024;
+    private const long MaxCharactersInPart = 300L * 1024 * 1024;
+
+    private static void CheckExpandedSize(string path)
+    {
+        try
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            if (zip.Entries.Sum(e => e.Length) > MaxExpandedBytes)
+            {
+                throw new XlsxFormatException("The workbook expands to more than 400 MB.");
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new XlsxFormatException("The file is not a zip archive.", e);
+        }
+    }
+
     private static string? Text(Cell cell, string[] shared)
     {
         string? text;
@@ -113,7 +134,8 @@ internal static class XlsxReader
         }
 
         text = text.Trim();
-        return text.Length > 1 && text[0] == '\'' && text[1] is '=' or '+' or '-' or '@' ? text[1..] : text;
+        // XlsxWriter.Neutralise puts an apostrophe before formula-like text and before text that starts with one.
+        return text.Length > 1 && text[0] == '\'' && text[1] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? text[1..] : text;
     }
 
     private static int ColumnIndex(string reference)

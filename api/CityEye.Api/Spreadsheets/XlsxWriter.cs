@@ -54,7 +54,7 @@ internal static class XlsxWriter
 
     /// <summary>The text a cell shows, neutralised against formula injection.</summary>
     public static string Neutralise(string text) =>
-        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\'' ? "'" + text : text;
 
     private static void WriteSheet(WorksheetPart part, XlsxSheet sheet, List<IReadOnlyList<string>> lists)
     {

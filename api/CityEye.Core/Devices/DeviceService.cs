@@ -234,7 +234,7 @@ public sealed class DeviceService(DeviceStore store, LedgerCatalog catalog)
             var (device, errors) = DeviceFields.FromMap(rows[i], extended);
             var failed = errors.Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
             errors.AddRange(rules.Check(rows[i], blockingOnly: true).Where(v => !failed.Contains(v.Field)));
-            if (device.OrganisationId > 0 && !organisations.Contains(device.OrganisationId))
+            if (!organisations.Contains(device.OrganisationId) && rows[i].GetValueOrDefault("organisationId") is { Length: > 0 })
             {
                 errors.Add(new Violation("organisationId", ErrorCodes.UnknownValue, Arg(device.OrganisationId)));
             }

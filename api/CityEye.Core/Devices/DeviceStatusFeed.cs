@@ -16,6 +16,8 @@ public sealed class DeviceStatusFeed(Database database, TimeProvider time)
 {
     public const string StatusTopic = "device.status";
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <returns>How many devices changed status.</returns>
     public async Task<int> ApplyAsync(IReadOnlyList<StatusReport> reports, CancellationToken cancellationToken)
     {
@@ -26,8 +28,8 @@ public sealed class DeviceStatusFeed(Database database, TimeProvider time)
             var changed = 0;
             foreach (var report in reports)
             {
-                var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Status)>(new CommandDefinition(
-                    "SELECT id, status FROM devices WHERE gb_code = @GbCode", new { report.GbCode }, transaction, cancellationToken: cancellationToken));
+                var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Status, int Version)>(new CommandDefinition(
+                    "SELECT id, status, version FROM devices WHERE gb_code = @GbCode", new { report.GbCode }, transaction, cancellationToken: cancellationToken));
                 if (row.Id == 0)
                 {
                     continue;
@@ -37,7 +39,7 @@ public sealed class DeviceStatusFeed(Database database, TimeProvider time)
                 var online = report.Status == DeviceStatus.Online;
                 await connection.ExecuteAsync(new CommandDefinition(
                     """
-                    UPDATE devices SET status = @status,
+                    UPDATE devices SET status = @status, version = version + CASE WHEN status <> @status THEN 1 ELSE 0 END,
                         last_online_at = CASE WHEN @online AND (status <> 'Online' OR last_online_at IS NULL) THEN @At ELSE last_online_at END,
                         last_offline_at = CASE WHEN NOT @online AND (status = 'Online' OR last_offline_at IS NULL) THEN @At ELSE last_offline_at END,
                         recording_completeness = COALESCE(@RecordingCompleteness, recording_completeness)
@@ -48,6 +50,22 @@ public sealed class DeviceStatusFeed(Database database, TimeProvider time)
                     cancellationToken: cancellationToken));
                 if (!string.Equals(row.Status, status, StringComparison.Ordinal))
                 {
+                    // A status change is a new version (so an edit based on the old one is refused as stale), and
+                    // the history says who changed it.
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        INSERT INTO device_versions (device_id, version, action, source, changed_by, changed_at, changes)
+                        VALUES (@id, @version, 'updated', 'status', 'status-feed', @now, @changes)
+                        """,
+                        new
+                        {
+                            id = row.Id,
+                            version = row.Version + 1,
+                            now,
+                            changes = System.Text.Json.JsonSerializer.Serialize(new[] { new FieldChange("status", row.Status, status) }, Json),
+                        },
+                        transaction,
+                        cancellationToken: cancellationToken));
                     changed++;
                     await OutboxWriter.WriteAsync(connection, transaction, StatusTopic, "device", row.Id.ToString(CultureInfo.InvariantCulture), null, now, cancellationToken);
                 }

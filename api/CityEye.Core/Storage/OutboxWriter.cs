@@ -27,7 +27,12 @@ public sealed record OutboxMessage
 /// </summary>
 public static class OutboxWriter
 {
-    public static Task WriteAsync(
+    /// <summary>Advisory-lock key that orders outbox writers on PostgreSQL.</summary>
+    private const long OutboxLockKey = 0x43_69_74_79_45_79_65;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, object> Locked = [];
+
+    public static async Task WriteAsync(
         DbConnection connection,
         DbTransaction transaction,
         string topic,
@@ -38,7 +43,17 @@ public static class OutboxWriter
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return connection.ExecuteAsync(new CommandDefinition(
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (connection is Npgsql.NpgsqlConnection && !Locked.TryGetValue(transaction, out _))
+        {
+            // PostgreSQL hands out identity values at insert but shows rows at commit: a transaction that takes an id
+            // and commits late would appear behind a consumer's cursor. Outbox writers therefore take one lock until
+            // they commit, so outbox ids become visible in order (SQLite has a single writer anyway).
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = OutboxLockKey }, transaction, cancellationToken: cancellationToken));
+            Locked.AddOrUpdate(transaction, Locked);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO outbox (topic, entity_type, entity_key, payload, created_at, attempts)
             VALUES (@topic, @entityType, @entityKey, @payload, @now, 0)

@@ -12,6 +12,7 @@ public sealed class DeviceEndpointsTests(ApiFactory factory)
 {
     private static readonly double[] ZhujiajiaoBox = [121.04, 31.10, 121.06, 31.115];
     private static readonly double[] ZhujiajiaoCircle = [121.05, 31.1075, 500.0];
+    private static readonly double[] OffEarthBox = [121.0, 31.0, 121.2, 95.0];
 
     [Fact]
     public async Task Search_Initials_FindsTheDemoDevicesWithHighlightsAndFacets()
@@ -71,10 +72,19 @@ public sealed class DeviceEndpointsTests(ApiFactory factory)
         Assert.All(all.GetProperty("items").EnumerateArray(), i => Assert.Equal(station.GetProperty("id").GetInt64(), i.GetProperty("organisationId").GetInt64()));
         Assert.Equal(0, asked.GetProperty("total").GetInt32());
         Assert.Equal(station.GetProperty("deviceCount").GetInt32(), map.GetProperty("ids").GetArrayLength());
-        var outsider = await client.GetAsync(Url("/api/devices/1"), ct);
         var insider = all.GetProperty("items")[0].GetProperty("id").GetInt64();
-        Assert.True(outsider.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Url($"/api/devices/{insider}"), ct)).StatusCode);
+
+        // Another station's device exists (the administrator sees it), but not for this user, on any path.
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        var foreign = (await admin.GetFromJsonAsync<JsonElement>(Url($"/api/devices/search?organisationId={other.GetProperty("id").GetInt64()}&pageSize=1"), ct)).GetProperty("items")[0];
+        var foreignId = foreign.GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Url($"/api/devices/{foreignId}"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Url($"/api/devices/{foreignId}"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Url($"/api/devices/{foreignId}/versions"), ct)).StatusCode);
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>(Url($"/api/devices/search?q={foreign.GetProperty("gbCode").GetString()}"), ct)).GetProperty("total").GetInt32());
+        var exported = TransferEndpointsTests.ReadXlsx(await client.GetByteArrayAsync(Url($"/api/devices/export?q={foreign.GetProperty("gbCode").GetString()}"), ct));
+        Assert.Single(exported);
     }
 
     [Theory]
@@ -262,6 +272,10 @@ public sealed class DeviceEndpointsTests(ApiFactory factory)
         var c = await circle.Content.ReadFromJsonAsync<JsonElement>(ct);
         Assert.InRange(c.GetProperty("total").GetInt32(), 1, r.GetProperty("total").GetInt32());
         await ProblemAssert.IsProblemAsync(both, HttpStatusCode.BadRequest, ct);
+        using var offEarth = await client.PostAsJsonAsync(Url("/api/devices/select"), new { rectangle = OffEarthBox }, ct);
+        await ProblemAssert.IsProblemAsync(offEarth, HttpStatusCode.BadRequest, ct);
+        using var manyFilters = await client.GetAsync(Url("/api/devices/search?" + string.Join('&', Enumerable.Range(0, 101).Select(i => $"type=t{i}"))), ct);
+        await ProblemAssert.IsProblemAsync(manyFilters, HttpStatusCode.BadRequest, ct);
     }
 
     [Fact]

@@ -124,6 +124,33 @@ public sealed class DeviceServiceTests
         Assert.Equal(inside, (await deviceStore.GetAsync(inside, scope, ct))?.Id);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task StatusFeed_StatusChange_IsANewVersionThatMakesOlderEditsStale(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var (service, deviceStore, station) = await SetUpAsync(store, ct);
+        var id = (await service.CreateManyAsync([Device(station, 1)], Writer, ct)).Ids[0];
+        var feed = new DeviceStatusFeed(store.Database, store.Time);
+
+        Assert.Equal(0, await feed.ApplyAsync([new StatusReport(Device(station, 1).GbCode, DeviceStatus.Online, store.Time.GetUtcNow(), 0.98)], ct));
+        Assert.Equal(1, await feed.ApplyAsync([new StatusReport(Device(station, 1).GbCode, DeviceStatus.Offline, store.Time.GetUtcNow(), null)], ct));
+
+        var device = await deviceStore.GetAsync(id, DeviceScope.All, ct);
+        Assert.Equal(DeviceStatus.Offline, device!.Status);
+        Assert.Equal(2, device.Version);
+        Assert.Equal(0.98, device.RecordingCompleteness);
+        Assert.Equal(store.Time.GetUtcNow(), device.LastOfflineAt);
+        var latest = (await deviceStore.VersionsAsync(id, DeviceScope.All, ct))[0];
+        Assert.Equal(("status", "status-feed"), (latest.Source, latest.ChangedBy));
+        Assert.Equal(new FieldChange("status", "Online", "Offline"), Assert.Single(latest.Changes));
+
+        // An edit made on the version before the status change is refused instead of writing the old status back.
+        var stale = await service.UpdateAsync(id, DeviceFields.ToMap(Device(station, 1) with { Name = "改名" }), 1, Writer, DeviceScope.All, ct);
+        Assert.Equal(DeviceWriteStatus.Stale, stale.Status);
+    }
+
     private static async Task<(DeviceService Service, DeviceStore Store, long StationId)> SetUpAsync(TestStore store, CancellationToken ct)
     {
         var organisations = new OrganisationStore(store.Database, store.Time);

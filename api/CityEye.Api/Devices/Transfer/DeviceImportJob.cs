@@ -109,7 +109,7 @@ internal sealed class DeviceImportJob(
         {
             rows = [.. XlsxReader.Read(parameters.File, MaxRows + 1)];
         }
-        catch (XlsxFormatException)
+        catch (Exception e) when (e is XlsxFormatException or System.Xml.XmlException or InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or InvalidOperationException)
         {
             return Refused(new Violation("file", ErrorCodes.ImportNotXlsx));
         }
