@@ -25,7 +25,7 @@ public sealed record CityDictionaryDocument(string Version, IReadOnlyList<CityDi
     public const int MaxItems = 10_000;
     public const int MaxFields = 200;
 
-    private static readonly Regex KeyPattern = new("^[a-z][A-Za-z0-9]{1,39}$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+    private static readonly Regex KeyPattern = new("^[a-z][A-Za-z0-9]{1,39}$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromSeconds(2));
     private static readonly string[] DataTypes = [FieldDataTypes.Text, FieldDataTypes.WholeNumber, FieldDataTypes.Number, FieldDataTypes.Date, FieldDataTypes.Dictionary];
 
     /// <summary>Every problem of the document, by JSON path; empty when it can be applied.</summary>

@@ -12,7 +12,13 @@ namespace CityEye.Core.Devices.Rules;
 /// <summary>A compiled set of rules with the dictionaries they refer to.</summary>
 public sealed class FieldRuleSet
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// Patterns run on the non-backtracking engine (linear time, so an administrator's pattern cannot hang a write);
+    /// the timeout is only a backstop and generous, since a busy machine can pause any thread for tens of ms.
+    /// </summary>
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(2);
+
+    private const RegexOptions PatternOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, IReadOnlySet<string>> _dictionaries;
@@ -29,7 +35,7 @@ public sealed class FieldRuleSet
         _boundary = boundary;
         foreach (var rule in Rules.Where(r => r.Kind == RuleKinds.Pattern))
         {
-            _patterns[rule.Id] = new Regex(rule.ParameterObject()["pattern"]!.GetValue<string>(), RegexOptions.CultureInvariant, RegexTimeout);
+            _patterns[rule.Id] = new Regex(rule.ParameterObject()["pattern"]!.GetValue<string>(), PatternOptions, RegexTimeout);
         }
     }
 
@@ -90,7 +96,7 @@ public sealed class FieldRuleSet
                 case RuleKinds.Length:
                     return p["max"]?.GetValue<int>() is > 0 ? null : "max must be a positive integer";
                 case RuleKinds.Pattern:
-                    _ = new Regex(p["pattern"]!.GetValue<string>(), RegexOptions.CultureInvariant, RegexTimeout);
+                    _ = new Regex(p["pattern"]!.GetValue<string>(), PatternOptions, RegexTimeout);
                     return null;
                 case RuleKinds.Dictionary:
                     return string.IsNullOrWhiteSpace(p["dictionary"]?.GetValue<string>()) ? "dictionary is required" : null;
@@ -111,7 +117,7 @@ public sealed class FieldRuleSet
                     return "unknown rule kind";
             }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NullReferenceException or FormatException or JsonException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NullReferenceException or FormatException or JsonException or NotSupportedException)
         {
             return "parameters do not fit the rule kind";
         }
