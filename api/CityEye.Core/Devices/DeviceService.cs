@@ -112,7 +112,17 @@ public sealed class DeviceService(DeviceStore store, LedgerCatalog catalog)
             return new DeviceWriteResult(DeviceWriteStatus.Written, before, []);
         }
 
-        var version = await store.UpdateAsync(before, updated, expectedVersion, writer, cancellationToken);
+        int? version;
+        try
+        {
+            version = await store.UpdateAsync(before, updated, expectedVersion, writer, cancellationToken);
+        }
+        catch (Exception e) when (Storage.StoreFailures.UniqueViolationColumn(e) is { } column)
+        {
+            var field = ColumnsByField.FirstOrDefault(c => c.Value == column).Key ?? "gbCode";
+            return new DeviceWriteResult(DeviceWriteStatus.Invalid, null, [new Violation(field, ErrorCodes.Unique, new Dictionary<string, object?> { ["value"] = updated.GbCode })]);
+        }
+
         if (version is null)
         {
             var current = await store.GetAsync(id, scope, cancellationToken);
@@ -206,7 +216,20 @@ public sealed class DeviceService(DeviceStore store, LedgerCatalog catalog)
             return new DeviceUpsertResult(0, 0, 0, problems, Written: false);
         }
 
-        if (changes.Count > 0 && await store.WriteBatchAsync(changes, writer, cancellationToken) is null)
+        IReadOnlyList<long>? written;
+        try
+        {
+            written = changes.Count > 0 ? await store.WriteBatchAsync(changes, writer, cancellationToken) : [];
+        }
+        catch (Exception e) when (Storage.StoreFailures.UniqueViolationColumn(e) is { } column)
+        {
+            // Another writer took the value between the check and the write (or the rule is off): nothing was written.
+            var field = ColumnsByField.FirstOrDefault(c => c.Value == column).Key ?? "gbCode";
+            problems.Add(new DeviceRowProblems(0, null, [new Violation(field, ErrorCodes.Unique, new Dictionary<string, object?> { ["value"] = column })]));
+            return new DeviceUpsertResult(0, 0, 0, problems, Written: false);
+        }
+
+        if (written is null)
         {
             // Someone edited one of the devices between the check and the write: nothing was written.
             var stale = changes.First(c => c.Before is not null).Before!;

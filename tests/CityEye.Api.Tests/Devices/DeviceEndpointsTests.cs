@@ -223,6 +223,22 @@ public sealed class DeviceEndpointsTests(ApiFactory factory)
         using var accepted = await admin.PostAsJsonAsync(Url("/api/devices"), new { fields }, ct);
         Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
 
+        // With the keyboard-code rule switched off the store's own constraint still holds: a 400 naming the field.
+        using var off = await admin.PutAsJsonAsync(Url("/api/archive/rules/keyboardCode.unique"), new { enabled = false, blocking = true, parameters = "{\"fields\":[\"keyboardCode\"]}", description = "键盘码全局唯一" }, ct);
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        try
+        {
+            var twin = await NewDeviceFieldsAsync(admin, 990_102, ct);
+            twin["keyboardCode"] = fields["keyboardCode"];
+            using var clash = await admin.PostAsJsonAsync(Url("/api/devices"), new { fields = twin }, ct);
+            var unique = (await ProblemAssert.IsProblemAsync(clash, HttpStatusCode.BadRequest, ct)).GetProperty("violations")[0];
+            Assert.Equal(("fields.keyboardCode", "field.unique"), (unique.GetProperty("field").GetString(), unique.GetProperty("code").GetString()));
+        }
+        finally
+        {
+            using var on = await admin.PutAsJsonAsync(Url("/api/archive/rules/keyboardCode.unique"), new { enabled = true, blocking = true, parameters = "{\"fields\":[\"keyboardCode\"]}", description = "键盘码全局唯一" }, ct);
+        }
+
         // Leave the district as other tests expect it (16,231 devices).
         var id = (await accepted.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Url($"/api/devices/{id}?version=1"), ct)).StatusCode);
