@@ -40,7 +40,16 @@ async function search(page, q) {
   await input.press('Enter')
   await answered
   await page.waitForURL((url) => url.searchParams.get('q') === q)
-  await page.locator(`${byTestId('device-table')} .el-loading-mask`).waitFor({ state: 'hidden' })
+  // The loading mask fades out (and a second one may fade in and out meanwhile): wait until none is showing.
+  await page.waitForFunction(
+    (selector) =>
+      [...document.querySelectorAll(selector)].every(
+        (mask) =>
+          getComputedStyle(mask).display === 'none' ||
+          mask.classList.contains('el-loading-fade-leave-active'),
+      ),
+    `${byTestId('device-table')} .el-loading-mask`,
+  )
   await page
     .locator(`${byTestId('device-table')} .el-table__row`)
     .first()
