@@ -2,6 +2,7 @@ using CityEye.Api.Auth;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
 using CityEye.Api.Devices;
+using CityEye.Api.Devices.Sync;
 using CityEye.Api.Devices.Transfer;
 using CityEye.Api.Health;
 using CityEye.Api.Infrastructure;
@@ -65,6 +66,7 @@ api.MapOrganisationEndpoints();
 api.MapDeviceEndpoints();
 api.MapTransferEndpoints();
 api.MapCatalogEndpoints();
+api.MapLedgerSyncEndpoints();
 api.MapSearchEndpoints();
 api.MapMapEndpoints();
 

@@ -1,7 +1,9 @@
+using CityEye.Api.Devices.Sync;
 using CityEye.Api.Devices.Transfer;
 using CityEye.Api.Infrastructure.Startup;
 using CityEye.Core.Devices;
 using CityEye.Core.Devices.Rules;
+using CityEye.Core.Devices.Sync;
 using CityEye.Core.Groups;
 using CityEye.Core.Jobs;
 
@@ -18,7 +20,9 @@ internal static class DevicesFeature
             .AddSingleton<DeviceStatusFeed>()
             .AddSingleton<BusinessGroupStore>()
             .AddSingleton<ReferenceNames>();
+        services.AddSingleton<LedgerSyncStore>().AddSingleton<LedgerSyncApplier>();
         services.AddSingleton<IJobHandler, DeviceImportJob>();
+        services.AddSingleton<IJobHandler, LedgerSyncJob>();
         services.AddStartupStep<ArchiveCatalogStep>();
         return services;
     }

@@ -15,7 +15,7 @@ public static class BuiltInRoles
         new(Investigator, "侦查员", "Searches devices and captures, follows trajectories.",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView, Permissions.JobsView]),
         new(ArchiveClerk, "档案管理员", "Keeps the one-camera-one-file ledger clean.",
-            [Permissions.DashboardView, Permissions.DevicesView, Permissions.DevicesEdit, Permissions.ArchiveManage, Permissions.OrganisationsView, Permissions.JobsView, Permissions.JobsManage]),
+            [Permissions.DashboardView, Permissions.DevicesView, Permissions.DevicesEdit, Permissions.ArchiveManage, Permissions.ArchiveSync, Permissions.OrganisationsView, Permissions.JobsView, Permissions.JobsManage]),
         new(Auditor, "审计员", "Reviews every user's operations and the security events.",
             [Permissions.DashboardView, Permissions.AuditView, Permissions.OrganisationsView, Permissions.JobsView]),
         new(StationUser, "派出所用户", "Views the devices of the user's own police station.",

@@ -10,6 +10,7 @@ public static class Permissions
     public const string DevicesView = "devices.view";
     public const string DevicesEdit = "devices.edit";
     public const string ArchiveManage = "archive.manage";
+    public const string ArchiveSync = "archive.sync";
     public const string OrganisationsView = "organisations.view";
     public const string JobsView = "jobs.view";
     public const string JobsManage = "jobs.manage";
@@ -24,6 +25,7 @@ public static class Permissions
         [DevicesView] = "查看设备",
         [DevicesEdit] = "编辑设备",
         [ArchiveManage] = "管理档案规则、字典与检索索引",
+        [ArchiveSync] = "一机一档台账同步接口（推送与查看批次）",
         [OrganisationsView] = "查看组织机构",
         [JobsView] = "查看后台任务",
         [JobsManage] = "管理后台任务（取消）",

@@ -16,6 +16,12 @@ public sealed class JobRunner(
     ILogger<JobRunner> logger,
     TimeProvider? timeProvider = null) : BackgroundService
 {
+    /// <summary>
+    /// Job kinds that stay queued until the node restarts without them (<c>Jobs:HeldKinds</c>): an operator holds, say,
+    /// the ledger sync while the source is being repaired; the batches are still accepted and wait.
+    /// </summary>
+    public IReadOnlySet<string> HeldKinds { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public const string ReadinessName = "jobs";
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan CancelCheckInterval = TimeSpan.FromSeconds(1);
@@ -55,7 +61,7 @@ public sealed class JobRunner(
             return;
         }
 
-        readiness.Set(ReadinessName, ReadinessState.Ready, $"{_handlers.Count} job kinds");
+        readiness.Set(ReadinessName, ReadinessState.Ready, HeldKinds.Count == 0 ? $"{_handlers.Count} job kinds" : $"{_handlers.Count} job kinds; held: {string.Join(", ", HeldKinds)}");
         var tasks = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -63,7 +69,7 @@ public sealed class JobRunner(
             Interlocked.Exchange(ref _wake, NewSignal());
             try
             {
-                var free = _handlers.Values.Where(h => _runningPerKind.GetValueOrDefault(h.Kind) < Math.Max(1, h.MaxConcurrency)).Select(h => h.Kind).ToList();
+                var free = _handlers.Values.Where(h => !HeldKinds.Contains(h.Kind) && _runningPerKind.GetValueOrDefault(h.Kind) < Math.Max(1, h.MaxConcurrency)).Select(h => h.Kind).ToList();
                 var job = free.Count == 0 ? null : await store.NextQueuedAsync(free, stoppingToken);
                 if (job is not null)
                 {

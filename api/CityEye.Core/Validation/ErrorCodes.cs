@@ -62,6 +62,10 @@ public static class ErrorCodes
     public const string QueryTooLong = "search.queryTooLong";
     public const string TooManyKeywords = "search.tooManyKeywords";
     public const string PageTooDeep = "search.pageTooDeep";
+    public const string SyncFullOnly = "sync.fullOnly";
+    public const string SyncDuplicateRecord = "sync.duplicateRecord";
+    public const string SyncSequenceUsed = "sync.sequenceUsed";
+    public const string SyncSequenceGap = "sync.sequenceGap";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -114,6 +118,10 @@ public static class ErrorCodes
         [QueryTooLong] = "The search text is longer than {max} characters.",
         [TooManyKeywords] = "Use at most {max} keywords.",
         [PageTooDeep] = "Only the first {max} results can be paged through; narrow the search.",
+        [SyncFullOnly] = "Only full batches carry fullRunId, final and removeMissing.",
+        [SyncDuplicateRecord] = "GB code {value} appears more than once in the batch.",
+        [SyncSequenceUsed] = "That sequence number belongs to another batch; the next one is {expected}.",
+        [SyncSequenceGap] = "Batches are missing before this one; the next sequence number is {expected}.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

@@ -684,6 +684,75 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/archive/sync/{source}/batches': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A source's batches, newest first, with what applying each did. */
+    get: operations['LedgerSync_Batches']
+    put?: never
+    /** Pushes a batch of the source's ledger (full or incremental). 202: stored and queued (the job applies it); 200: this batch id was pushed before (nothing changes); 409: the sequence number is used or skips batches (args.expected names the next one). */
+    post: operations['LedgerSync_Push']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/sync': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every source that has pushed batches, with its sequences, pending batches and cursor. */
+    get: operations['LedgerSync_Sources']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/sync/{source}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One source's state: the next sequence number to send and the cursor of the newest applied batch (where the source resumes). */
+    get: operations['LedgerSync_Source']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/sync/{source}/batches/{sequence}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One batch with every problem by record and field, and the devices a final full batch found missing from the source. */
+    get: operations['LedgerSync_Batch']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/search/index': {
     parameters: {
       query?: never
@@ -1095,6 +1164,10 @@ export interface components {
       | 'search.queryTooLong'
       | 'search.tooManyKeywords'
       | 'search.pageTooDeep'
+      | 'sync.fullOnly'
+      | 'sync.duplicateRecord'
+      | 'sync.sequenceUsed'
+      | 'sync.sequenceGap'
     FacetValue: {
       value: string
       label: string
@@ -1195,6 +1268,143 @@ export interface components {
      * @enum {unknown}
      */
     JobStatus: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+    /** @description A batch with its per-record problems and the GB codes a final full batch found missing from the source. */
+    LedgerSyncBatchDetail: {
+      batch: components['schemas']['LedgerSyncBatchResponse']
+      problems: components['schemas']['LedgerSyncRecordProblem'][]
+      missing: string[]
+    }
+    /** @description A page of batches, newest first. */
+    LedgerSyncBatchPage: {
+      items: components['schemas']['LedgerSyncBatchResponse'][]
+      /** Format: int32 */
+      total: number
+    }
+    /**
+     * @description A batch that the one-camera-one-file system pushes. Batches of one source carry consecutive sequence numbers
+     *     (1, 2, 3, …); a batch is identified by its BatchId, so sending it again is harmless.
+     */
+    LedgerSyncBatchRequest: {
+      /** @description The source's id for the batch (1-128 characters); a repeated id is a replay and changes nothing. */
+      batchId: null | string
+      /**
+       * Format: int64
+       * @description 1 for the source's first batch, then one more each time; the node refuses gaps and reuse.
+       */
+      sequence: number
+      /** @description `full` or `incremental`. */
+      mode: null | string
+      /** @description Full batches: the id shared by the batches of one complete copy. */
+      fullRunId: null | string
+      /**
+       * @description Full batches: true on the last batch of the run; the node then reports (and, with
+       *                 RemoveMissing, deletes) the devices the run did not contain.
+       */
+      final: boolean
+      /**
+       * @description Full batches: delete devices the complete copy does not contain (only for a source that is
+       *                 the ledger of record; default false, which only reports them).
+       */
+      removeMissing: boolean
+      /**
+       * @description The source's own position after this batch (e.g. its change-log id or a timestamp), returned by
+       *                 `GET /api/archive/sync/{source}` once the batch is applied, so the source knows where to resume.
+       */
+      cursor: null | string
+      /** @description The devices (at most int LedgerSyncBatchRequest.MaxRecords). */
+      records: null | components['schemas']['LedgerSyncRecord'][]
+    }
+    /** @description A batch and what applying it did. */
+    LedgerSyncBatchResponse: {
+      source: string
+      /** Format: int64 */
+      sequence: number
+      batchId: string
+      mode: string
+      fullRunId: null | string
+      final: boolean
+      removeMissing: boolean
+      cursor: null | string
+      /** Format: int32 */
+      records: number
+      status: string
+      jobId: null | string
+      /** Format: int32 */
+      created: number
+      /** Format: int32 */
+      updated: number
+      /** Format: int32 */
+      unchanged: number
+      /** Format: int32 */
+      deleted: number
+      /** Format: int32 */
+      rejected: number
+      /** Format: int32 */
+      missing: number
+      receivedBy: string
+      /** Format: date-time */
+      receivedAt: string
+      /** Format: date-time */
+      appliedAt: null | string
+    }
+    /** @description One device of a batch: its GB code, and the fields to set (upsert) or nothing (delete). */
+    LedgerSyncRecord: {
+      /** @description 20-digit GB/T 28181 code: the key that matches the source's record to CityEye's device. */
+      gbCode: null | string
+      /** @description `upsert` (default) or `delete`. */
+      op: null | string
+      /**
+       * @description Field values by key, as `GET /api/archive/fields` lists them (codes, not labels); an existing
+       *                 device keeps the fields a record leaves out.
+       */
+      fields: null | {
+        [key: string]: string
+      }
+    }
+    /** @description One record's problems (record number 1-based, as in the batch). */
+    LedgerSyncRecordProblem: {
+      /** Format: int32 */
+      record: number
+      gbCode: null | string
+      violations: components['schemas']['Violation'][]
+    }
+    /** @description A source's state: what it pushed, what is applied, and the cursor to resume from. */
+    LedgerSyncSourceResponse: {
+      /** @description Source name (e.g. `qingpu-ledger`). */
+      source: string
+      /**
+       * Format: int64
+       * @description Newest stored batch.
+       */
+      acceptedSequence: number
+      /**
+       * Format: int64
+       * @description Newest applied batch.
+       */
+      appliedSequence: number
+      /**
+       * Format: int64
+       * @description The sequence number the next batch must carry.
+       */
+      nextSequence: number
+      /**
+       * Format: int64
+       * @description Batches stored but not applied yet.
+       */
+      pending: number
+      /** @description The source's cursor of the newest applied batch: where the source resumes. */
+      cursor: null | string
+      /**
+       * Format: date-time
+       * @description When the last complete full run was applied.
+       */
+      lastFullSyncAt: null | string
+      /**
+       * Format: date-time
+       * @description Last push or apply.
+       */
+      updatedAt: string
+    }
     /** @description An administrator's lock: until a time, or until unlocked when DateTimeOffset? LockUserRequest.Until is null. */
     LockUserRequest: {
       /** Format: date-time */
@@ -1251,6 +1461,7 @@ export interface components {
     Permission:
       | 'apitokens.manage'
       | 'archive.manage'
+      | 'archive.sync'
       | 'audit.view'
       | 'dashboard.view'
       | 'devices.edit'
@@ -2730,6 +2941,169 @@ export interface operations {
       }
     }
   }
+  LedgerSync_Batches: {
+    parameters: {
+      query?: {
+        /** @description Items to skip. */
+        skip?: number
+        /** @description Items to return. */
+        take?: number
+      }
+      header?: never
+      path: {
+        source: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LedgerSyncBatchPage']
+        }
+      }
+    }
+  }
+  LedgerSync_Push: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        source: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LedgerSyncBatchRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LedgerSyncBatchResponse']
+        }
+      }
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LedgerSyncBatchResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  LedgerSync_Sources: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LedgerSyncSourceResponse'][]
+        }
+      }
+    }
+  }
+  LedgerSync_Source: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        source: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LedgerSyncSourceResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  LedgerSync_Batch: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        source: string
+        sequence: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LedgerSyncBatchDetail']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
   Search_Index: {
     parameters: {
       query?: never
@@ -2886,6 +3260,10 @@ export const errorCodeValues: ReadonlyArray<
   'search.queryTooLong',
   'search.tooManyKeywords',
   'search.pageTooDeep',
+  'sync.fullOnly',
+  'sync.duplicateRecord',
+  'sync.sequenceUsed',
+  'sync.sequenceGap',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -2898,6 +3276,7 @@ export const permissionValues: ReadonlyArray<
 > = [
   'apitokens.manage',
   'archive.manage',
+  'archive.sync',
   'audit.view',
   'dashboard.view',
   'devices.edit',

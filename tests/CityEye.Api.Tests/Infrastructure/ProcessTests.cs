@@ -234,6 +234,69 @@ public sealed class ProcessTests
         }
     }
 
+    [Fact]
+    public async Task Kill_AfterALedgerBatchIsAcknowledged_TheRestartedNodeAppliesIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-sync-kill-").FullName;
+        string[] node = [$"--CityEye:DataDir={dataDir}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Sync#Kill2026"];
+        var gbCode = GbCode.Create("31011801", "00", "132", 0, 4343);
+        try
+        {
+            var port = FreePort();
+
+            // The sync job is held, so the batch is acknowledged (stored) but certainly not applied when the node dies.
+            using (var first = StartApi(port, [.. node, "--Jobs:HeldKinds:0=ledger-sync"]))
+            {
+                using var client = Client(port);
+                await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, first, ct);
+                using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Sync#Kill2026" }, ct);
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+                var organisation = (await client.GetFromJsonAsync<JsonElement>(new Uri("/api/organisations", UriKind.Relative), ct))[0].GetProperty("id").GetInt64();
+                var fields = new Dictionary<string, string>
+                {
+                    ["name"] = "赵巷镇台账同步断电测试_智能枪机",
+                    ["keyboardCode"] = "434343",
+                    ["type"] = "SmartBullet",
+                    ["status"] = "Online",
+                    ["organisationId"] = organisation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["region"] = "赵巷镇",
+                    ["ipAddress"] = "10.43.43.43",
+                    ["manufacturer"] = "大华",
+                    ["model"] = "DH-KILL",
+                    ["resolution"] = "1920x1080",
+                    ["longitude"] = "121.19",
+                    ["latitude"] = "31.16",
+                };
+                using var pushed = await client.PostAsJsonAsync(
+                    new Uri("/api/archive/sync/qingpu-ledger/batches", UriKind.Relative),
+                    new { batchId = "kill-1", sequence = 1, mode = "incremental", cursor = "c1", records = new[] { new { gbCode, fields } } },
+                    ct);
+                Assert.Equal(HttpStatusCode.Accepted, pushed.StatusCode);
+                var state = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/archive/sync/qingpu-ledger", UriKind.Relative), ct);
+                Assert.Equal((1, 0), (state.GetProperty("acceptedSequence").GetInt64(), state.GetProperty("appliedSequence").GetInt64()));
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync(ct);
+            }
+
+            using var second = StartApi(port, node);
+            using var client2 = Client(port);
+            await WaitForAsync(client2, async () => (await client2.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
+            using var login2 = await client2.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Sync#Kill2026" }, ct);
+            await WaitForAsync(client2, async () =>
+                (await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/archive/sync/qingpu-ledger", UriKind.Relative), ct)).GetProperty("appliedSequence").GetInt64() == 1, second, ct);
+            var batch = await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/archive/sync/qingpu-ledger/batches/1", UriKind.Relative), ct);
+            await WaitForAsync(client2, async () =>
+                (await client2.GetFromJsonAsync<JsonElement>(new Uri($"/api/devices/search?q={gbCode}", UriKind.Relative), ct)).GetProperty("total").GetInt32() == 1, second, ct);
+            second.Kill(entireProcessTree: true);
+            Assert.Equal((1, 0), (batch.GetProperty("batch").GetProperty("created").GetInt32(), batch.GetProperty("batch").GetProperty("rejected").GetInt32()));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     private static Process StartApi(int port, params string[] arguments) =>
         ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", .. arguments]);
 

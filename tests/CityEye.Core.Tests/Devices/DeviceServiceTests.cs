@@ -151,7 +151,7 @@ public sealed class DeviceServiceTests
         Assert.Equal(DeviceWriteStatus.Stale, stale.Status);
     }
 
-    private static async Task<(DeviceService Service, DeviceStore Store, long StationId)> SetUpAsync(TestStore store, CancellationToken ct)
+    internal static async Task<(DeviceService Service, DeviceStore Store, long StationId)> SetUpAsync(TestStore store, CancellationToken ct)
     {
         var organisations = new OrganisationStore(store.Database, store.Time);
         var bureau = await organisations.EnsureAsync("310118000000", null, "上海市公安局青浦分局", OrganisationKind.Bureau, null, ct);
@@ -163,7 +163,7 @@ public sealed class DeviceServiceTests
         return (new DeviceService(deviceStore, catalog), deviceStore, station);
     }
 
-    private static Device Device(long organisationId, int serial, DeviceStatus status = DeviceStatus.Online) => new()
+    internal static Device Device(long organisationId, int serial, DeviceStatus status = DeviceStatus.Online) => new()
     {
         GbCode = GbCode.Create("31011801", "00", "132", 0, serial),
         Name = $"夏阳街道盈港东路华青路口东向_智能枪机_{serial}",
