@@ -2,6 +2,7 @@ using CityEye.Api.Auth;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
 using CityEye.Api.Devices;
+using CityEye.Api.Devices.Networking;
 using CityEye.Api.Devices.Sync;
 using CityEye.Api.Devices.Transfer;
 using CityEye.Api.Health;
@@ -67,6 +68,7 @@ api.MapDeviceEndpoints();
 api.MapTransferEndpoints();
 api.MapCatalogEndpoints();
 api.MapLedgerSyncEndpoints();
+api.MapNetworkingPointEndpoints();
 api.MapSearchEndpoints();
 api.MapMapEndpoints();
 

@@ -2,6 +2,7 @@ using CityEye.Api.Devices.Sync;
 using CityEye.Api.Devices.Transfer;
 using CityEye.Api.Infrastructure.Startup;
 using CityEye.Core.Devices;
+using CityEye.Core.Devices.Networking;
 using CityEye.Core.Devices.Rules;
 using CityEye.Core.Devices.Sync;
 using CityEye.Core.Groups;
@@ -21,6 +22,7 @@ internal static class DevicesFeature
             .AddSingleton<BusinessGroupStore>()
             .AddSingleton<ReferenceNames>();
         services.AddSingleton<LedgerSyncStore>().AddSingleton<LedgerSyncApplier>();
+        services.AddSingleton<NetworkingPointStore>().AddSingleton<NetworkingPointService>();
         services.AddSingleton<IJobHandler, DeviceImportJob>();
         services.AddSingleton<IJobHandler, LedgerSyncJob>();
         services.AddStartupStep<ArchiveCatalogStep>();

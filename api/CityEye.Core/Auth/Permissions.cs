@@ -11,6 +11,7 @@ public static class Permissions
     public const string DevicesEdit = "devices.edit";
     public const string ArchiveManage = "archive.manage";
     public const string ArchiveSync = "archive.sync";
+    public const string ArchiveReview = "archive.review";
     public const string OrganisationsView = "organisations.view";
     public const string JobsView = "jobs.view";
     public const string JobsManage = "jobs.manage";
@@ -26,6 +27,7 @@ public static class Permissions
         [DevicesEdit] = "编辑设备",
         [ArchiveManage] = "管理档案规则、字典与检索索引",
         [ArchiveSync] = "一机一档台账同步接口（推送与查看批次）",
+        [ArchiveReview] = "登记部省级联网点位的审核结果",
         [OrganisationsView] = "查看组织机构",
         [JobsView] = "查看后台任务",
         [JobsManage] = "管理后台任务（取消）",

@@ -753,6 +753,177 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/archive/networking-points': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Ministry and province points the caller may see, filtered by state, level, unit and text, newest change first, with counts per level and state. */
+    get: operations['NetworkingPoints_List']
+    put?: never
+    /** Marks the selected devices as draft points of a level (ministry or province); each device that cannot be marked is listed with the reason. */
+    post: operations['NetworkingPoints_Mark']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/import': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Marks points from an xlsx (multipart field 'file') with the columns 国标编码 and 联网级别 (部级/省级 or ministry/province); each row that cannot be marked is listed with the reason. */
+    post: operations['NetworkingPoints_Import']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/declare': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Declares draft, rejected or abnormal points after checking each device against every rule (archive.manage). */
+    post: operations['NetworkingPoints_Declare']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/startReview': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Records that the upper level has started reviewing declared points (archive.review). */
+    post: operations['NetworkingPoints_StartReview']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/approve': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Records approval of points under review; the device file's networking level becomes the point's level (archive.review). */
+    post: operations['NetworkingPoints_Approve']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/reject': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Records rejection of declared points or points under review, with the reason in comment (archive.review). */
+    post: operations['NetworkingPoints_Reject']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/reportAbnormal': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Records that the ministry reported approved points abnormal, with the reason in comment (archive.review). */
+    post: operations['NetworkingPoints_ReportAbnormal']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/withdraw': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Withdraws draft or rejected points (archive.manage); their history stays. */
+    post: operations['NetworkingPoints_Withdraw']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/{deviceId}/events': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A point's history: each step with who, when, from which state to which, and the reason. */
+    get: operations['NetworkingPoints_Events']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/networking-points/{deviceId}/check': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The ledger rules (blocking and audit-only) the point's device breaks now; a point is declared only when there are none. */
+    get: operations['NetworkingPoints_Check']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/search/index': {
     parameters: {
       query?: never
@@ -1168,6 +1339,10 @@ export interface components {
       | 'sync.duplicateRecord'
       | 'sync.sequenceUsed'
       | 'sync.sequenceGap'
+      | 'networking.alreadyPoint'
+      | 'networking.notAPoint'
+      | 'networking.wrongState'
+      | 'networking.rulesFailed'
     FacetValue: {
       value: string
       label: string
@@ -1437,6 +1612,87 @@ export interface components {
       deviceScope: components['schemas']['DeviceReach']
       mustChangePassword: boolean
     }
+    /** @description Points to move through the workflow, with the reason (required to reject or report abnormal). */
+    NetworkingPointActionRequest: {
+      deviceIds: number[]
+      comment?: null | string
+    }
+    /** @description Points per level and state. */
+    NetworkingPointCount: {
+      level: string
+      state: string
+      /** Format: int32 */
+      count: number
+    }
+    /** @description One step of a point's history. */
+    NetworkingPointEventResponse: {
+      /** Format: int64 */
+      id: number
+      level: string
+      fromState: null | string
+      toState: string
+      actor: string
+      /** Format: date-time */
+      changedAt: string
+      comment: null | string
+    }
+    /** @description Devices to mark as draft points of a level. */
+    NetworkingPointMarkRequest: {
+      deviceIds: number[]
+      level: string
+    }
+    /** @description What a batch action did: the devices changed and, per device, why the others were not. */
+    NetworkingPointOutcome: {
+      done: number[]
+      problems: components['schemas']['NetworkingPointProblem'][]
+    }
+    /** @description A page of points, with the counts per level and state that the tabs show. */
+    NetworkingPointPage: {
+      items: components['schemas']['NetworkingPointResponse'][]
+      /** Format: int32 */
+      total: number
+      counts: components['schemas']['NetworkingPointCount'][]
+    }
+    /** @description Why one device of a batch action was not changed. */
+    NetworkingPointProblem: {
+      /**
+       * Format: int64
+       * @description The device (0 when an import row names no known device).
+       */
+      deviceId: number
+      /** @description Its GB code, when known. */
+      gbCode: null | string
+      /** @description Error code (e.g. `networking.wrongState`, `networking.rulesFailed`). */
+      code: string
+      /** @description Arguments of the code. */
+      args: null | Record<string, never>
+      /** @description The rules the device breaks (for `networking.rulesFailed`). */
+      violations: components['schemas']['Violation'][]
+      /**
+       * Format: int32
+       * @description Import row number, when the action came from a file.
+       */
+      row?: null | number
+    }
+    /** @description A ministry or province point. */
+    NetworkingPointResponse: {
+      /** Format: int64 */
+      deviceId: number
+      gbCode: string
+      name: string
+      /** Format: int64 */
+      organisationId: number
+      organisationName: null | string
+      level: string
+      state: string
+      comment: null | string
+      createdBy: string
+      /** Format: date-time */
+      createdAt: string
+      updatedBy: string
+      /** Format: date-time */
+      updatedAt: string
+    }
     /**
      * @description Kind of node in the organisation tree.
      * @enum {unknown}
@@ -1461,6 +1717,7 @@ export interface components {
     Permission:
       | 'apitokens.manage'
       | 'archive.manage'
+      | 'archive.review'
       | 'archive.sync'
       | 'audit.view'
       | 'dashboard.view'
@@ -3104,6 +3361,367 @@ export interface operations {
       }
     }
   }
+  NetworkingPoints_List: {
+    parameters: {
+      query?: {
+        /** @description draft, declared, underReview, approved, rejected or abnormal. */
+        state?: string
+        /** @description ministry or province. */
+        level?: string
+        /** @description Part of the device name, or the start of its GB code. */
+        q?: string
+        /** @description Owning unit. */
+        organisationId?: number
+        /** @description Items to skip. */
+        skip?: number
+        /** @description Items to return. */
+        take?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointPage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_Mark: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NetworkingPointMarkRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_Import: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          file?: components['schemas']['IFormFile']
+        }
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_Declare: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NetworkingPointActionRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_StartReview: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NetworkingPointActionRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_Approve: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NetworkingPointActionRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_Reject: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NetworkingPointActionRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_ReportAbnormal: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NetworkingPointActionRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_Withdraw: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NetworkingPointActionRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointOutcome']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  NetworkingPoints_Events: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        deviceId: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NetworkingPointEventResponse'][]
+        }
+      }
+    }
+  }
+  NetworkingPoints_Check: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        deviceId: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Violation'][]
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
   Search_Index: {
     parameters: {
       query?: never
@@ -3264,6 +3882,10 @@ export const errorCodeValues: ReadonlyArray<
   'sync.duplicateRecord',
   'sync.sequenceUsed',
   'sync.sequenceGap',
+  'networking.alreadyPoint',
+  'networking.notAPoint',
+  'networking.wrongState',
+  'networking.rulesFailed',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -3276,6 +3898,7 @@ export const permissionValues: ReadonlyArray<
 > = [
   'apitokens.manage',
   'archive.manage',
+  'archive.review',
   'archive.sync',
   'audit.view',
   'dashboard.view',
