@@ -2,6 +2,7 @@ using CityEye.Api.Auth;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
 using CityEye.Api.Devices;
+using CityEye.Api.Devices.Audit;
 using CityEye.Api.Devices.Networking;
 using CityEye.Api.Devices.Sync;
 using CityEye.Api.Devices.Transfer;
@@ -11,6 +12,7 @@ using CityEye.Api.Infrastructure.Startup;
 using CityEye.Api.Infrastructure.Validation;
 using CityEye.Api.Jobs;
 using CityEye.Api.Map;
+using CityEye.Api.Notifications;
 using CityEye.Api.Organisations;
 using CityEye.Api.Search;
 using CityEye.Core.Storage;
@@ -27,6 +29,7 @@ builder.Services
     .AddAuthFeature()
     .AddOrganisationsFeature()
     .AddDevicesFeature()
+    .AddNotificationsFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -69,6 +72,8 @@ api.MapTransferEndpoints();
 api.MapCatalogEndpoints();
 api.MapLedgerSyncEndpoints();
 api.MapNetworkingPointEndpoints();
+api.MapAuditEndpoints();
+api.MapNotificationEndpoints();
 api.MapSearchEndpoints();
 api.MapMapEndpoints();
 

@@ -1,7 +1,9 @@
+using CityEye.Api.Devices.Audit;
 using CityEye.Api.Devices.Sync;
 using CityEye.Api.Devices.Transfer;
 using CityEye.Api.Infrastructure.Startup;
 using CityEye.Core.Devices;
+using CityEye.Core.Devices.Audit;
 using CityEye.Core.Devices.Networking;
 using CityEye.Core.Devices.Rules;
 using CityEye.Core.Devices.Sync;
@@ -23,6 +25,10 @@ internal static class DevicesFeature
             .AddSingleton<ReferenceNames>();
         services.AddSingleton<LedgerSyncStore>().AddSingleton<LedgerSyncApplier>();
         services.AddSingleton<NetworkingPointStore>().AddSingleton<NetworkingPointService>();
+        services.AddSingleton<LedgerAuditStore>().AddSingleton<LedgerAuditor>();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IJobHandler, LedgerAuditJob>();
+        services.AddHostedService<AuditScheduler>();
         services.AddSingleton<IJobHandler, DeviceImportJob>();
         services.AddSingleton<IJobHandler, LedgerSyncJob>();
         services.AddStartupStep<ArchiveCatalogStep>();

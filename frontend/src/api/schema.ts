@@ -924,6 +924,92 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/archive/audit/runs': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Audit runs, newest first, each with findings per category inside the caller's device scope (the trend). */
+    get: operations['Audit_Runs']
+    put?: never
+    /** Starts an audit of the whole ledger against every enabled rule, as a job; the daily run is scheduled by Audit:DailyAt. */
+    post: operations['Audit_Start']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/audit/runs/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One run: counts per rule and per owning unit inside the caller's device scope. */
+    get: operations['Audit_Run']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/archive/audit/runs/{id}/findings': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A run's findings inside the caller's device scope, by unit and device, filtered by rule, category, field, unit or device. */
+    get: operations['Audit_Findings']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/notifications': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's notifications, newest first (unreadOnly=true: only unread), with the unread count. */
+    get: operations['Notifications_List']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/notifications/read': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Marks the caller's notifications read: the given ids, or all of them when ids is absent. */
+    post: operations['Notifications_MarkRead']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/search/index': {
     parameters: {
       query?: never
@@ -1011,6 +1097,88 @@ export interface components {
       scopes: null | components['schemas']['Permission'][]
       /** Format: int64 */
       parentId: null | number
+    }
+    /** @description Findings of one category (completeness, compliance, accuracy, uniqueness) and the devices they concern. */
+    AuditCategoryCount: {
+      category: string
+      /** Format: int32 */
+      findings: number
+      /** Format: int32 */
+      devices: number
+    }
+    /** @description A page of findings. */
+    AuditFindingPage: {
+      items: components['schemas']['AuditFindingResponse'][]
+      /** Format: int32 */
+      total: number
+    }
+    /** @description A finding: the device, the field, the rule, the value. */
+    AuditFindingResponse: {
+      /** Format: int64 */
+      deviceId: number
+      gbCode: null | string
+      name: null | string
+      /** Format: int64 */
+      organisationId: number
+      organisationName: null | string
+      field: string
+      ruleId: string
+      category: string
+      code: string
+      value: null | string
+    }
+    /** @description Findings of one rule. */
+    AuditRuleCount: {
+      ruleId: string
+      field: string
+      category: string
+      description: null | string
+      /** Format: int32 */
+      findings: number
+      /** Format: int32 */
+      devices: number
+    }
+    /** @description One run in detail: counts per rule and per unit (inside the caller's scope). */
+    AuditRunDetail: {
+      run: components['schemas']['AuditRunResponse']
+      rules: components['schemas']['AuditRuleCount'][]
+      units: components['schemas']['AuditUnitCount'][]
+    }
+    /** @description Runs, newest first (their categories make the trend). */
+    AuditRunPage: {
+      items: components['schemas']['AuditRunResponse'][]
+      /** Format: int32 */
+      total: number
+    }
+    /** @description An audit run with its ledger-wide counts and, inside the caller's device scope, its findings per category. */
+    AuditRunResponse: {
+      /** Format: int64 */
+      id: number
+      kind: string
+      startedBy: string
+      jobId: null | string
+      status: string
+      /** Format: date-time */
+      startedAt: string
+      /** Format: date-time */
+      finishedAt: null | string
+      /** Format: int32 */
+      devices: number
+      /** Format: int32 */
+      devicesWithFindings: number
+      /** Format: int32 */
+      findings: number
+      categories: components['schemas']['AuditCategoryCount'][]
+    }
+    /** @description Findings of one owning unit. */
+    AuditUnitCount: {
+      /** Format: int64 */
+      organisationId: number
+      organisationName: null | string
+      /** Format: int32 */
+      findings: number
+      /** Format: int32 */
+      devices: number
     }
     /** @description A user's own password change; the new password must pass the password policy. */
     ChangePasswordRequest: {
@@ -1692,6 +1860,36 @@ export interface components {
       updatedBy: string
       /** Format: date-time */
       updatedAt: string
+    }
+    /** @description A page of notifications, newest first, with the unread count (the bell's badge). */
+    NotificationPage: {
+      items: components['schemas']['NotificationResponse'][]
+      /** Format: int32 */
+      total: number
+      /** Format: int32 */
+      unread: number
+    }
+    /** @description Notifications to mark read: the given ids, or every unread one when `ids` is absent. */
+    NotificationReadRequest: {
+      ids?: null | number[]
+    }
+    /** @description How many notifications changed. */
+    NotificationReadResult: {
+      /** Format: int32 */
+      marked: number
+    }
+    /** @description A notification of the signed-in user. */
+    NotificationResponse: {
+      /** Format: int64 */
+      id: number
+      kind: string
+      title: string
+      body: string
+      link: null | string
+      /** Format: date-time */
+      createdAt: string
+      /** Format: date-time */
+      readAt: null | string
     }
     /**
      * @description Kind of node in the organisation tree.
@@ -3718,6 +3916,214 @@ export interface operations {
         }
         content: {
           'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Audit_Runs: {
+    parameters: {
+      query?: {
+        /** @description Items to skip. */
+        skip?: number
+        /** @description Items to return. */
+        take?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AuditRunPage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Audit_Start: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['JobResponse']
+        }
+      }
+    }
+  }
+  Audit_Run: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AuditRunDetail']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Audit_Findings: {
+    parameters: {
+      query?: {
+        /** @description One rule. */
+        ruleId?: string
+        /** @description completeness, compliance, accuracy or uniqueness. */
+        category?: string
+        /** @description One field. */
+        field?: string
+        /** @description One owning unit. */
+        organisationId?: number
+        /** @description One device. */
+        deviceId?: number
+        /** @description Items to skip. */
+        skip?: number
+        /** @description Items to return. */
+        take?: number
+      }
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AuditFindingPage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Notifications_List: {
+    parameters: {
+      query?: {
+        unreadOnly?: boolean
+        /** @description Items to skip. */
+        skip?: number
+        /** @description Items to return. */
+        take?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NotificationPage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Notifications_MarkRead: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NotificationReadRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NotificationReadResult']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
         }
       }
     }
