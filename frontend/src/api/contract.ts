@@ -41,6 +41,29 @@ export type ImportReport = Schemas['ImportReport']
 export type MapConfig = Schemas['MapConfigResponse']
 export type ImportRowProblem = Schemas['ImportRowProblem']
 export type Readiness = Schemas['ReadinessResponse']
+export type DeviceRuleUpdate = Schemas['DeviceRuleUpdateRequest']
+
+export type NetworkingPoint = Schemas['NetworkingPointResponse']
+export type NetworkingPointPage = Schemas['NetworkingPointPage']
+export type NetworkingPointCount = Schemas['NetworkingPointCount']
+export type NetworkingPointOutcome = Schemas['NetworkingPointOutcome']
+export type NetworkingPointProblem = Schemas['NetworkingPointProblem']
+export type NetworkingPointEvent = Schemas['NetworkingPointEventResponse']
+
+export type AuditRun = Schemas['AuditRunResponse']
+export type AuditRunPage = Schemas['AuditRunPage']
+export type AuditRunDetail = Schemas['AuditRunDetail']
+export type AuditCategoryCount = Schemas['AuditCategoryCount']
+export type AuditFinding = Schemas['AuditFindingResponse']
+export type AuditFindingPage = Schemas['AuditFindingPage']
+
+export type LedgerSyncSource = Schemas['LedgerSyncSourceResponse']
+export type LedgerSyncBatch = Schemas['LedgerSyncBatchResponse']
+export type LedgerSyncBatchPage = Schemas['LedgerSyncBatchPage']
+export type LedgerSyncBatchDetail = Schemas['LedgerSyncBatchDetail']
+
+export type Notification = Schemas['NotificationResponse']
+export type NotificationPage = Schemas['NotificationPage']
 
 /**
  * A problem as the SPA holds it: what the API sends (CityEyeProblem), or what the client makes up for a network

@@ -11,8 +11,10 @@ declare module 'vue-router' {
     titleKey?: string
     /** Shown in the left navigation menu. */
     nav?: boolean
+    /** Position in the navigation menu (ascending). */
+    order?: number
     /** Element Plus icon name for the menu. */
-    icon?: 'Odometer' | 'Files' | 'MapLocation'
+    icon?: 'Odometer' | 'Files' | 'MapLocation' | 'Flag' | 'DataAnalysis' | 'SetUp' | 'Connection'
   }
 }
 
@@ -34,6 +36,7 @@ export const routes: RouteRecordRaw[] = [
         meta: {
           permission: 'dashboard.view',
           titleKey: 'nav.dashboard',
+          order: 10,
           nav: true,
           icon: 'Odometer',
         },
@@ -42,13 +45,73 @@ export const routes: RouteRecordRaw[] = [
         path: 'archive',
         name: 'archive',
         component: () => import('@/views/archive/ArchiveView.vue'),
-        meta: { permission: 'devices.view', titleKey: 'nav.archive', nav: true, icon: 'Files' },
+        meta: {
+          permission: 'devices.view',
+          titleKey: 'nav.archive',
+          order: 20,
+          nav: true,
+          icon: 'Files',
+        },
       },
       {
         path: 'map',
         name: 'map',
         component: () => import('@/views/map/MapView.vue'),
-        meta: { permission: 'devices.view', titleKey: 'nav.map', nav: true, icon: 'MapLocation' },
+        meta: {
+          permission: 'devices.view',
+          titleKey: 'nav.map',
+          order: 30,
+          nav: true,
+          icon: 'MapLocation',
+        },
+      },
+      {
+        path: 'archive/networking',
+        name: 'networking',
+        component: () => import('@/views/governance/NetworkingPointsView.vue'),
+        meta: {
+          permission: 'devices.view',
+          titleKey: 'nav.networking',
+          order: 40,
+          nav: true,
+          icon: 'Flag',
+        },
+      },
+      {
+        path: 'archive/audit',
+        name: 'audit',
+        component: () => import('@/views/governance/AuditView.vue'),
+        meta: {
+          permission: 'devices.view',
+          titleKey: 'nav.audit',
+          order: 50,
+          nav: true,
+          icon: 'DataAnalysis',
+        },
+      },
+      {
+        path: 'archive/rules',
+        name: 'rules',
+        component: () => import('@/views/governance/RulesView.vue'),
+        meta: {
+          permission: 'devices.view',
+          titleKey: 'nav.rules',
+          order: 60,
+          nav: true,
+          icon: 'SetUp',
+        },
+      },
+      {
+        path: 'archive/sync',
+        name: 'sync',
+        component: () => import('@/views/governance/SyncView.vue'),
+        meta: {
+          permission: 'archive.sync',
+          titleKey: 'nav.sync',
+          order: 70,
+          nav: true,
+          icon: 'Connection',
+        },
       },
       {
         path: 'archive/devices/new',
