@@ -13,6 +13,8 @@ internal static class DemoFeature
         services.AddSingleton<DemoSeedMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoSeedMonitor>());
         services.AddStartupStep<DemoStep>();
+        services.AddSingleton<DemoStatusSimulator>();
+        services.AddHostedService(sp => sp.GetRequiredService<DemoStatusSimulator>());
         return services;
     }
 }

@@ -18,6 +18,14 @@ public sealed class CityEyeOptions
     public int DemoSeed { get; set; } = CityEye.Core.Demo.DemoSeedJob.DefaultSeed;
 
     /// <summary>
+    /// Seconds between two reports of the demo district's simulated status feed (AR-8): each report takes a few
+    /// devices online or offline and updates their recording completeness, through the same <c>DeviceStatusFeed</c>
+    /// a real source (the PVG, a network probe) uses. 0 turns the simulation off. Only on a node that seeds the demo.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int StatusSimulationSeconds { get; set; } = 60;
+
+    /// <summary>
     /// Password of the first administrator (<c>admin</c>) when the demo is not seeded and the store has no users.
     /// </summary>
     public string? AdminPassword { get; set; }

@@ -18,6 +18,14 @@ public sealed class DeviceStatusFeed(Database database, TimeProvider time)
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
+    /// <summary>GB codes of <paramref name="count"/> devices picked at random (for the demo's simulated feed).</summary>
+    public async Task<IReadOnlyList<string>> SampleGbCodesAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT gb_code FROM devices ORDER BY random() LIMIT @count", new { count }, cancellationToken: cancellationToken))).ToList();
+    }
+
     /// <returns>How many devices changed status.</returns>
     public async Task<int> ApplyAsync(IReadOnlyList<StatusReport> reports, CancellationToken cancellationToken)
     {
