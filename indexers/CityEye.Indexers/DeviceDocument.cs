@@ -6,6 +6,9 @@ namespace CityEye.Indexers;
 /// </summary>
 public sealed record DeviceDocument
 {
+    /// <summary>The indexed term of one extended attribute value: both providers keep <c>key=value</c> in one keyword field.</summary>
+    public static string AttributeTerm(string key, string value) => key + "=" + value;
+
     public required long Id { get; init; }
 
     public required string GbCode { get; init; }
@@ -38,6 +41,9 @@ public sealed record DeviceDocument
     public string? NetworkingLevel { get; init; }
 
     public IReadOnlyList<long> TagIds { get; init; } = [];
+
+    /// <summary>Extended attributes (fields added by the city dictionary, AR-10) by key, filterable by exact value.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 
     public required double Longitude { get; init; }
 

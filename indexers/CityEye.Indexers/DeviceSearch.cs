@@ -64,6 +64,9 @@ public sealed record DeviceSearchQuery
     /// <summary>Devices carrying any of these tags.</summary>
     public IReadOnlyList<long> TagIds { get; init; } = [];
 
+    /// <summary>Extended attributes: for each key, devices with any of the values (keys combine with AND).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public GeoArea? Area { get; init; }
 
     public DeviceSort Sort { get; init; } = DeviceSort.Relevance;

@@ -71,6 +71,7 @@ public sealed class ElasticsearchWireTests : IDisposable
         Assert.Equal(["9", "11"], source["grp"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"lat":31.205,"lon":121.16}"""), source["location"]));
         Assert.Equal("2026-11-01T00:02:00.000Z", source["updated"]!.GetValue<string>());
+        Assert.Equal(["lightingType=2", "poleHeight=6.5"], source["attr"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 
     [Fact]
@@ -81,7 +82,17 @@ public sealed class ElasticsearchWireTests : IDisposable
         var area = new GeoPolygon([(121.1, 31.1), (121.2, 31.1), (121.2, 31.3)]);
 
         await _index.SearchAsync(
-            new DeviceSearchQuery { Plan = plan, Scope = DeviceScope.Organisations([3, 2]), Types = ["HdDome"], Area = area, Offset = 20, Limit = 10, Facets = [DeviceFacets.Type] },
+            new DeviceSearchQuery
+            {
+                Plan = plan,
+                Scope = DeviceScope.Organisations([3, 2]),
+                Types = ["HdDome"],
+                Attributes = new Dictionary<string, IReadOnlyList<string>> { ["lightingType"] = ["1", "2"] },
+                Area = area,
+                Offset = 20,
+                Limit = 10,
+                Facets = [DeviceFacets.Type],
+            },
             TestContext.Current.CancellationToken);
 
         var request = Assert.Single(_wire.Requests);
@@ -105,9 +116,10 @@ public sealed class ElasticsearchWireTests : IDisposable
         var filters = body["query"]!["bool"]!["filter"]!.AsArray();
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"terms":{"owner":["2","3"]}}"""), filters[0]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"terms":{"type":["HdDome"]}}"""), filters[1]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"terms":{"attr":["lightingType=1","lightingType=2"]}}"""), filters[2]));
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""{"geo_shape":{"location":{"relation":"intersects","shape":{"type":"polygon","coordinates":[[[121.1,31.1],[121.2,31.1],[121.2,31.3],[121.1,31.1]]]}}}}"""),
-            filters[2]));
+            filters[3]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type":{"terms":{"field":"type","size":200}}}"""), body["aggs"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"_score":"desc"},{"name":"asc"}]"""), body["sort"]));
     }

@@ -17,10 +17,10 @@ public abstract class SearchIndexConformance : IAsyncLifetime
     /// <summary>The devices every test starts with (ids 1..12).</summary>
     internal static IReadOnlyList<DeviceDocument> Devices { get; } =
     [
-        Doc(1, "青浦盈港东路华青路口东北角_智能枪机", "SmartBullet", "Online", 2, "31011800011320000001", "110001", 121.110, 31.150, group: 10, net: "province", tags: [5]),
-        Doc(2, "重固镇福泉山路_高清球机", "HdDome", "Offline", 3, "31011800101310000002", "200002", 121.160, 31.205, group: 11, manufacturer: "大华"),
+        Doc(1, "青浦盈港东路华青路口东北角_智能枪机", "SmartBullet", "Online", 2, "31011800011320000001", "110001", 121.110, 31.150, group: 10, net: "province", tags: [5]) with { Attributes = new Dictionary<string, string> { ["lightingType"] = "1" } },
+        Doc(2, "重固镇福泉山路_高清球机", "HdDome", "Offline", 3, "31011800101310000002", "200002", 121.160, 31.205, group: 11, manufacturer: "大华") with { Attributes = new Dictionary<string, string> { ["lightingType"] = "2", ["poleHeight"] = "6.5" } },
         Doc(3, "华新镇华徐公路123号_高清枪机", "HdBullet", "Online", 3, "31011800091320000003", "190003", 121.225, 31.235, group: 11),
-        Doc(4, "朱家角镇放生桥东南_智能枪机", "SmartBullet", "Fault", 4, "31011800041320000004", "140004", 121.053, 31.108, tags: [5, 6]),
+        Doc(4, "朱家角镇放生桥东南_智能枪机", "SmartBullet", "Fault", 4, "31011800041320000004", "140004", 121.053, 31.108, tags: [5, 6]) with { Attributes = new Dictionary<string, string> { ["lightingType"] = "2", ["poleHeight"] = "8" } },
         Doc(5, "徐泾镇诸光路国家会展中心_智能枪机", "SmartBullet", "Online", 4, "31011800131320000005", "230005", 121.300, 31.195),
         Doc(6, "交警支队沪A1234警车载_车载", "VehicleMounted", "Online", 5, "31011800201310000006", "300006", 121.108, 31.147, address: "青浦区公园路100号"),
         Doc(7, "青浦新城站_高清球机", "HdDome", "Online", 2, "31011800011310000007", "110007", 121.095, 31.140, group: 10),
@@ -127,6 +127,14 @@ public abstract class SearchIndexConformance : IAsyncLifetime
 
         var levels = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, NetworkingLevels = ["ministry", "province"], Manufacturers = ["海康威视"], Regions = ["测试街道"], Limit = 50 }, ct);
         Assert.Equal([1L, 11], levels.Items.Select(i => i.Id).Order());
+
+        // Extended attributes (AR-10): values of one key OR, keys AND, exact values only.
+        var lighting = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, Attributes = new Dictionary<string, IReadOnlyList<string>> { ["lightingType"] = ["1", "2"] }, Limit = 50 }, ct);
+        Assert.Equal([1L, 2, 4], lighting.Items.Select(i => i.Id).Order());
+        var both = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, Attributes = new Dictionary<string, IReadOnlyList<string>> { ["lightingType"] = ["2"], ["poleHeight"] = ["6.5"] }, Limit = 50 }, ct);
+        Assert.Equal([2L], both.Items.Select(i => i.Id));
+        var none = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, Attributes = new Dictionary<string, IReadOnlyList<string>> { ["lightingType"] = ["2="] }, Limit = 50 }, ct);
+        Assert.Equal(0, none.Total);
     }
 
     [Fact]

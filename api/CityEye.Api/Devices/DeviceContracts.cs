@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using CityEye.Core.Devices;
 using CityEye.Core.Devices.Rules;
 using CityEye.Core.Domain;
+using CityEye.Core.Validation;
 using CityEye.Indexers;
 using CityEye.Indexers.Query;
 
@@ -19,6 +20,7 @@ namespace CityEye.Api.Devices;
 /// <param name="OrganisationId">Owning units, each with its sub-units.</param>
 /// <param name="BusinessGroupId">Business groups, each with its sub-groups.</param>
 /// <param name="TagId">Tags.</param>
+/// <param name="Attr">Extended attributes (fields added by the city dictionary) as <c>key:value</c>; values of one key OR, keys AND.</param>
 /// <param name="Sort">relevance (default), name, gbCode or updated.</param>
 internal sealed record DeviceSearchRequest(
     string? Q = null,
@@ -32,8 +34,31 @@ internal sealed record DeviceSearchRequest(
     [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? OrganisationId = null,
     [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? BusinessGroupId = null,
     [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? TagId = null,
-    [property: AllowedValues(null, "relevance", "name", "gbCode", "updated")] string? Sort = null)
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] string[]? Attr = null,
+    [property: AllowedValues(null, "relevance", "name", "gbCode", "updated")] string? Sort = null) : IValidatableObject
 {
+    private static readonly System.Text.RegularExpressions.Regex AttributeKey = new(
+        "^[a-z][A-Za-z0-9]{1,39}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1));
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var pair in Attr ?? [])
+        {
+            var colon = pair?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            if (colon < 0 || !AttributeKey.IsMatch(pair![..colon]) || pair.Length - colon - 1 is < 1 or > 200)
+            {
+                yield return new CodedValidationResult(nameof(Attr), ErrorCodes.Format, new Dictionary<string, object?> { ["value"] = pair is { Length: > 40 } ? pair[..40] : pair });
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The extended-attribute filter: values by key.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes() =>
+        (Attr ?? []).Select(p => (Key: p[..p.IndexOf(':', StringComparison.Ordinal)], Value: p[(p.IndexOf(':', StringComparison.Ordinal) + 1)..]))
+            .GroupBy(p => p.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(p => p.Value)], StringComparer.Ordinal);
+
     /// <summary>Most values one filter takes.</summary>
     public const int MaxFilterValues = 100;
 
@@ -50,6 +75,7 @@ internal sealed record DeviceSearchRequest(
         OrganisationIds = OrganisationId ?? [],
         BusinessGroupIds = BusinessGroupId ?? [],
         TagIds = TagId ?? [],
+        Attributes = Attributes(),
         Sort = DeviceMapping.ToSort(Sort),
         Offset = offset,
         Limit = limit,

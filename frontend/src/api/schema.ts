@@ -2743,6 +2743,8 @@ export interface operations {
         businessGroupId?: number[]
         /** @description Tags. */
         tagId?: number[]
+        /** @description Extended attributes (fields added by the city dictionary) as `key:value`; values of one key OR, keys AND. */
+        attr?: string[]
         /** @description relevance (default), name, gbCode or updated. */
         sort?: string
       }
@@ -3065,6 +3067,8 @@ export interface operations {
         businessGroupId?: number[]
         /** @description Tags. */
         tagId?: number[]
+        /** @description Extended attributes (fields added by the city dictionary) as `key:value`; values of one key OR, keys AND. */
+        attr?: string[]
         /** @description relevance (default), name, gbCode or updated. */
         sort?: string
       }

@@ -41,6 +41,7 @@ public sealed class DeviceDocumentBuilder(Database database) : IDeviceReader
             BusinessGroupId = device.BusinessGroupId,
             BusinessGroupPath = groupAncestors,
             NetworkingLevel = device.NetworkingLevel,
+            Attributes = device.Attributes,
             Longitude = device.Longitude,
             Latitude = device.Latitude,
             UpdatedAt = device.UpdatedAt,

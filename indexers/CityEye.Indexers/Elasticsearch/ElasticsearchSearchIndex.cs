@@ -164,6 +164,7 @@ public static class ElasticsearchRequests
                 ["grp"] = Keyword(),
                 ["net"] = Keyword(),
                 ["tag"] = Keyword(),
+                ["attr"] = Keyword(),
                 ["location"] = new JsonObject { ["type"] = "geo_point" },
                 ["updated"] = new JsonObject { ["type"] = "date" },
             },
@@ -200,6 +201,7 @@ public static class ElasticsearchRequests
             ["grp"] = d.BusinessGroupId is { } group ? Ids(d.BusinessGroupPath.Append(group)) : Ids([0]),
             ["net"] = d.NetworkingLevel,
             ["tag"] = Ids(d.TagIds),
+            ["attr"] = new JsonArray([.. d.Attributes.Select(a => (JsonNode)DeviceDocument.AttributeTerm(a.Key, a.Value))]),
             ["location"] = new JsonObject { ["lat"] = d.Latitude, ["lon"] = d.Longitude },
             ["updated"] = d.UpdatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         };
@@ -386,6 +388,10 @@ public static class ElasticsearchRequests
         AnyOf("org", query.OrganisationIds.Select(Id));
         AnyOf("grp", query.BusinessGroupIds.Select(Id));
         AnyOf("tag", query.TagIds.Select(Id));
+        foreach (var (key, values) in query.Attributes)
+        {
+            AnyOf("attr", values.Select(v => DeviceDocument.AttributeTerm(key, v)));
+        }
         switch (query.Area)
         {
             case GeoRectangle r:

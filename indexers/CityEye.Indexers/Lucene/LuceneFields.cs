@@ -21,6 +21,7 @@ internal static class LuceneFields
     public const string BusinessGroupPath = "grp";
     public const string NetworkingLevel = "net";
     public const string Tag = "tag";
+    public const string Attribute = "attr";
     public const string Longitude = "lon";
     public const string Latitude = "lat";
     public const string NameSort = "name_s";

@@ -247,6 +247,11 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
             doc.Add(new StringField(LuceneFields.Tag, Id(tag), Field.Store.NO));
         }
 
+        foreach (var (key, value) in d.Attributes)
+        {
+            doc.Add(new StringField(LuceneFields.Attribute, DeviceDocument.AttributeTerm(key, value), Field.Store.NO));
+        }
+
         return doc;
     }
 
@@ -440,6 +445,10 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         AnyOf(filter, LuceneFields.OrganisationPath, query.OrganisationIds.Select(Id));
         AnyOf(filter, LuceneFields.BusinessGroupPath, query.BusinessGroupIds.Select(Id));
         AnyOf(filter, LuceneFields.Tag, query.TagIds.Select(Id));
+        foreach (var (key, values) in query.Attributes)
+        {
+            AnyOf(filter, LuceneFields.Attribute, values.Select(v => DeviceDocument.AttributeTerm(key, v)));
+        }
         if (query.Area is { } area)
         {
             var (west, south, east, north) = area.Bounds();

@@ -69,6 +69,14 @@ public sealed class CityDictionaryTests(ApiFactory factory)
         using var again = await admin.PostAsJsonAsync(Url("/api/archive/city-dictionary"), document, ct);
         Assert.Equal(0, (await again.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("fieldsAdded").GetInt32());
 
+        // Search filters on the new fields, with no code change (AR-10).
+        await SearchIndex.WaitUntilCurrentAsync(factory, ct);
+        var found = await admin.GetFromJsonAsync<JsonElement>(Url("/api/devices/search?attr=lightingType:2&attr=poleHeight:6.5"), ct);
+        Assert.Equal([file.GetProperty("id").GetInt64()], found.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>(Url("/api/devices/search?attr=lightingType:1"), ct)).GetProperty("total").GetInt32());
+        using var badAttr = await admin.GetAsync(Url("/api/devices/search?attr=lightingType"), ct);
+        Assert.Equal("attr", (await ProblemAssert.IsProblemAsync(badAttr, HttpStatusCode.BadRequest, ct)).GetProperty("violations")[0].GetProperty("field").GetString());
+
         var id = file.GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Url($"/api/devices/{id}?version=1"), ct)).StatusCode);
     }
