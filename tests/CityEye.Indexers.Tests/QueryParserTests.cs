@@ -27,6 +27,19 @@ public sealed class QueryParserTests
     }
 
     [Fact]
+    public void Parse_TypoInFullPinyin_AddsTheReadingsOneEditAway_OnlyWhenTheLettersReadAsNoSyllables()
+    {
+        var typo = Assert.Single(_parser.Parse("yignpu").Keywords);
+        Assert.Contains(typo.PinyinPhrases, p => p.Positions.Count == 2 && p.Positions[0].Terms.SequenceEqual(["ying"]) && p.Positions[1].Prefix == "pu");
+        Assert.True(typo.PinyinPhrases.Count <= 12);
+
+        // Letters that read as syllables, and short runs (initials, syllables being typed), are taken as typed.
+        Assert.Empty(_parser.Corrections("yingpu", atEnd: true));
+        Assert.Empty(_parser.Corrections("qpxc", atEnd: true));
+        Assert.InRange(_parser.Corrections("fuqaun", atEnd: false).Count, 1, 3);
+    }
+
+    [Fact]
     public void Parse_FullPinyin_PrefersWholeSyllables()
     {
         var keyword = Assert.Single(_parser.Parse("yingpu").Keywords);

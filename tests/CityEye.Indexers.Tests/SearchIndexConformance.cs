@@ -73,6 +73,9 @@ public abstract class SearchIndexConformance : IAsyncLifetime
     [InlineData("jing1234", new long[] { })]
     [InlineData("hu a12", new long[] { 6 })]
     [InlineData("不存在的点位", new long[] { })]
+    [InlineData("fuqaun", new long[] { 2 })] // typo: fuquan (福泉) with two letters swapped
+    [InlineData("chnoggu", new long[] { 2 })] // typo: chonggu
+    [InlineData("fuqaun qiuji", new long[] { 2 })]
     public async Task Search_Keywords_FindExactlyTheMatchingDevices(string q, long[] expected)
     {
         var result = await SearchAsync(q);

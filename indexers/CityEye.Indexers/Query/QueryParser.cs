@@ -32,6 +32,15 @@ public sealed class QueryParser(PinyinReadings dictionary)
     /// <summary>Letters of a keyword beyond this are not read as initials (no one types 25 initials).</summary>
     private const int MaxInitials = 24;
 
+    /// <summary>Shortest run of letters that typo tolerance corrects (shorter runs are initials or syllables being typed).</summary>
+    private const int MinLettersForCorrection = 5;
+
+    /// <summary>Longest run of letters that typo tolerance corrects (each correction is a segmentation).</summary>
+    private const int MaxLettersForCorrection = 16;
+
+    /// <summary>Most corrected readings added for one run.</summary>
+    private const int MaxCorrections = 3;
+
     public static QueryProblem Validate(string? query)
     {
         if (query is null)
@@ -111,7 +120,7 @@ public sealed class QueryParser(PinyinReadings dictionary)
 
             IReadOnlyList<List<PhrasePosition>> options = unit.Kind == TextUnitKind.Digits
                 ? [[i == last ? PhrasePosition.StartsWith(unit.Text) : PhrasePosition.Exact(unit.Text)]]
-                : Segment(unit.Text, atEnd: i == last);
+                : [.. Segment(unit.Text, atEnd: i == last), .. Corrections(unit.Text, atEnd: i == last)];
             pinyin = [.. pinyin.SelectMany(p => options.Select(o => (List<PhrasePosition>)[.. p, .. o])).Take(MaxPinyinPhrases)];
         }
 
@@ -161,6 +170,81 @@ public sealed class QueryParser(PinyinReadings dictionary)
         }
 
         return new PhrasePlan(positions);
+    }
+
+    /// <summary>
+    /// Typo tolerance where it is cheap: when a run of at least <see cref="MinLettersForCorrection"/> letters has no
+    /// reading as whole syllables ("fuqaun", "yignpu"), the whole-syllable readings of the runs one edit away (two
+    /// neighbours swapped, then one letter replaced, dropped or added) are added, at most
+    /// <see cref="MaxCorrections"/> of them. Runs that read as syllables, and initials, are left as typed.
+    /// </summary>
+    internal List<List<PhrasePosition>> Corrections(string letters, bool atEnd)
+    {
+        if (letters.Length < MinLettersForCorrection || letters.Length > MaxLettersForCorrection || Clean(Segment(letters, atEnd)).Count > 0)
+        {
+            return [];
+        }
+
+        var found = new List<List<PhrasePosition>>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { letters };
+        foreach (var variant in Edits(letters))
+        {
+            if (!seen.Add(variant))
+            {
+                continue;
+            }
+
+            var clean = Clean(Segment(variant, atEnd));
+            if (clean.Count > 0)
+            {
+                found.Add(clean[0]);
+                if (found.Count == MaxCorrections)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Readings made of whole syllables only (the last one may be a syllable still being typed).</summary>
+    private List<List<PhrasePosition>> Clean(List<List<PhrasePosition>> readings) =>
+        [.. readings.Where(r => r.Select((u, i) => u.Prefix is null
+            ? u.Terms.Count > 0 && u.Terms.All(dictionary.Syllables.Contains)
+            : i == r.Count - 1 && u.Prefix.Length >= 2 && (dictionary.Syllables.Contains(u.Prefix) || dictionary.IsSyllablePrefix(u.Prefix))).All(ok => ok))];
+
+    /// <summary>Runs one edit away, likeliest typos first: swapped neighbours, a replaced, dropped or added letter.</summary>
+    private static IEnumerable<string> Edits(string letters)
+    {
+        for (var i = 0; i < letters.Length - 1; i++)
+        {
+            yield return string.Concat(letters.AsSpan(0, i), letters.AsSpan(i + 1, 1), letters.AsSpan(i, 1), letters.AsSpan(i + 2));
+        }
+
+        for (var i = 0; i < letters.Length; i++)
+        {
+            for (var c = 'a'; c <= 'z'; c++)
+            {
+                if (c != letters[i])
+                {
+                    yield return string.Concat(letters.AsSpan(0, i), c.ToString(), letters.AsSpan(i + 1));
+                }
+            }
+        }
+
+        for (var i = 0; i < letters.Length; i++)
+        {
+            yield return string.Concat(letters.AsSpan(0, i), letters.AsSpan(i + 1));
+        }
+
+        for (var i = 0; i <= letters.Length; i++)
+        {
+            for (var c = 'a'; c <= 'z'; c++)
+            {
+                yield return string.Concat(letters.AsSpan(0, i), c.ToString(), letters.AsSpan(i));
+            }
+        }
     }
 
     /// <summary>Readings of a run of letters, fewest positions first; the literal run is always one of them.</summary>
