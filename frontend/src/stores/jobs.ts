@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import * as jobsApi from '@/api/jobs'
 import { isAbortError } from '@/api/http'
 import type { Job, JobStatus } from '@/api/contract'
+import { createPoller } from '@/utils/poller'
 
 export const ACTIVE_POLL_MS = 2_000
 export const IDLE_POLL_MS = 15_000
@@ -23,8 +24,6 @@ export const useJobsStore = defineStore('jobs', () => {
 
   const activeCount = computed(() => items.value.filter(isActiveJob).length)
 
-  let timer: ReturnType<typeof setTimeout> | null = null
-  let polling = false
   let controller: AbortController | null = null
 
   /** Loads the newest jobs; `background` marks timer-driven polls (not user activity). */
@@ -51,46 +50,24 @@ export const useJobsStore = defineStore('jobs', () => {
     }
   }
 
-  function schedule(): void {
-    if (!polling) {
-      return
-    }
-    const delay = activeCount.value > 0 ? ACTIVE_POLL_MS : IDLE_POLL_MS
-    timer = setTimeout(async () => {
-      timer = null
-      await refresh(true)
-      schedule()
-    }, delay)
-  }
+  const poller = createPoller(refresh, () =>
+    activeCount.value > 0 ? ACTIVE_POLL_MS : IDLE_POLL_MS,
+  )
 
   /** Starts polling: every 2 s while a job is queued or running, otherwise every 15 s. */
   async function startPolling(): Promise<void> {
-    if (polling) {
-      return
-    }
-    polling = true
-    await refresh()
-    schedule()
+    await poller.start()
   }
 
   function stopPolling(): void {
-    polling = false
-    if (timer) {
-      clearTimeout(timer)
-      timer = null
-    }
+    poller.stop()
     controller?.abort()
     controller = null
   }
 
   /** Refreshes now and re-arms the timer (e.g. after a cancel, or a job was started elsewhere). */
   async function refreshNow(): Promise<void> {
-    if (timer) {
-      clearTimeout(timer)
-      timer = null
-    }
-    await refresh()
-    schedule()
+    await poller.refreshNow()
   }
 
   async function cancel(id: string): Promise<Job> {

@@ -3,6 +3,7 @@ import { ref, shallowRef } from 'vue'
 import * as api from '@/api/governance'
 import { isAbortError } from '@/api/http'
 import type { Notification } from '@/api/contract'
+import { createPoller } from '@/utils/poller'
 
 export const NOTIFICATION_POLL_MS = 30_000
 
@@ -16,8 +17,6 @@ export const useNotificationsStore = defineStore('notifications', () => {
   const drawerOpen = ref(false)
   const unreadOnly = ref(false)
 
-  let timer: ReturnType<typeof setTimeout> | null = null
-  let polling = false
   let controller: AbortController | null = null
 
   async function refresh(background = false): Promise<void> {
@@ -47,32 +46,14 @@ export const useNotificationsStore = defineStore('notifications', () => {
     }
   }
 
-  function schedule(): void {
-    if (!polling) {
-      return
-    }
-    timer = setTimeout(async () => {
-      timer = null
-      await refresh(true)
-      schedule()
-    }, NOTIFICATION_POLL_MS)
-  }
+  const poller = createPoller(refresh, () => NOTIFICATION_POLL_MS)
 
   async function startPolling(): Promise<void> {
-    if (polling) {
-      return
-    }
-    polling = true
-    await refresh()
-    schedule()
+    await poller.start()
   }
 
   function stopPolling(): void {
-    polling = false
-    if (timer) {
-      clearTimeout(timer)
-      timer = null
-    }
+    poller.stop()
     controller?.abort()
     controller = null
   }
