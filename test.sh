@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every suite: .NET unit + integration (SQLite and a throw-away PostgreSQL), front-end lint, type-check and
+# Runs every suite: .NET unit + integration (SQLite, a throw-away PostgreSQL and ClickHouse), front-end lint, type-check and
 # unit tests, SPA build, and browser end-to-end tests against a real server in headless Chromium.
 # Ends with one line "N passed, N failed[, N skipped]"; exits non-zero when anything failed.
 set -uo pipefail
@@ -22,6 +22,7 @@ problem() { printf '!!! %s\n' "$*"; failed=$((failed + 1)); }
 cleanup() {
   if [ -n "$server_pid" ]; then kill -- "-$server_pid" 2>/dev/null || kill "$server_pid" 2>/dev/null || true; fi
   scripts/pg-throwaway.sh stop "$work/pg" >/dev/null 2>&1 || true
+  scripts/clickhouse-throwaway.sh stop "$work/ch" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,6 +37,16 @@ if pg_conn=$(scripts/pg-throwaway.sh start "$work/pg" "$pg_port"); then
   echo "PostgreSQL on 127.0.0.1:$pg_port"
 else
   problem "could not start PostgreSQL (apt-get install postgresql); its test rows will be skipped"
+fi
+
+# --- ClickHouse: a throw-away server, so the analytics conformance suite runs on a real ClickHouse too.
+say "starting a throw-away ClickHouse server"
+ch_port=$(free_port)
+if ch_conn=$(scripts/clickhouse-throwaway.sh start "$work/ch" "$ch_port"); then
+  export CITYEYE_TEST_CLICKHOUSE="$ch_conn"
+  echo "ClickHouse $(curl -s "http://127.0.0.1:$ch_port/?query=SELECT%20version()") on 127.0.0.1:$ch_port"
+else
+  problem "could not start ClickHouse (apt-get install clickhouse-server); its conformance tests will be skipped"
 fi
 
 # --- .NET: build with warnings as errors, then every test project.

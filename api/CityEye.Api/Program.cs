@@ -1,3 +1,4 @@
+using CityEye.Api.Analytics;
 using CityEye.Api.Auth;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
@@ -30,6 +31,7 @@ builder.Services
     .AddOrganisationsFeature()
     .AddDevicesFeature()
     .AddNotificationsFeature()
+    .AddAnalyticsFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
