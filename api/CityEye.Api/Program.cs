@@ -12,6 +12,7 @@ using CityEye.Api.Infrastructure;
 using CityEye.Api.Infrastructure.Startup;
 using CityEye.Api.Infrastructure.Validation;
 using CityEye.Api.Jobs;
+using CityEye.Api.Logs;
 using CityEye.Api.Map;
 using CityEye.Api.Notifications;
 using CityEye.Api.Organisations;
@@ -32,6 +33,7 @@ builder.Services
     .AddDevicesFeature()
     .AddNotificationsFeature()
     .AddAnalyticsFeature()
+    .AddLogsFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -55,6 +57,7 @@ app.UseHttpFeature();
 var spa = SpaHosting.Resolve(app);
 app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = spa });
 app.UseStaticFiles(SpaHosting.StaticFileOptions(spa));
+app.UseOperationLog();
 app.UseCsrfProtection();
 app.UseRateLimiter();
 app.UseAuthentication();
@@ -76,6 +79,7 @@ api.MapLedgerSyncEndpoints();
 api.MapNetworkingPointEndpoints();
 api.MapAuditEndpoints();
 api.MapNotificationEndpoints();
+api.MapLogEndpoints();
 api.MapSearchEndpoints();
 api.MapMapEndpoints();
 

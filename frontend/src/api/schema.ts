@@ -1010,6 +1010,57 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/logs/operations': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Searches the operation, service-call and security log by any field (user, unit, time range, module, operation, data type, address, device, system, status, text), newest first. */
+    get: operations['Logs_Operations']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/logs/operations.xlsx': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The entries a search finds (up to 50,000, newest first) as xlsx. */
+    get: operations['Logs_Export']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/logs/verify': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Recomputes the SM3 chain over every stored entry: whether it is intact and where it first breaks. */
+    get: operations['Logs_Verify']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/search/index': {
     parameters: {
       query?: never
@@ -1752,6 +1803,95 @@ export interface components {
     LockUserRequest: {
       /** Format: date-time */
       until: null | string
+    }
+    /** @description Where a log chain first breaks. */
+    LogChainBreak: {
+      /**
+       * Format: int64
+       * @description The first entry whose hash does not follow from the entry before it (or a missing sequence).
+       */
+      sequence: number
+      /** @description hashMismatch or sequenceGap. */
+      reason: string
+    }
+    /** @description Whether the stored log chain is intact, and where it first breaks. */
+    LogChainState: {
+      /** @description True when every stored entry follows from the one before it. */
+      intact: boolean
+      /**
+       * Format: int64
+       * @description Entries checked.
+       */
+      checked: number
+      /**
+       * Format: int64
+       * @description The oldest stored entry (older days may have gone by retention; it anchors the check).
+       */
+      firstSequence: number
+      /**
+       * Format: int64
+       * @description The newest stored entry checked.
+       */
+      lastSequence: number
+      break: null | components['schemas']['LogChainBreak']
+      /**
+       * Format: int64
+       * @description The newest entry written to the journal (it may not be stored yet).
+       */
+      journalSequence: number
+    }
+    /**
+     * @description One entry of the operation, service-call and security log (UM-8, UM-9): who (user, unit, address, system), what
+     *     (module, operation type, data type, related device, service), how it ended (status, duration), when, and the SM3
+     *     hash that chains it to the entry before it. Empty text is "not applicable"; long LogEntry.Sequence is the journal's
+     *     position and is unique.
+     */
+    LogEntry: {
+      /** Format: int64 */
+      sequence: number
+      /** Format: date-time */
+      at: string
+      kind: string
+      /** Format: int64 */
+      userId?: number
+      username?: string
+      /** Format: int64 */
+      organisationId?: number
+      organisationName?: string
+      clientIp?: string
+      /** @description Functional module (devices, archive, search, auth, …). */
+      module?: string
+      /** @description Operation type (view, search, create, update, delete, export, import, signIn, …). */
+      operation?: string
+      /** @description Data type the operation concerns (device, user, rule, …). */
+      dataType?: string
+      /** @description Related device's GB code or id, when there is one. */
+      deviceCode?: string
+      deviceName?: string
+      /** @description Calling system (the service token's name) for service calls. */
+      systemName?: string
+      serviceCategory?: string
+      serviceSubcategory?: string
+      serviceName?: string
+      method?: string
+      /** @description Call address (path and query). */
+      path?: string
+      /**
+       * Format: int32
+       * @description Return status (HTTP status code).
+       */
+      status?: number
+      /** Format: int32 */
+      durationMs?: number
+      detail?: string
+      /** @description SM3 of the previous entry's hash and this entry's content (hex). */
+      hash?: string
+    }
+    /** @description A page of log entries, newest first. */
+    LogEntryPage: {
+      /** Format: int64 */
+      total: number
+      items: components['schemas']['LogEntry'][]
     }
     LoginRequest: {
       username: string
@@ -4128,6 +4268,107 @@ export interface operations {
         }
         content: {
           'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Logs_Operations: {
+    parameters: {
+      query?: {
+        kind?: string
+        user?: string
+        organisationId?: number
+        from?: string
+        to?: string
+        module?: string
+        operation?: string
+        dataType?: string
+        ip?: string
+        device?: string
+        system?: string
+        status?: number
+        text?: string
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LogEntryPage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Logs_Export: {
+    parameters: {
+      query?: {
+        kind?: string
+        user?: string
+        organisationId?: number
+        from?: string
+        to?: string
+        module?: string
+        operation?: string
+        dataType?: string
+        ip?: string
+        device?: string
+        system?: string
+        status?: number
+        text?: string
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Logs_Verify: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LogChainState']
         }
       }
     }

@@ -297,6 +297,53 @@ public sealed class ProcessTests
         }
     }
 
+    [Fact]
+    public async Task Kill_RightAfterLoggedRequests_TheRestartedNodeStoresEveryEntryWithAnIntactChain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-log-kill-").FullName;
+        string[] node = [$"--CityEye:DataDir={dataDir}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Log#Kill2026"];
+        var marker = "killlog" + Guid.NewGuid().ToString("N")[..6];
+        try
+        {
+            var port = FreePort();
+            // The drain is held: the entries exist only in the journal when the process dies.
+            using (var first = StartApi(port, [.. node, "--Logs:DrainPaused=true"]))
+            {
+                using var client = Client(port);
+                await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, first, ct);
+                using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Log#Kill2026" }, ct);
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+                for (var i = 0; i < 20; i++)
+                {
+                    using var answer = await client.GetAsync(new Uri($"/api/devices/search?q={marker}{i}", UriKind.Relative), ct);
+                    Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                }
+
+                // Answered, so logged; none is in the analytics store yet. Then the process is killed.
+                var held = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/logs/operations?text={marker}", UriKind.Relative), ct);
+                Assert.Equal(0, held.GetProperty("total").GetInt64());
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync(ct);
+            }
+
+            using var second = StartApi(port, node);
+            using var client2 = Client(port);
+            await WaitForAsync(client2, async () => (await client2.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
+            using var login2 = await client2.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Log#Kill2026" }, ct);
+            var chain = await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/logs/verify", UriKind.Relative), ct);
+            var found = await client2.GetFromJsonAsync<JsonElement>(new Uri($"/api/logs/operations?module=devices&text={marker}&pageSize=50", UriKind.Relative), ct);
+            second.Kill(entireProcessTree: true);
+            Assert.True(chain.GetProperty("intact").GetBoolean(), chain.ToString());
+            Assert.Equal(20, found.GetProperty("total").GetInt64());
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => $"/api/devices/search?q={marker}{i}").Order(StringComparer.Ordinal), found.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("path").GetString()!).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     private static Process StartApi(int port, params string[] arguments) =>
         ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", .. arguments]);
 
