@@ -103,7 +103,7 @@ public sealed class ClickHouseAnalyticsStore(HttpClient http, ClickHouseConnecti
         var where = LogFilter.Where(query, ClickHouseSql.Literal, (column, value) => $"positionCaseInsensitiveUTF8({column}, {value}) > 0");
         var total = LogColumns.Long((await QueryAsync($"SELECT count() AS n FROM {LogColumns.Table} WHERE {where}", cancellationToken))[0].GetProperty("n"));
         var rows = await QueryAsync(
-            $"SELECT {LogColumns.List} FROM {LogColumns.Table} WHERE {where} ORDER BY at_ms DESC, seq DESC LIMIT {query.Offset.ToString(CultureInfo.InvariantCulture)}, {query.Limit.ToString(CultureInfo.InvariantCulture)}",
+            $"SELECT {LogColumns.List} FROM {LogColumns.Table} WHERE {where} ORDER BY at_ms DESC, seq DESC LIMIT {ClickHouseSql.Literal(query.Offset)}, {ClickHouseSql.Literal(query.Limit)}",
             cancellationToken);
         return new LogPage(total, [.. rows.Select(Entry)]);
     }
@@ -127,7 +127,7 @@ public sealed class ClickHouseAnalyticsStore(HttpClient http, ClickHouseConnecti
 
     public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long afterSequence, int take, CancellationToken cancellationToken) =>
         [.. (await QueryAsync(
-            $"SELECT {LogColumns.List} FROM {LogColumns.Table} WHERE seq > {ClickHouseSql.Literal(afterSequence)} ORDER BY seq LIMIT {take.ToString(CultureInfo.InvariantCulture)}",
+            $"SELECT {LogColumns.List} FROM {LogColumns.Table} WHERE seq > {ClickHouseSql.Literal(afterSequence)} ORDER BY seq LIMIT {ClickHouseSql.Literal(take)}",
             cancellationToken)).Select(Entry)];
 
     public async Task<int> DropDaysBeforeAsync(DateOnly cutoff, CancellationToken cancellationToken)

@@ -37,7 +37,8 @@ public static class ClickHouseSql
                 case '\b': builder.Append(@"\b"); break;
                 case '\f': builder.Append(@"\f"); break;
                 default:
-                    if (char.IsControl(c))
+                    // Other C0 controls as \xNN (one byte, valid UTF-8 below 0x80); C1 controls stay as their UTF-8 bytes.
+                    if (c < 0x20 || c == 0x7F)
                     {
                         builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}");
                     }

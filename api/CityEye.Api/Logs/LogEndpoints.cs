@@ -128,7 +128,12 @@ internal static class LogEndpoints
             return TypedResults.Ok(new LogChainState(true, 0, 0, 0, null, journal.LastSequence));
         }
 
-        // The oldest stored entry anchors the check (its predecessor may have gone by retention).
+        // The very first entry follows from the genesis hash; after retention the oldest stored entry anchors the check.
+        if (first[0].Sequence == 1 && !string.Equals(LogChain.Hash(LogChain.Genesis, first[0]), first[0].Hash, StringComparison.Ordinal))
+        {
+            return TypedResults.Ok(new LogChainState(false, 1, 1, 1, new LogChainBreak(1, "hashMismatch"), journal.LastSequence));
+        }
+
         var previous = (first[0].Sequence, first[0].Hash);
         long checkedCount = 1;
         while (true)
@@ -147,6 +152,12 @@ internal static class LogEndpoints
             }
 
             previous = last;
+        }
+
+        // Entries removed from the end show as a store that holds less than the drain moved into it.
+        if (previous.Sequence < drain.StoredSequence)
+        {
+            return TypedResults.Ok(new LogChainState(false, checkedCount, first[0].Sequence, previous.Sequence, new LogChainBreak(previous.Sequence + 1, "sequenceGap"), journal.LastSequence));
         }
 
         return TypedResults.Ok(new LogChainState(true, checkedCount, first[0].Sequence, previous.Sequence, null, journal.LastSequence));

@@ -54,9 +54,26 @@ internal static class LogsFeature
 }
 
 /// <summary>Security events join the log's chain as entries of kind <c>security</c>.</summary>
-internal sealed class JournalSecurityEventSink(LogJournal journal) : ISecurityEventSink
+internal sealed partial class JournalSecurityEventSink(LogJournal journal, ILogger<JournalSecurityEventSink> logger) : ISecurityEventSink
 {
-    public void Record(DateTimeOffset at, string eventName, string? username, long? userId, string? ipAddress, string? detail) =>
+    public void Record(DateTimeOffset at, string eventName, string? username, long? userId, string? ipAddress, string? detail)
+    {
+        try
+        {
+            Append(at, eventName, username, userId, ipAddress, detail);
+        }
+#pragma warning disable CA1031 // The event is in the security_events table already; a full journal disk must not fail sign-in.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A security event could not be written to the operation log journal")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+
+    private void Append(DateTimeOffset at, string eventName, string? username, long? userId, string? ipAddress, string? detail) =>
         journal.Append(new LogEntry
         {
             Sequence = 0,
@@ -81,7 +98,7 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || context.Request.Headers.ContainsKey(SessionAuthenticationHandler.BackgroundHeader))
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || IsBackgroundPoll(context.Request))
         {
             await next(context);
             return;
@@ -116,6 +133,15 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
             }
         }
     }
+
+    /// <summary>
+    /// The SPA's timer-driven reads of the header badges and the dashboard. The header alone proves nothing (a client
+    /// sets it), so only these GETs are left out; any other request with it is logged like every other.
+    /// </summary>
+    internal static bool IsBackgroundPoll(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method)
+        && request.Headers.ContainsKey(SessionAuthenticationHandler.BackgroundHeader)
+        && request.Path.Value is "/api/jobs" or "/api/notifications" or "/api/dashboard/summary" or "/api/auth/me";
 
     internal static LogEntry Entry(HttpContext context, System.Security.Claims.ClaimsPrincipal principal, DateTimeOffset at, int durationMs)
     {
@@ -185,6 +211,7 @@ internal sealed partial class LogDrain(LogJournal journal, IAnalyticsStore store
 {
     public const int BatchSize = 10_000;
 
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private long _stored = -1;
     private DateOnly _lastRetention;
 
@@ -199,6 +226,26 @@ internal sealed partial class LogDrain(LogJournal journal, IAnalyticsStore store
             return 0;
         }
 
+        // The background loop and /api/logs/verify both drain: one at a time, so the stored position only moves on.
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await DrainOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    {
         if (_stored < 0)
         {
             var max = await store.MaxSequenceAsync(cancellationToken);

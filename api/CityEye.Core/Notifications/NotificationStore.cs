@@ -98,17 +98,17 @@ public sealed class NotificationStore(Database database, TimeProvider time)
             cancellationToken: cancellationToken))).ToList();
     }
 
-    /// <summary>Enabled users who hold <paramref name="permission"/>, whatever their unit.</summary>
-    public async Task<IReadOnlyList<long>> UsersWithAsync(string permission, CancellationToken cancellationToken)
+    /// <summary>Enabled users who hold <paramref name="permission"/> and see every device of the district.</summary>
+    public async Task<IReadOnlyList<long>> DistrictUsersWithAsync(string permission, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<long>(new CommandDefinition(
             """
             SELECT DISTINCT u.id FROM users u
             JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
-            WHERE u.enabled = @enabled AND rp.permission = @permission
+            WHERE u.enabled = @enabled AND rp.permission = @permission AND u.device_scope = @all
             """,
-            new { permission, enabled = true },
+            new { permission, enabled = true, all = nameof(Auth.DeviceReach.All) },
             cancellationToken: cancellationToken))).ToList();
     }
 }

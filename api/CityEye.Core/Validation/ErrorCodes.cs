@@ -66,6 +66,7 @@ public static class ErrorCodes
     public const string SyncDuplicateRecord = "sync.duplicateRecord";
     public const string SyncSequenceUsed = "sync.sequenceUsed";
     public const string SyncSequenceGap = "sync.sequenceGap";
+    public const string SyncNotOwner = "sync.notOwner";
     public const string NetworkingAlreadyPoint = "networking.alreadyPoint";
     public const string NetworkingNotAPoint = "networking.notAPoint";
     public const string NetworkingWrongState = "networking.wrongState";
@@ -126,6 +127,7 @@ public static class ErrorCodes
         [SyncDuplicateRecord] = "GB code {value} appears more than once in the batch.",
         [SyncSequenceUsed] = "That sequence number belongs to another batch; the next one is {expected}.",
         [SyncSequenceGap] = "Batches are missing before this one; the next sequence number is {expected}.",
+        [SyncNotOwner] = "This source belongs to another user; push under your own source name.",
         [NetworkingAlreadyPoint] = "The device is already a networking point.",
         [NetworkingNotAPoint] = "The device is not a networking point (or not one you may see).",
         [NetworkingWrongState] = "A point in state {state} cannot take the action {action}.",

@@ -62,6 +62,10 @@ export type LedgerSyncBatch = Schemas['LedgerSyncBatchResponse']
 export type LedgerSyncBatchPage = Schemas['LedgerSyncBatchPage']
 export type LedgerSyncBatchDetail = Schemas['LedgerSyncBatchDetail']
 
+export type LogEntry = Schemas['LogEntry']
+export type LogEntryPage = Schemas['LogEntryPage']
+export type LogChainState = Schemas['LogChainState']
+
 export type Notification = Schemas['NotificationResponse']
 export type NotificationPage = Schemas['NotificationPage']
 

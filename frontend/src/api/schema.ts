@@ -1558,6 +1558,7 @@ export interface components {
       | 'sync.duplicateRecord'
       | 'sync.sequenceUsed'
       | 'sync.sequenceGap'
+      | 'sync.notOwner'
       | 'networking.alreadyPoint'
       | 'networking.notAPoint'
       | 'networking.wrongState'
@@ -3565,6 +3566,15 @@ export interface operations {
           'application/json': components['schemas']['LedgerSyncBatchPage']
         }
       }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
     }
   }
   LedgerSync_Push: {
@@ -3607,6 +3617,15 @@ export interface operations {
         }
         content: {
           'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
         }
       }
       /** @description Conflict */
@@ -4533,6 +4552,7 @@ export const errorCodeValues: ReadonlyArray<
   'sync.duplicateRecord',
   'sync.sequenceUsed',
   'sync.sequenceGap',
+  'sync.notOwner',
   'networking.alreadyPoint',
   'networking.notAPoint',
   'networking.wrongState',

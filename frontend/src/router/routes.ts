@@ -14,7 +14,15 @@ declare module 'vue-router' {
     /** Position in the navigation menu (ascending). */
     order?: number
     /** Element Plus icon name for the menu. */
-    icon?: 'Odometer' | 'Files' | 'MapLocation' | 'Flag' | 'DataAnalysis' | 'SetUp' | 'Connection'
+    icon?:
+      | 'Odometer'
+      | 'Files'
+      | 'MapLocation'
+      | 'Flag'
+      | 'DataAnalysis'
+      | 'SetUp'
+      | 'Connection'
+      | 'Document'
   }
 }
 
@@ -111,6 +119,18 @@ export const routes: RouteRecordRaw[] = [
           order: 70,
           nav: true,
           icon: 'Connection',
+        },
+      },
+      {
+        path: 'logs',
+        name: 'logs',
+        component: () => import('@/views/logs/OperationLogView.vue'),
+        meta: {
+          permission: 'audit.view',
+          titleKey: 'nav.logs',
+          order: 80,
+          nav: true,
+          icon: 'Document',
         },
       },
       {

@@ -36,4 +36,30 @@ describe('createPoller', () => {
     await vi.advanceTimersByTimeAsync(10_000)
     expect(calls).toHaveLength(5)
   })
+
+  it('never runs two loops when a refresh is asked for while a timer call is in flight', async () => {
+    const calls: boolean[] = []
+    let release: (() => void) | null = null
+    const poller = createPoller(
+      (background) =>
+        new Promise<void>((resolve) => {
+          calls.push(background)
+          release = background ? resolve : null
+          if (!background) {
+            resolve()
+          }
+        }),
+      () => 100,
+    )
+    await poller.start()
+    await vi.advanceTimersByTimeAsync(100) // the timer call starts and waits
+    expect(calls).toEqual([false, true])
+    await poller.refreshNow() // re-arms while the timer call is still in flight
+    ;(release as (() => void) | null)?.()
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(100)
+    // One loop: exactly one more background call per 100 ms, not two.
+    expect(calls.filter((c) => c)).toHaveLength(2)
+    poller.stop()
+  })
 })

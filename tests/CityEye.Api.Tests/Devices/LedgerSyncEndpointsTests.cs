@@ -84,6 +84,13 @@ public sealed class LedgerSyncEndpointsTests(ApiFactory factory)
         Assert.All(versions, v => Assert.Equal("sync:" + source, v.GetProperty("source").GetString()));
         Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>(Url($"/api/devices/search?q={b["gbCode"]}"), ct)).GetProperty("total").GetInt32());
 
+        // A source belongs to whoever first pushed to it: another archive.sync holder cannot push to it (a clerk of the
+        // whole district may read it; a unit-scoped holder would not see it).
+        using var clerk = await factory.SignInAsync("clerk", "Clerk#2026", ct);
+        using var foreign = await clerk.PostAsJsonAsync(Url($"/api/archive/sync/{source}/batches"), Batch("clerk-1", 3, []), ct);
+        Assert.Equal("sync.notOwner", (await ProblemAssert.IsProblemAsync(foreign, HttpStatusCode.Forbidden, ct)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await clerk.GetAsync(Url($"/api/archive/sync/{source}/batches/1"), ct)).StatusCode);
+
         // The token can do nothing else; users without archive.sync cannot push.
         Assert.Equal(HttpStatusCode.Forbidden, (await ledger.GetAsync(Url("/api/devices/search?q=qp"), ct)).StatusCode);
         using var investigator = await factory.SignInAsync("investigator", "Investigator#2026", ct);

@@ -26,6 +26,14 @@ public sealed class LogEndpointsTests(ApiFactory factory)
         var hit = (await admin.GetFromJsonAsync<JsonElement>(Url("/api/devices/search?q=zjj&pageSize=1"), ct)).GetProperty("items")[0].GetProperty("id").GetInt64();
         (await admin.GetAsync(Url($"/api/devices/{hit}"), ct)).Dispose();
 
+        // The SPA's background header skips only its badge polls; on any other request it changes nothing.
+        var hiddenMarker = "bgpoll" + Guid.NewGuid().ToString("N")[..8];
+        using (var hidden = new HttpRequestMessage(HttpMethod.Get, Url($"/api/devices/search?q={hiddenMarker}")))
+        {
+            hidden.Headers.Add("X-CityEye-Background", "1");
+            (await admin.SendAsync(hidden, ct)).Dispose();
+        }
+
         // An external system's call is a service call; a refused cross-site write is logged too.
         using var created = await admin.PostAsJsonAsync(Url("/api/auth/tokens"), new { name = "日志测试系统", expiresInDays = 1, scopes = DevicesScope }, ct);
         var secret = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("secret").GetString();
@@ -52,6 +60,8 @@ public sealed class LogEndpointsTests(ApiFactory factory)
         Assert.Equal(("operation", "admin", "上海市公安局青浦分局", "devices", "search", 200), (entry.GetProperty("kind").GetString(), entry.GetProperty("username").GetString(), entry.GetProperty("organisationName").GetString(), entry.GetProperty("module").GetString(), entry.GetProperty("operation").GetString(), entry.GetProperty("status").GetInt32()));
         Assert.Equal($"/api/devices/search?q={marker}", entry.GetProperty("path").GetString());
         Assert.Equal(64, entry.GetProperty("hash").GetString()!.Length);
+
+        Assert.Equal(1, (await auditor.GetFromJsonAsync<JsonElement>(Url($"/api/logs/operations?text={hiddenMarker}"), ct)).GetProperty("total").GetInt64());
 
         var viewed = await auditor.GetFromJsonAsync<JsonElement>(Url($"/api/logs/operations?user=admin&device={hit}"), ct);
         Assert.Contains(viewed.GetProperty("items").EnumerateArray(), e => e.GetProperty("path").GetString() == $"/api/devices/{hit}");

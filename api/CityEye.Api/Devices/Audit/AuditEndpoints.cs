@@ -102,20 +102,45 @@ internal static class AuditEndpoints
         return TypedResults.Accepted($"/api/jobs/{job.Id}", JobResponse.From(job));
     }
 
-    private static async Task<Ok<AuditRunPage>> RunsAsync([AsParameters] PageQuery paging, Caller caller, LedgerAuditStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<AuditRunPage>> RunsAsync([AsParameters] PageQuery paging, Caller caller, LedgerAuditStore store, CityEye.Core.Devices.DeviceStore devices, CancellationToken cancellationToken)
     {
         var (runs, total) = await store.ListRunsAsync(paging.Skip, Math.Min(paging.Take, TrendRuns), cancellationToken);
         var trend = await store.TrendAsync([.. runs.Select(r => r.Id)], caller.DeviceScope, cancellationToken);
-        return TypedResults.Ok(new AuditRunPage([.. runs.Select(r => Response(r, trend))], total));
+        var scoped = await ScopedAsync(runs, caller, store, devices, cancellationToken);
+        return TypedResults.Ok(new AuditRunPage([.. scoped.Select(r => Response(r, trend))], total));
     }
 
-    private static async Task<Results<Ok<AuditRunDetail>, NotFound>> RunAsync(long id, Caller caller, LedgerAuditStore store, CityEye.Core.Devices.Rules.LedgerCatalog catalog, ReferenceNames names, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs as the caller may see them: ledger-wide counts for holders of the whole district; for the others their
+    /// own findings, and the devices in their scope now (the run does not keep per-unit device counts).
+    /// </summary>
+    private static async Task<List<AuditRun>> ScopedAsync(IReadOnlyList<AuditRun> runs, Caller caller, LedgerAuditStore store, CityEye.Core.Devices.DeviceStore devices, CancellationToken cancellationToken)
     {
-        var run = await store.GetRunAsync(id, cancellationToken);
-        if (run is null)
+        if (caller.DeviceScope.IsAll || runs.Count == 0)
+        {
+            return [.. runs];
+        }
+
+        var totals = (await store.TotalsAsync([.. runs.Select(r => r.Id)], caller.DeviceScope, cancellationToken)).ToDictionary(t => t.RunId);
+        var inScope = (await devices.SummariseAsync(caller.DeviceScope, cancellationToken)).Total;
+        return [.. runs.Select(r => r with
+        {
+            Devices = inScope,
+            Findings = totals.GetValueOrDefault(r.Id).Findings,
+            DevicesWithFindings = totals.GetValueOrDefault(r.Id).Devices,
+        })];
+    }
+
+    private static async Task<Results<Ok<AuditRunDetail>, NotFound>> RunAsync(
+        long id, Caller caller, LedgerAuditStore store, CityEye.Core.Devices.DeviceStore devices, CityEye.Core.Devices.Rules.LedgerCatalog catalog, ReferenceNames names, CancellationToken cancellationToken)
+    {
+        var found = await store.GetRunAsync(id, cancellationToken);
+        if (found is null)
         {
             return TypedResults.NotFound();
         }
+
+        var run = (await ScopedAsync([found], caller, store, devices, cancellationToken))[0];
 
         var trend = await store.TrendAsync([id], caller.DeviceScope, cancellationToken);
         var descriptions = (await catalog.ListRulesAsync(cancellationToken)).ToDictionary(r => r.Id, r => r.Description, StringComparer.Ordinal);

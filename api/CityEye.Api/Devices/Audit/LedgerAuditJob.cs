@@ -91,7 +91,8 @@ internal sealed class LedgerAuditJob(LedgerAuditor auditor, LedgerAuditStore sto
                 cancellationToken);
         }
 
-        var staff = await notifications.UsersWithAsync(Permissions.ArchiveManage, cancellationToken);
+        // The district-wide summary goes only to archive staff who see the whole district.
+        var staff = await notifications.DistrictUsersWithAsync(Permissions.ArchiveManage, cancellationToken);
         sent += await notifications.AddAsync(
             staff,
             "audit.summary",

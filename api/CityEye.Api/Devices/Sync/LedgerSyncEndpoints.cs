@@ -78,6 +78,7 @@ internal static class LedgerSyncEndpoints
             .WithName("LedgerSync_Push")
             .WithSummary("Pushes a batch of the source's ledger (full or incremental). 202: stored and queued (the job applies it); 200: this batch id was pushed before (nothing changes); 409: the sequence number is used or skips batches (args.expected names the next one).")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", SourcesAsync)
@@ -94,7 +95,8 @@ internal static class LedgerSyncEndpoints
         group.MapGet("/{source}/batches", BatchesAsync)
             .RequirePermission(Permissions.ArchiveSync)
             .WithName("LedgerSync_Batches")
-            .WithSummary("A source's batches, newest first, with what applying each did.");
+            .WithSummary("A source's batches, newest first, with what applying each did.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{source}/batches/{sequence:long}", BatchAsync)
             .RequirePermission(Permissions.ArchiveSync)
@@ -122,6 +124,12 @@ internal static class LedgerSyncEndpoints
         var (outcome, batch, expected) = await store.AcceptAsync(source, request, caller.User.Username, cancellationToken);
         switch (outcome)
         {
+            case LedgerSyncAcceptance.NotOwner:
+                return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.SyncNotOwner);
+            case LedgerSyncAcceptance.Replay when batch!.Status == LedgerSyncStates.Queued && batch.JobId is null:
+                // Stored, but the node died before its job was queued: queue it now (applying is idempotent).
+                var resumed = await EnqueueAsync(source, batch, caller, jobs, store, cancellationToken);
+                return TypedResults.Ok(LedgerSyncBatchResponse.From(batch with { JobId = resumed }));
             case LedgerSyncAcceptance.Replay:
                 return TypedResults.Ok(LedgerSyncBatchResponse.From(batch!));
             case LedgerSyncAcceptance.SequenceUsed:
@@ -130,32 +138,53 @@ internal static class LedgerSyncEndpoints
                 return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.SyncSequenceGap, new Dictionary<string, object?> { ["expected"] = expected });
         }
 
-        // The batch is stored: from here on it is acknowledged, and the job (resumable) applies it even after a crash.
+        // The batch is stored: from here on it is acknowledged, and the job (resumable) applies it even after a crash;
+        // if the node dies before the job is queued, sending the batch again queues it (above).
+        var jobId = await EnqueueAsync(source, batch!, caller, jobs, store, cancellationToken);
+        return TypedResults.Accepted($"/api/archive/sync/{source}/batches/{request.Sequence}", LedgerSyncBatchResponse.From(batch! with { JobId = jobId }));
+    }
+
+    private static async Task<string> EnqueueAsync(string source, LedgerSyncBatch batch, Caller caller, JobStore jobs, LedgerSyncStore store, CancellationToken cancellationToken)
+    {
         var job = await jobs.EnqueueAsync(
             LedgerSyncJob.JobKind,
-            $"台账同步 {source} #{request.Sequence}（{(request.Mode == LedgerSyncModes.Full ? "全量" : "增量")}，{batch!.RecordCount} 条）",
-            LedgerSyncJob.Serialize(new LedgerSyncParameters(source, request.Sequence)),
+            $"台账同步 {source} #{batch.Sequence}（{(batch.Mode == LedgerSyncModes.Full ? "全量" : "增量")}，{batch.RecordCount} 条）",
+            LedgerSyncJob.Serialize(new LedgerSyncParameters(source, batch.Sequence)),
             caller.User.Username,
             caller.User.UserId,
             cancellationToken);
-        await store.SetJobAsync(source, request.Sequence, job.Id, cancellationToken);
-        return TypedResults.Accepted($"/api/archive/sync/{source}/batches/{request.Sequence}", LedgerSyncBatchResponse.From(batch with { JobId = job.Id }));
+        await store.SetJobAsync(source, batch.Sequence, job.Id, cancellationToken);
+        return job.Id;
     }
 
+    /// <summary>A source is visible to its owner (and their tokens) and to holders of the whole district.</summary>
+    private static bool Visible(LedgerSyncSource source, Caller caller) =>
+        caller.DeviceScope.IsAll || string.Equals(source.Owner, caller.User.Username, StringComparison.Ordinal);
+
     private static async Task<Ok<List<LedgerSyncSourceResponse>>> SourcesAsync(Caller caller, LedgerSyncStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.ListSourcesAsync(cancellationToken)).Select(LedgerSyncSourceResponse.From).ToList());
+        TypedResults.Ok((await store.ListSourcesAsync(cancellationToken)).Where(s => Visible(s, caller)).Select(LedgerSyncSourceResponse.From).ToList());
 
     private static async Task<Results<Ok<LedgerSyncSourceResponse>, NotFound>> SourceAsync(string source, Caller caller, LedgerSyncStore store, CancellationToken cancellationToken) =>
-        await store.GetSourceAsync(source, cancellationToken) is { } found ? TypedResults.Ok(LedgerSyncSourceResponse.From(found)) : TypedResults.NotFound();
+        await store.GetSourceAsync(source, cancellationToken) is { } found && Visible(found, caller) ? TypedResults.Ok(LedgerSyncSourceResponse.From(found)) : TypedResults.NotFound();
 
-    private static async Task<Ok<LedgerSyncBatchPage>> BatchesAsync(string source, [AsParameters] PageQuery paging, Caller caller, LedgerSyncStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<LedgerSyncBatchPage>, NotFound>> BatchesAsync(string source, [AsParameters] PageQuery paging, Caller caller, LedgerSyncStore store, CancellationToken cancellationToken)
     {
+        if (await store.GetSourceAsync(source, cancellationToken) is not { } found || !Visible(found, caller))
+        {
+            return TypedResults.NotFound();
+        }
+
         var (items, total) = await store.ListBatchesAsync(source, paging.Skip, paging.Take, cancellationToken);
         return TypedResults.Ok(new LedgerSyncBatchPage(items.Select(LedgerSyncBatchResponse.From).ToList(), total));
     }
 
     private static async Task<Results<Ok<LedgerSyncBatchDetail>, NotFound>> BatchAsync(string source, long sequence, Caller caller, LedgerSyncStore store, CancellationToken cancellationToken)
     {
+        if (await store.GetSourceAsync(source, cancellationToken) is not { } found || !Visible(found, caller))
+        {
+            return TypedResults.NotFound();
+        }
+
         var batch = await store.GetBatchAsync(source, sequence, cancellationToken);
         if (batch is null)
         {

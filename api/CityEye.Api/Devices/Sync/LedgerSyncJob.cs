@@ -15,7 +15,7 @@ internal sealed record LedgerSyncParameters(string Source, long Sequence);
 /// pushed it. Resumable: a batch is marked applied only after its writes, and applying it again writes nothing
 /// new, so a crash in between loses nothing and duplicates nothing.
 /// </summary>
-internal sealed class LedgerSyncJob(LedgerSyncStore store, LedgerSyncApplier applier, UserStore users) : IJobHandler
+internal sealed class LedgerSyncJob(LedgerSyncStore store, LedgerSyncApplier applier, UserStore users, TimeProvider time) : IJobHandler
 {
     public const string JobKind = "ledger-sync";
 
@@ -34,8 +34,17 @@ internal sealed class LedgerSyncJob(LedgerSyncStore store, LedgerSyncApplier app
         var summaries = new List<string>();
         while (await store.NextToApplyAsync(parameters.Source, parameters.Sequence, cancellationToken) is { } batch)
         {
+            // The pusher must still be allowed to sync when the batch is applied: enabled, valid, holding archive.sync.
             var user = await users.FindByUsernameAsync(batch.ReceivedBy, cancellationToken);
-            var scope = user is null ? DeviceScope.None : await users.GetDeviceScopeAsync(user.Id, cancellationToken);
+            var principal = user is null ? null : await users.GetPrincipalAsync(user.Id, cancellationToken);
+            var now = time.GetUtcNow();
+            var allowed = user is { Enabled: true } && (user.ValidUntil is null || user.ValidUntil > now) && (user.LockedUntil is null || user.LockedUntil <= now)
+                && principal?.Permissions.Contains(Permissions.ArchiveSync, StringComparer.Ordinal) == true;
+            var scope = allowed ? await users.GetDeviceScopeAsync(user!.Id, cancellationToken) : DeviceScope.None;
+            if (!allowed)
+            {
+                await context.LogAsync($"{batch.ReceivedBy} may no longer sync: every record is refused (no device scope)", cancellationToken, "warning");
+            }
             var writer = new DeviceWriter(batch.ReceivedBy, "sync:" + batch.Source);
             await context.LogAsync(string.Create(CultureInfo.InvariantCulture, $"批次 #{batch.Sequence} ({batch.BatchId}, {batch.Mode}, {batch.RecordCount} 条)"), cancellationToken);
             LedgerSyncCounts? counts = null;

@@ -188,6 +188,20 @@ public sealed class LedgerAuditStore(Database database, TimeProvider time) : IDe
             cancellationToken: cancellationToken))).ToList();
     }
 
+    /// <summary>Findings and devices with findings of <paramref name="runIds"/> inside <paramref name="scope"/>.</summary>
+    public async Task<IReadOnlyList<(long RunId, int Findings, int Devices)>> TotalsAsync(IReadOnlyCollection<long> runIds, DeviceScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<(long, int, int)>(new CommandDefinition(
+            $"""
+            SELECT run_id, COUNT(*), COUNT(DISTINCT device_id) FROM audit_findings
+            WHERE {database.InList("run_id", "runIds")} AND {database.DeviceScopeFilter(scope, "organisation_id")}
+            GROUP BY run_id
+            """,
+            new { runIds = runIds.ToArray(), scopeOrganisations = Database.DeviceScopeParameter(scope) },
+            cancellationToken: cancellationToken))).ToList();
+    }
+
     /// <summary>A run's findings inside <paramref name="scope"/> per rule: findings and devices.</summary>
     public async Task<IReadOnlyList<(string RuleId, string Field, string Category, int Findings, int Devices)>> ByRuleAsync(long runId, DeviceScope scope, CancellationToken cancellationToken)
     {

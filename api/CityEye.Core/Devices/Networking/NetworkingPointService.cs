@@ -125,7 +125,9 @@ public sealed class NetworkingPointService(NetworkingPointStore points, DeviceSt
 
             if (action == NetworkingPointActions.Approve && await SetLevelAsync(device, point.Level, actor, scope, cancellationToken) is { } failure)
             {
+                // Approved, but the device file could not take the level: reported, not counted as done.
                 problems.Add(failure);
+                continue;
             }
 
             done.Add(id);

@@ -22,8 +22,20 @@ public sealed class LedgerSyncApplier(DeviceService service, DeviceStore devices
         var problems = new List<LedgerSyncRecordProblem>();
 
         // Upserts: a record for an existing device changes only the fields it carries.
-        var upserts = records.Select((r, i) => (Record: r, Number: i + 1)).Where(r => r.Record.Op is null or LedgerSyncOps.Upsert).ToList();
-        var existing = await devices.GetByGbCodesAsync(records.Select(r => r.GbCode!.Trim()), cancellationToken);
+        var all = await devices.GetByGbCodesAsync(records.Select(r => r.GbCode!.Trim()), cancellationToken);
+
+        // A device outside the pusher's scope is neither merged nor reported on: only "not yours".
+        var foreign = all.Where(d => !scope.Includes(d.Value.OrganisationId)).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+        var existing = all.Where(d => !foreign.Contains(d.Key)).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
+        foreach (var (record, number) in records.Select((r, i) => (r, i + 1)).Where(r => foreign.Contains(r.r.GbCode!.Trim())))
+        {
+            problems.Add(new LedgerSyncRecordProblem(number, record.GbCode!.Trim(), [new Violation("gbCode", ErrorCodes.DeviceOutOfScope)]));
+        }
+
+        var upserts = records.Select((r, i) => (Record: r, Number: i + 1))
+            .Where(r => r.Record.Op is null or LedgerSyncOps.Upsert)
+            .Where(r => !foreign.Contains(r.Record.GbCode!.Trim()))
+            .ToList();
         var rows = upserts.Select(u =>
         {
             var gbCode = u.Record.GbCode!.Trim();
@@ -51,7 +63,7 @@ public sealed class LedgerSyncApplier(DeviceService service, DeviceStore devices
         // Deletes: a device already gone counts as unchanged.
         var deleted = 0;
         var unchanged = result.Unchanged;
-        foreach (var (record, number) in records.Select((r, i) => (r, i + 1)).Where(r => r.r.Op == LedgerSyncOps.Delete))
+        foreach (var (record, number) in records.Select((r, i) => (r, i + 1)).Where(r => r.r.Op == LedgerSyncOps.Delete && !foreign.Contains(r.r.GbCode!.Trim())))
         {
             var gbCode = record.GbCode!.Trim();
             if (!existing.TryGetValue(gbCode, out var device))

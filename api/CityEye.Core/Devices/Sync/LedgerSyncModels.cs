@@ -160,6 +160,9 @@ public sealed record LedgerSyncSource
 
     public DateTimeOffset? LastFullSyncAt { get; init; }
 
+    /// <summary>The user who first pushed to the source; only they (or their tokens) push to and read it.</summary>
+    public string? Owner { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; init; }

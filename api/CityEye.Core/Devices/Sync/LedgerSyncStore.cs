@@ -18,6 +18,9 @@ public enum LedgerSyncAcceptance
 
     /// <summary>The sequence number skips one or more batches.</summary>
     SequenceGap,
+
+    /// <summary>The source belongs to another user.</summary>
+    NotOwner,
 }
 
 /// <summary>The connector's sources, their batches (stored before they are acknowledged) and the GB codes a full run saw.</summary>
@@ -57,14 +60,18 @@ public sealed class LedgerSyncStore(Database database, TimeProvider time) : IDev
         return await database.InTransactionAsync<(LedgerSyncAcceptance, LedgerSyncBatch?, long)>(async (connection, transaction) =>
         {
             var now = time.GetUtcNow();
-            var accepted = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT accepted_sequence FROM ledger_sync_sources WHERE source = @source", new { source }, transaction, cancellationToken: cancellationToken));
-            if (accepted is null)
+            var row = await connection.QuerySingleOrDefaultAsync<LedgerSyncSource>(new CommandDefinition(
+                "SELECT source, accepted_sequence, owner FROM ledger_sync_sources WHERE source = @source", new { source }, transaction, cancellationToken: cancellationToken));
+            var accepted = row?.AcceptedSequence ?? 0;
+            if (row is null)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO ledger_sync_sources (source, accepted_sequence, applied_sequence, created_at, updated_at) VALUES (@source, 0, 0, @now, @now)",
-                    new { source, now }, transaction, cancellationToken: cancellationToken));
-                accepted = 0;
+                    "INSERT INTO ledger_sync_sources (source, accepted_sequence, applied_sequence, created_at, updated_at, owner) VALUES (@source, 0, 0, @now, @now, @receivedBy)",
+                    new { source, now, receivedBy }, transaction, cancellationToken: cancellationToken));
+            }
+            else if (row.Owner is { } owner && !string.Equals(owner, receivedBy, StringComparison.Ordinal))
+            {
+                return (LedgerSyncAcceptance.NotOwner, null, 0);
             }
 
             var replay = await connection.QuerySingleOrDefaultAsync<LedgerSyncBatch>(new CommandDefinition(
@@ -72,17 +79,17 @@ public sealed class LedgerSyncStore(Database database, TimeProvider time) : IDev
                 new { source, batchId = request.BatchId }, transaction, cancellationToken: cancellationToken));
             if (replay is not null)
             {
-                return (LedgerSyncAcceptance.Replay, replay, accepted.Value + 1);
+                return (LedgerSyncAcceptance.Replay, replay, accepted + 1);
             }
 
             if (request.Sequence <= accepted)
             {
-                return (LedgerSyncAcceptance.SequenceUsed, null, accepted.Value + 1);
+                return (LedgerSyncAcceptance.SequenceUsed, null, accepted + 1);
             }
 
             if (request.Sequence != accepted + 1)
             {
-                return (LedgerSyncAcceptance.SequenceGap, null, accepted.Value + 1);
+                return (LedgerSyncAcceptance.SequenceGap, null, accepted + 1);
             }
 
             var batch = new LedgerSyncBatch
@@ -224,12 +231,12 @@ public sealed class LedgerSyncStore(Database database, TimeProvider time) : IDev
         return rows.ToList();
     }
 
-    [Unscoped("sync bookkeeping, no device data")]
+    [Unscoped("sync bookkeeping; the endpoints show a source only to its owner and to whole-district users")]
     public async Task<IReadOnlyList<LedgerSyncSource>> ListSourcesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return (await connection.QueryAsync<LedgerSyncSource>(new CommandDefinition(
-            "SELECT source, accepted_sequence, applied_sequence, cursor, last_full_sync_at, created_at, updated_at FROM ledger_sync_sources ORDER BY source",
+            "SELECT source, accepted_sequence, applied_sequence, cursor, last_full_sync_at, created_at, updated_at, owner FROM ledger_sync_sources ORDER BY source",
             cancellationToken: cancellationToken))).ToList();
     }
 
@@ -238,12 +245,12 @@ public sealed class LedgerSyncStore(Database database, TimeProvider time) : IDev
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<LedgerSyncSource>(new CommandDefinition(
-            "SELECT source, accepted_sequence, applied_sequence, cursor, last_full_sync_at, created_at, updated_at FROM ledger_sync_sources WHERE source = @source",
+            "SELECT source, accepted_sequence, applied_sequence, cursor, last_full_sync_at, created_at, updated_at, owner FROM ledger_sync_sources WHERE source = @source",
             new { source }, cancellationToken: cancellationToken));
     }
 
     /// <summary>A source's batches, newest first, without payloads and reports.</summary>
-    [Unscoped("batch counts only (archive.manage)")]
+    [Unscoped("batch counts; the endpoints show a source only to its owner and to whole-district users")]
     public async Task<(IReadOnlyList<LedgerSyncBatch> Items, int Total)> ListBatchesAsync(string source, int skip, int take, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -256,7 +263,7 @@ public sealed class LedgerSyncStore(Database database, TimeProvider time) : IDev
     }
 
     /// <summary>One batch with its report (payload left out).</summary>
-    [Unscoped("a batch's report names the pushed GB codes with problems (archive.manage)")]
+    [Unscoped("a batch's report names the pushed GB codes with problems; shown only to the source's owner and whole-district users")]
     public async Task<LedgerSyncBatch?> GetBatchAsync(string source, long sequence, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
