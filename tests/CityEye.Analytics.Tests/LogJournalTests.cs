@@ -36,6 +36,26 @@ public sealed class LogJournalTests : IDisposable
     }
 
     [Fact]
+    public void ReadAfter_ContinuesWhereTheLastReadStopped()
+    {
+        using var journal = new LogJournal(Path.Combine(_folder, "j"));
+        for (var i = 0; i < 10; i++)
+        {
+            journal.Append(Entry(i));
+        }
+
+        Assert.Equal([1L, 2, 3, 4], journal.ReadAfter(0, 4).Select(e => e.Sequence));
+        Assert.Equal([5L, 6, 7, 8, 9, 10], journal.ReadAfter(4, 100).Select(e => e.Sequence)); // continues from the cursor
+        Assert.Empty(journal.ReadAfter(10, 100));
+
+        // An entry appended after the last read is found from the cursor; any other position still works.
+        journal.Append(Entry(10));
+        Assert.Equal([11L], journal.ReadAfter(10, 100).Select(e => e.Sequence));
+        Assert.Equal([3L, 4, 5], journal.ReadAfter(2, 3).Select(e => e.Sequence));
+        Assert.Equal([6L, 7], journal.ReadAfter(5, 2).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public void Open_DropsALineCutOffByACrash()
     {
         var journalFolder = Path.Combine(_folder, "j");

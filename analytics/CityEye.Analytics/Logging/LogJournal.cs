@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace CityEye.Analytics.Logging;
@@ -26,6 +25,7 @@ public sealed class LogJournal : IDisposable
     private FileStream _current;
     private long _currentStart;
     private bool _dirty;
+    private (string Path, long Offset, long Sequence)? _readCursor;
 
     public LogJournal(string folder, long segmentBytes = SegmentBytes)
     {
@@ -99,11 +99,17 @@ public sealed class LogJournal : IDisposable
         }
     }
 
-    /// <summary>Up to <paramref name="take"/> entries after <paramref name="afterSequence"/>, in order.</summary>
+    /// <summary>
+    /// Up to <paramref name="take"/> entries after <paramref name="afterSequence"/>, in order. A read that continues
+    /// where the previous one stopped (the drain's case) starts at that byte of that segment instead of parsing the
+    /// segment again.
+    /// </summary>
     public List<LogEntry> ReadAfter(long afterSequence, int take)
     {
         var found = new List<LogEntry>(Math.Min(take, 10_000));
         var segments = Segments();
+        var cursor = _readCursor;
+        (string Path, long Offset, long Sequence)? last = null;
         for (var i = 0; i < segments.Count && found.Count < take; i++)
         {
             var next = i + 1 < segments.Count ? segments[i + 1].Start : long.MaxValue;
@@ -112,17 +118,24 @@ public sealed class LogJournal : IDisposable
                 continue;
             }
 
-            foreach (var entry in ReadSegment(segments[i].Path))
+            var from = cursor is { } c && c.Sequence == afterSequence && string.Equals(c.Path, segments[i].Path, StringComparison.Ordinal) ? c.Offset : 0;
+            foreach (var (entry, end) in ReadSegment(segments[i].Path, from))
             {
                 if (entry.Sequence > afterSequence)
                 {
                     found.Add(entry);
+                    last = (segments[i].Path, end, entry.Sequence);
                     if (found.Count == take)
                     {
                         break;
                     }
                 }
             }
+        }
+
+        if (last is not null)
+        {
+            _readCursor = last;
         }
 
         return found;
@@ -182,28 +195,50 @@ public sealed class LogJournal : IDisposable
     private static FileStream Open(string path) =>
         new(path, FileMode.Append, FileAccess.Write, FileShare.Read | FileShare.Delete, 64 * 1024);
 
-    private static IEnumerable<LogEntry> ReadSegment(string path)
+    /// <summary>The complete lines of a segment from byte <paramref name="offset"/>, each with the byte after it.</summary>
+    private static IEnumerable<(LogEntry Entry, long End)> ReadSegment(string path, long offset)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (reader.ReadLine() is { } line)
+        byte[] bytes;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         {
+            if (offset >= stream.Length)
+            {
+                yield break;
+            }
+
+            stream.Seek(offset, SeekOrigin.Begin);
+            bytes = new byte[stream.Length - offset];
+            stream.ReadExactly(bytes);
+        }
+
+        var start = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != (byte)'\n')
+            {
+                continue;
+            }
+
             LogEntry? entry;
             try
             {
-                entry = JsonSerializer.Deserialize<LogEntry>(line, Json);
+                entry = JsonSerializer.Deserialize<LogEntry>(bytes.AsSpan(start, i - start), Json);
             }
             catch (JsonException)
             {
-                // A line being written right now (or cut off by a crash): nothing after it is complete yet.
+                // Cannot happen for a complete line the journal wrote; stop rather than skip a sequence.
                 yield break;
             }
 
             if (entry is not null)
             {
-                yield return entry;
+                yield return (entry, offset + i + 1);
             }
+
+            start = i + 1;
         }
+
+        // Bytes after the last newline are a line still being written: read again next time.
     }
 
     private string SegmentPath(long start) => Path.Combine(_folder, start.ToString("D20", CultureInfo.InvariantCulture) + ".jsonl");
