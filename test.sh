@@ -62,6 +62,11 @@ if dotnet build CityEye.slnx -c Release --nologo -v quiet -clp:ErrorsOnly > "$re
     problem ".NET tests produced no summary (see test-results/dotnet-test.log)"
   else
     passed=$((passed + n_ok)); failed=$((failed + ${n_bad:-0})); skipped=$((skipped + ${n_skip:-0}))
+    # A test process that crashes ("Zero tests ran", exit code 134) fails no test but fails the run: count it.
+    if printf '%s\n' "$summary" | grep -q 'Test run summary: Failed!' && [ "${n_bad:-0}" = 0 ]; then
+      grep -E 'Zero tests ran|Exit code|Unhandled exception' "$results/dotnet-test.log" | head -n 10
+      problem ".NET test run failed without a failing test (a test process crashed; see test-results/dotnet-test.log)"
+    fi
   fi
 else
   cat "$results/dotnet-build.log"

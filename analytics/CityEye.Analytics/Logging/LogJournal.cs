@@ -25,6 +25,7 @@ public sealed class LogJournal : IDisposable
     private FileStream _current;
     private long _currentStart;
     private bool _dirty;
+    private bool _disposed;
     private (string Path, long Offset, long Sequence)? _readCursor;
 
     public LogJournal(string folder, long segmentBytes = SegmentBytes)
@@ -171,7 +172,8 @@ public sealed class LogJournal : IDisposable
     {
         lock (_gate)
         {
-            if (_dirty)
+            // The timer may fire while the journal is being disposed.
+            if (_dirty && !_disposed)
             {
                 _current.Flush(flushToDisk: true);
                 _dirty = false;
@@ -184,6 +186,12 @@ public sealed class LogJournal : IDisposable
         _sync.Dispose();
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             _current.Flush(flushToDisk: true);
             _current.Dispose();
         }
