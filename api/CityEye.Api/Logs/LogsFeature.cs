@@ -44,6 +44,7 @@ internal static class LogsFeature
             return new LogJournal(folder);
         });
         services.AddSingleton<ISecurityEventSink, JournalSecurityEventSink>();
+        services.AddSingleton<TokenNames>();
         services.AddSingleton<LogDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<LogDrain>());
         return services;
@@ -94,7 +95,24 @@ internal sealed partial class JournalSecurityEventSink(LogJournal journal, ILogg
 /// what (module, operation and data type from the endpoint, related device, call address), how it ended (status,
 /// duration). The entry is in the journal before the request's task completes; the analytics store is never waited for.
 /// </summary>
-internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJournal journal, TimeProvider time, ILogger<OperationLogMiddleware> logger)
+/// <summary>API token names by id (a token's name never changes), for the calling system of service-call entries.</summary>
+internal sealed class TokenNames(ApiTokenStore tokens)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _names = new();
+
+    public async Task<string> NameAsync(long userId, long tokenId, CancellationToken cancellationToken)
+    {
+        if (_names.TryGetValue(tokenId, out var name))
+        {
+            return name;
+        }
+
+        var found = (await tokens.ListAsync(userId, null, cancellationToken)).FirstOrDefault(t => t.Id == tokenId)?.Name;
+        return found is null ? $"token {tokenId}" : _names.GetOrAdd(tokenId, $"{found} (token {tokenId})");
+    }
+}
+
+internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJournal journal, TokenNames tokenNames, TimeProvider time, ILogger<OperationLogMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -123,7 +141,13 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
                     user = result.Succeeded ? result.Principal : user;
                 }
 
-                journal.Append(Entry(context, user, at, elapsed));
+                var entry = Entry(context, user, at, elapsed);
+                if (entry.Kind == LogKinds.ServiceCall && user.FindFirst(CityEyeClaims.ApiTokenId)?.Value is { } tokenId)
+                {
+                    entry = entry with { SystemName = await tokenNames.NameAsync(entry.UserId, long.Parse(tokenId, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None) };
+                }
+
+                journal.Append(entry);
             }
 #pragma warning disable CA1031 // A full disk must not turn every answer into a 500; it is reported loudly instead.
             catch (Exception e)

@@ -67,7 +67,7 @@ public sealed class LogEndpointsTests(ApiFactory factory)
         Assert.Contains(viewed.GetProperty("items").EnumerateArray(), e => e.GetProperty("path").GetString() == $"/api/devices/{hit}");
 
         var call = Assert.Single((await auditor.GetFromJsonAsync<JsonElement>(Url($"/api/logs/operations?kind=serviceCall&text={marker}ext"), ct)).GetProperty("items").EnumerateArray());
-        Assert.StartsWith("token ", call.GetProperty("systemName").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("日志测试系统 (token ", call.GetProperty("systemName").GetString(), StringComparison.Ordinal);
         Assert.Equal(("Devices_Search", "Devices"), (call.GetProperty("serviceName").GetString(), call.GetProperty("serviceCategory").GetString()));
 
         var refused = await auditor.GetFromJsonAsync<JsonElement>(Url($"/api/logs/operations?status=403&from={Uri.EscapeDataString(since.ToString("O"))}"), ct);
