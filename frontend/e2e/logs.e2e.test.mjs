@@ -41,7 +41,9 @@ describe('operation log', { timeout: 180_000 }, () => {
       await page
         .locator(`input${byTestId('logs-user')}, ${byTestId('logs-user')} input`)
         .fill('clerk')
-      await page.locator('input[placeholder="调用地址或说明"]').fill(marker)
+      await page
+        .locator(`input${byTestId('logs-text')}, ${byTestId('logs-text')} input`)
+        .fill(marker)
       // The drain moves the journal into the store every 500 ms: search until the entry is there.
       const rows = page.locator(`${byTestId('logs-table')} .el-table__body .el-table__row`)
       for (let i = 0; i < 20; i++) {
