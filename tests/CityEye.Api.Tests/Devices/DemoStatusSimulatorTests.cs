@@ -33,7 +33,9 @@ public sealed class DemoStatusSimulatorTests(ApiFactory factory)
         // 200 reports at a 13 % change rate: some devices changed, each change is exactly one version.
         Assert.InRange(changed, 1, 5 * DemoStatusSimulator.DevicesPerReport);
         Assert.Equal(before + changed, await connection.ExecuteScalarAsync<int>(new CommandDefinition(Versions, cancellationToken: ct)));
-        Assert.True(await connection.ExecuteScalarAsync<int>(new CommandDefinition(Recent, new { since }, cancellationToken: ct)) >= changed);
+        // A device may be picked twice and flip back, so the devices with fresh online/offline times can be fewer
+        // than the changes; at least one has them.
+        Assert.True(await connection.ExecuteScalarAsync<int>(new CommandDefinition(Recent, new { since }, cancellationToken: ct)) >= 1);
         Assert.Equal(16_231, await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM devices WHERE status IN ('Online', 'Offline', 'Fault')", cancellationToken: ct)));
     }
 }
