@@ -33,4 +33,13 @@ public interface IAnalyticsStore : IAsyncDisposable
     Task<int> DropDaysBeforeAsync(DateOnly cutoff, CancellationToken cancellationToken);
 
     Task<AnalyticsInfo> DescribeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Behaviour counts per user and local (Asia/Shanghai) day of the entries in [since, until).</summary>
+    Task<IReadOnlyList<Behaviour.UserDayCounts>> UserDayCountsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Distinct users with operations per (UTC) day in [fromDay, untilDay), optionally of one unit.</summary>
+    Task<IReadOnlyList<Behaviour.DayValue>> ActiveUsersByDayAsync(DateOnly fromDay, DateOnly untilDay, long? organisationId, CancellationToken cancellationToken);
+
+    /// <summary>The devices operations named most in [fromDay, untilDay), optionally of one unit's users.</summary>
+    Task<IReadOnlyList<Behaviour.DeviceUse>> TopDevicesAsync(DateOnly fromDay, DateOnly untilDay, long? organisationId, int take, CancellationToken cancellationToken);
 }

@@ -17,6 +17,7 @@ using CityEye.Api.Map;
 using CityEye.Api.Notifications;
 using CityEye.Api.Organisations;
 using CityEye.Api.Search;
+using CityEye.Api.Users;
 using CityEye.Core.Storage;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -63,12 +64,15 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UsePasswordChangeGate();
+app.UseServiceGate();
 
 // Every endpoint's request records are validated by the one validation filter.
 var api = app.MapGroup(string.Empty).AddEndpointFilterFactory(RequestValidation.Factory);
 api.MapHealthEndpoints();
 api.MapAuthEndpoints();
 api.MapUserAdminEndpoints();
+api.MapUserEndpoints();
+api.MapRoleEndpoints();
 api.MapDashboardEndpoints();
 api.MapJobEndpoints();
 api.MapOrganisationEndpoints();

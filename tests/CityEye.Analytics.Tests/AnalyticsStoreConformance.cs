@@ -146,6 +146,92 @@ public abstract class AnalyticsStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UserDays_CountEveryBehaviourFeature_PerLocalDay_TheSameOnEveryProvider()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var entries = Entries();
+        // Extra entries on 2026-11-21 local (Asia/Shanghai): a night export at 23:30 and 00:30, two failed sign-ins, an image search.
+        var local = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.FromHours(8));
+        LogEntry Extra(int n, TimeSpan at, string kind, string operation, string method, int status = 200) => new()
+        {
+            Sequence = entries.Count + n,
+            At = local.Add(at),
+            Kind = kind,
+            Username = "zhao",
+            OrganisationId = 30,
+            OrganisationName = "朱家角派出所",
+            ClientIp = n % 2 == 0 ? "10.9.9.1" : "10.9.9.2",
+            Module = "devices",
+            Operation = operation,
+            Method = method,
+            Status = status,
+            Hash = "x",
+        };
+        List<LogEntry> extra =
+        [
+            Extra(1, TimeSpan.FromMinutes(30), LogKinds.Operation, "export", "GET"),
+            Extra(2, TimeSpan.FromHours(23.5), LogKinds.Operation, "export", "GET"),
+            Extra(3, TimeSpan.FromHours(10), LogKinds.Security, "login.failed", string.Empty, 401),
+            Extra(4, TimeSpan.FromHours(10.1), LogKinds.Security, "login.failed", string.Empty, 401),
+            Extra(5, TimeSpan.FromHours(11), LogKinds.Operation, "imageSearch", "POST"),
+            Extra(6, TimeSpan.FromHours(12), LogKinds.Operation, "update", "PUT", 403),
+            Extra(7, TimeSpan.FromHours(12.5), LogKinds.Operation, "get", "GET") with { DeviceCode = "31011800001320000001" },
+        ];
+        await Store.AppendAsync([.. entries, .. extra], ct);
+
+        var days = await Store.UserDayCountsAsync(local, local.AddDays(1), ct);
+        var zhao = Assert.Single(days, d => d.Username == "zhao");
+        Assert.Equal(new DateOnly(2026, 11, 21), zhao.Day);
+        Assert.Equal(30, zhao.OrganisationId);
+        Assert.Equal(5, zhao.Operations);
+        Assert.Equal(2, zhao.Exports);
+        Assert.Equal(2, zhao.NightExports);
+        Assert.Equal(2, zhao.Night);
+        Assert.Equal(2, zhao.FailedSignIns);
+        Assert.Equal(1, zhao.ImageSearches);
+        Assert.Equal(1, zhao.Edits);
+        Assert.Equal(1, zhao.Refused);
+        Assert.Equal(1, zhao.Views);
+        Assert.Equal(1, zhao.Devices);
+        Assert.Equal(["10.9.9.1", "10.9.9.2"], zhao.Addresses.Order(StringComparer.Ordinal));
+
+        // The generated entries of the same local day, counted here the same way.
+        var since = local.ToUniversalTime();
+        var expected = entries.Where(e => e.At >= since && e.At < since.AddDays(1)).GroupBy(e => e.Username).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var (user, list) in expected)
+        {
+            var row = Assert.Single(days, d => d.Username == user);
+            Assert.Equal(list.Count, row.Operations);
+            Assert.Equal(list.Count(e => e.Operation == "export"), row.Exports);
+            Assert.Equal(list.Count(e => e.Status is 401 or 403), row.Refused);
+            Assert.Equal(list.Select(e => e.DeviceCode).Distinct().Count(), row.Devices);
+            var hours = list.Select(e => e.At.ToOffset(TimeSpan.FromHours(8)).Hour);
+            Assert.Equal(hours.Count(h => h >= 22 || h < 6), row.Night);
+        }
+    }
+
+    [Fact]
+    public async Task Dashboards_ActiveUsersAndTopDevices_MatchTheEntries()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var entries = Entries();
+        await Store.AppendAsync(entries, ct);
+        var from = DateOnly.FromDateTime(Start.UtcDateTime);
+        var until = from.AddDays(3);
+        bool InRange(LogEntry e) => DateOnly.FromDateTime(e.At.UtcDateTime) >= from && DateOnly.FromDateTime(e.At.UtcDateTime) < until;
+
+        var active = await Store.ActiveUsersByDayAsync(from, until, null, ct);
+        Assert.Equal([3, 3, 3], active.Select(a => a.Value));
+        var wang = await Store.ActiveUsersByDayAsync(from, until, 20, ct);
+        Assert.Equal([1, 1, 1], wang.Select(a => a.Value));
+
+        var top = await Store.TopDevicesAsync(from, until, null, 5, ct);
+        var expected = entries.Where(InRange).GroupBy(e => e.DeviceCode).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(5).ToList();
+        Assert.Equal(expected.Select(g => (g.Key, (long)g.Count())), top.Select(t => (t.DeviceCode, t.Operations)));
+        Assert.Equal(expected[0].OrderBy(e => e.At).Last().DeviceName, top[0].DeviceName);
+    }
+
+    [Fact]
     public async Task Retention_DropsWholeDaysBeforeTheCutoff()
     {
         var ct = TestContext.Current.CancellationToken;

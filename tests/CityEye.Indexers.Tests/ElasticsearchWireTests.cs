@@ -125,6 +125,18 @@ public sealed class ElasticsearchWireTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_ScopeWithSingleDevices_IsOwnersOrIds()
+    {
+        _wire.Enqueue(200, NoHits);
+        await _index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.Of([2], [77, 5]) }, TestContext.Current.CancellationToken);
+
+        var body = JsonNode.Parse(Assert.Single(_wire.Requests).Body!)!;
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"bool":{"should":[{"terms":{"owner":["2"]}},{"terms":{"id":["5","77"]}}],"minimum_should_match":1}}"""),
+            body["query"]!["bool"]!["filter"]![0]));
+    }
+
+    [Fact]
     public async Task Search_CodesAndCirclesAndRectangles_UsePrefixesAndGeoFilters()
     {
         var ct = TestContext.Current.CancellationToken;

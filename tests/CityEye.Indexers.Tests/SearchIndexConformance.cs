@@ -107,6 +107,14 @@ public abstract class SearchIndexConformance : IAsyncLifetime
         // Asking for another station's devices inside a station scope still finds nothing.
         var other = await Index.SearchAsync(new DeviceSearchQuery { Scope = station, OrganisationIds = [3] }, TestContext.Current.CancellationToken);
         Assert.Equal(0, other.Total);
+
+        // A device role may add single devices of other units (business groups, regions, lists): those and no more.
+        var own = await Index.SearchAsync(new DeviceSearchQuery { Scope = station, Limit = 50 }, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(3L, own.Items.Select(i => i.Id));
+        var widened = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.Of([2], [3]), Limit = 50 }, TestContext.Current.CancellationToken);
+        Assert.Equal(own.Items.Select(i => i.Id).Append(3L).Order(), widened.Items.Select(i => i.Id).Order());
+        var only = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.Of([], [3, 999]), Limit = 50 }, TestContext.Current.CancellationToken);
+        Assert.Equal([3L], only.Items.Select(i => i.Id));
     }
 
     [Fact]

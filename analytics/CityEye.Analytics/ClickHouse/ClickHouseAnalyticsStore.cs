@@ -125,6 +125,67 @@ public sealed class ClickHouseAnalyticsStore(HttpClient http, ClickHouseConnecti
             LogColumns.Long(r.GetProperty("n"))))];
     }
 
+    public async Task<IReadOnlyList<Behaviour.UserDayCounts>> UserDayCountsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var sql = Behaviour.BehaviourSql.UserDays(
+            LogColumns.Table, ClickHouseSql.Literal(since.ToUnixTimeMilliseconds()), ClickHouseSql.Literal(until.ToUnixTimeMilliseconds()), (a, b) => $"intDiv({a}, {b})",
+            "uniqExactIf(device_code, device_code != '')",
+            "arrayStringConcat(groupUniqArray(client_ip), ',')");
+        var rows = await QueryAsync(sql, cancellationToken);
+        return [.. rows.Select(r =>
+        {
+            long L(string name) => LogColumns.Long(r.GetProperty(name));
+            return new Behaviour.UserDayCounts
+            {
+                Username = r.GetProperty("username").GetString()!,
+                Day = Behaviour.BehaviourSql.Day(L("local_day")),
+                OrganisationId = L("organisation_id"),
+                OrganisationName = r.GetProperty("organisation_name").GetString()!,
+                Operations = L("operations"),
+                Views = L("views"),
+                Searches = L("searches"),
+                ImageSearches = L("image_searches"),
+                Exports = L("exports"),
+                Downloads = L("downloads"),
+                Edits = L("edits"),
+                Devices = L("devices"),
+                Night = L("night"),
+                NightExports = L("night_exports"),
+                FailedSignIns = L("failed_sign_ins"),
+                Refused = L("refused"),
+                Addresses = r.GetProperty("addresses").GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            };
+        })];
+    }
+
+    public async Task<IReadOnlyList<Behaviour.DayValue>> ActiveUsersByDayAsync(DateOnly fromDay, DateOnly untilDay, long? organisationId, CancellationToken cancellationToken)
+    {
+        var unit = organisationId is null ? string.Empty : $" AND organisation_id = {ClickHouseSql.Literal(organisationId.Value)}";
+        var rows = await QueryAsync(
+            $"""
+            SELECT day, uniqExact(username) AS n FROM {LogColumns.Table}
+            WHERE day >= {ClickHouseSql.Literal(fromDay)} AND day < {ClickHouseSql.Literal(untilDay)} AND kind != 'security' AND username != ''{unit}
+            GROUP BY day ORDER BY day
+            """,
+            cancellationToken);
+        return [.. rows.Select(r => new Behaviour.DayValue(
+            DateOnly.ParseExact(r.GetProperty("day").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture), LogColumns.Long(r.GetProperty("n"))))];
+    }
+
+    public async Task<IReadOnlyList<Behaviour.DeviceUse>> TopDevicesAsync(DateOnly fromDay, DateOnly untilDay, long? organisationId, int take, CancellationToken cancellationToken)
+    {
+        var unit = organisationId is null ? string.Empty : $" AND organisation_id = {ClickHouseSql.Literal(organisationId.Value)}";
+        var rows = await QueryAsync(
+            $"""
+            SELECT device_code, argMax(device_name, at_ms) AS device_name, count() AS n, uniqExact(username) AS users FROM {LogColumns.Table}
+            WHERE day >= {ClickHouseSql.Literal(fromDay)} AND day < {ClickHouseSql.Literal(untilDay)} AND kind != 'security' AND device_code != ''{unit}
+            GROUP BY device_code ORDER BY n DESC, device_code LIMIT {ClickHouseSql.Literal(Math.Clamp(take, 1, 1000))}
+            """,
+            cancellationToken);
+        return [.. rows.Select(r => new Behaviour.DeviceUse(
+            r.GetProperty("device_code").GetString()!, r.GetProperty("device_name").GetString()!, LogColumns.Long(r.GetProperty("n")), LogColumns.Long(r.GetProperty("users"))))];
+    }
+
     public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long afterSequence, int take, CancellationToken cancellationToken) =>
         [.. (await QueryAsync(
             $"SELECT {LogColumns.List} FROM {LogColumns.Table} WHERE seq > {ClickHouseSql.Literal(afterSequence)} ORDER BY seq LIMIT {ClickHouseSql.Literal(take)}",

@@ -124,6 +124,98 @@ public sealed class DuckDbAnalyticsStore : IAnalyticsStore
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Behaviour.UserDayCounts>> UserDayCountsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var sql = Behaviour.BehaviourSql.UserDays(
+            LogColumns.Table, "$1", "$2", (a, b) => $"({a} // {b})",
+            "COUNT(DISTINCT device_code) FILTER (WHERE device_code <> '')",
+            "string_agg(DISTINCT client_ip, ',')");
+        return await WithLockAsync(async () =>
+        {
+            var rows = new List<Behaviour.UserDayCounts>();
+            await using var command = Command(sql, [since.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds()]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                long L(int i) => reader.IsDBNull(i) ? 0 : ToLong(reader.GetValue(i));
+                rows.Add(new Behaviour.UserDayCounts
+                {
+                    Username = reader.GetString(0),
+                    Day = Behaviour.BehaviourSql.Day(L(1)),
+                    OrganisationId = L(2),
+                    OrganisationName = reader.GetString(3),
+                    Operations = L(4),
+                    Views = L(5),
+                    Searches = L(6),
+                    ImageSearches = L(7),
+                    Exports = L(8),
+                    Downloads = L(9),
+                    Edits = L(10),
+                    Devices = L(11),
+                    Night = L(12),
+                    NightExports = L(13),
+                    FailedSignIns = L(14),
+                    Refused = L(15),
+                    Addresses = reader.IsDBNull(16) ? [] : reader.GetString(16).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                });
+            }
+
+            return (IReadOnlyList<Behaviour.UserDayCounts>)rows;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Behaviour.DayValue>> ActiveUsersByDayAsync(DateOnly fromDay, DateOnly untilDay, long? organisationId, CancellationToken cancellationToken)
+    {
+        var unit = organisationId is null ? string.Empty : " AND organisation_id = $3";
+        List<object> parameters = organisationId is null ? [fromDay, untilDay] : [fromDay, untilDay, organisationId.Value];
+        return await WithLockAsync(async () =>
+        {
+            var rows = new List<Behaviour.DayValue>();
+            await using var command = Command(
+                $"SELECT day, COUNT(DISTINCT username) FROM {LogColumns.Table} WHERE day >= $1 AND day < $2 AND kind <> 'security' AND username <> ''{unit} GROUP BY day ORDER BY day",
+                parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new Behaviour.DayValue(reader.GetFieldValue<DateOnly>(0), ToLong(reader.GetValue(1))));
+            }
+
+            return (IReadOnlyList<Behaviour.DayValue>)rows;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Behaviour.DeviceUse>> TopDevicesAsync(DateOnly fromDay, DateOnly untilDay, long? organisationId, int take, CancellationToken cancellationToken)
+    {
+        var unit = organisationId is null ? string.Empty : " AND organisation_id = $3";
+        List<object> parameters = organisationId is null ? [fromDay, untilDay] : [fromDay, untilDay, organisationId.Value];
+        return await WithLockAsync(async () =>
+        {
+            var rows = new List<Behaviour.DeviceUse>();
+            await using var command = Command(
+                $"""
+                SELECT device_code, arg_max(device_name, at_ms), COUNT(*) AS n, COUNT(DISTINCT username) FROM {LogColumns.Table}
+                WHERE day >= $1 AND day < $2 AND kind <> 'security' AND device_code <> ''{unit}
+                GROUP BY device_code ORDER BY n DESC, device_code LIMIT {Math.Clamp(take, 1, 1000)}
+                """,
+                parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new Behaviour.DeviceUse(reader.GetString(0), reader.GetString(1), ToLong(reader.GetValue(2)), ToLong(reader.GetValue(3))));
+            }
+
+            return (IReadOnlyList<Behaviour.DeviceUse>)rows;
+        }, cancellationToken);
+    }
+
+    private static long ToLong(object value) => value switch
+    {
+        long l => l,
+        System.Numerics.BigInteger b => (long)b,
+        ulong u => (long)u,
+        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long afterSequence, int take, CancellationToken cancellationToken) =>
         await WithLockAsync(
             () => ReadEntriesAsync($"SELECT {LogColumns.List} FROM {LogColumns.Table} WHERE seq > $1 ORDER BY seq LIMIT {take}", [afterSequence], cancellationToken),

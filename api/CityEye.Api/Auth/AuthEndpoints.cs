@@ -98,6 +98,7 @@ internal static class AuthEndpoints
             {
                 SignInFailure.Disabled => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountDisabled),
                 SignInFailure.Expired => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountExpired),
+                SignInFailure.NotYetValid => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountNotYetValid),
                 _ => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidCredentials),
             };
         }
@@ -235,7 +236,7 @@ internal static class AuthEndpoints
     }
 
     internal static MeResponse ToMe(UserPrincipalData user) =>
-        new(user.UserId, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, user.Roles, user.Permissions, user.DeviceScope, user.MustChangePassword);
+        new(user.UserId, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, user.Roles, user.Permissions, user.MustChangePassword);
 
     private static ApiTokenResponse ToResponse(ApiTokenInfo info) =>
         new(info.Id, info.Name, info.CreatedAt, info.ExpiresAt, info.RevokedAt, info.LastUsedAt, info.Scopes?.Split(' ', StringSplitOptions.RemoveEmptyEntries), info.ParentId);

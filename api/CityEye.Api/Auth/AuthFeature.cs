@@ -24,6 +24,14 @@ internal static class AuthFeature
         services.AddSingleton(sp => new PasswordHasher(sp.GetRequiredService<IOptions<AuthOptions>>().Value.PasswordIterations));
         services.AddSingleton<PasswordHashingPool>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<RoleStore>();
+        services.AddSingleton<DeviceGrantResolver>();
+        services.AddSingleton(sp => new UserDirectory(sp.GetRequiredService<Core.Storage.Database>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<UserStore>())
+        {
+            OnlineIdle = TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<AuthOptions>>().Value.IdleTimeoutMinutes),
+        });
+        services.AddSingleton<Users.AccessGuard>();
+        services.AddSingleton(sp => new PasswordPolicy(sp.GetRequiredService<IOptions<AuthOptions>>().Value));
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<SecurityEventLog>();

@@ -11,7 +11,7 @@ internal static class CityEyeClaims
     public const string DisplayName = "display_name";
     public const string OrganisationId = "org_id";
     public const string OrganisationName = "org_name";
-    public const string DeviceScope = "device_scope";
+    public const string Service = "svc";
     public const string MustChangePassword = "must_change_password";
     public const string ApiTokenId = "token_id";
     public const string ApiTokenExpiresAt = "token_expires";
@@ -25,7 +25,6 @@ internal static class CityEyeClaims
             new(DisplayName, user.DisplayName),
             new(OrganisationId, user.OrganisationId.ToString(CultureInfo.InvariantCulture)),
             new(OrganisationName, user.OrganisationName),
-            new(DeviceScope, user.DeviceScope.ToString()),
         };
         if (user.MustChangePassword)
         {
@@ -40,6 +39,7 @@ internal static class CityEyeClaims
 
         claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         claims.AddRange(user.Permissions.Select(p => new Claim(Permission, p)));
+        claims.AddRange(user.Services.Select(s => new Claim(Service, s)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 
@@ -54,7 +54,7 @@ internal static class CityEyeClaims
         principal.FindFirstValue(OrganisationName) ?? string.Empty,
         principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList(),
         principal.FindAll(Permission).Select(c => c.Value).ToList(),
-        Enum.Parse<DeviceReach>(principal.FindFirstValue(DeviceScope) ?? nameof(DeviceReach.Organisations)),
+        principal.FindAll(Service).Select(c => c.Value).ToList(),
         principal.HasClaim(MustChangePassword, "true"),
         principal.FindFirstValue(ApiTokenId) is { } token ? long.Parse(token, CultureInfo.InvariantCulture) : null,
         principal.FindFirstValue(ApiTokenExpiresAt) is { } expires ? DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture) : null);

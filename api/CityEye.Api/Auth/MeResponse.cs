@@ -1,5 +1,3 @@
-using CityEye.Core.Auth;
-
 namespace CityEye.Api.Auth;
 
 public sealed record MeResponse(
@@ -10,5 +8,4 @@ public sealed record MeResponse(
     string OrganisationName,
     IReadOnlyList<string> Roles,
     IReadOnlyList<string> Permissions,
-    DeviceReach DeviceScope,
     bool MustChangePassword);

@@ -19,9 +19,6 @@ internal sealed class DeviceScopeResolver(UserStore users)
             return DeviceScope.None;
         }
 
-        var data = user.ToUserData();
-        return data.DeviceScope == DeviceReach.All
-            ? DeviceScope.All
-            : await users.GetDeviceScopeAsync(data.UserId, cancellationToken);
+        return await users.GetDeviceScopeAsync(user.UserId(), cancellationToken);
     }
 }

@@ -106,13 +106,13 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
         var row = await connection.QuerySingleOrDefaultAsync<TokenUserRow>(new CommandDefinition(
             """
             SELECT t.id, t.user_id, t.expires_at, t.revoked_at, t.last_used_at, t.scopes, t.parent_id,
-                   u.enabled, u.valid_until, u.locked_until
+                   u.enabled, u.valid_from, u.valid_until, u.locked_until
             FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = @hash
             """,
             new { hash = SessionStore.HashKey(token) },
             cancellationToken: cancellationToken));
-        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !row.Enabled || row.ValidUntil <= now || row.LockedUntil > now)
+        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now || !row.Enabled || row.ValidUntil <= now || row.ValidFrom > now || row.LockedUntil > now)
         {
             return (null, false);
         }
@@ -155,6 +155,8 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
         public long? ParentId { get; set; }
 
         public bool Enabled { get; set; }
+
+        public DateTimeOffset? ValidFrom { get; set; }
 
         public DateTimeOffset? ValidUntil { get; set; }
 

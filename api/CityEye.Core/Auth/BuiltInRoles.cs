@@ -1,6 +1,9 @@
 namespace CityEye.Core.Auth;
 
-/// <summary>The roles every CityEye node has; user management (UM-7) adds custom ones.</summary>
+/// <summary>
+/// The roles CityEye ships. They are seeded once (and a grant added by a newer version once); after that they are
+/// ordinary roles that administrators edit, switch off, clone or delete like any other (UM-7).
+/// </summary>
 public static class BuiltInRoles
 {
     public const string Administrator = "administrator";
@@ -8,6 +11,15 @@ public static class BuiltInRoles
     public const string ArchiveClerk = "archive-clerk";
     public const string Auditor = "auditor";
     public const string StationUser = "station-user";
+
+    /// <summary>Device role: every device of the district.</summary>
+    public const string AllDevices = "all-devices";
+
+    /// <summary>Service role: every service (the first administrator holds it, so the administrator's own tokens work).</summary>
+    public const string AllServices = "all-services";
+
+    /// <summary>Service role for systems that keep the ledger in step (台账同步).</summary>
+    public const string LedgerSyncService = "ledger-sync-service";
 
     public static IReadOnlyList<Role> All { get; } =
     [
@@ -17,18 +29,22 @@ public static class BuiltInRoles
         new(ArchiveClerk, "档案管理员", "Keeps the one-camera-one-file ledger clean.",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.DevicesEdit, Permissions.ArchiveManage, Permissions.ArchiveSync, Permissions.OrganisationsView, Permissions.JobsView, Permissions.JobsManage]),
         new(Auditor, "审计员", "Reviews every user's operations and the security events.",
-            [Permissions.DashboardView, Permissions.AuditView, Permissions.OrganisationsView, Permissions.JobsView]),
-        new(StationUser, "派出所用户", "Views the devices of the user's own police station.",
+            [Permissions.DashboardView, Permissions.AuditView, Permissions.StatsView, Permissions.OrganisationsView, Permissions.JobsView]),
+        new(StationUser, "派出所用户", "Views the devices its device roles grant (usually the own police station's).",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView]),
+        new(AllDevices, "全部设备", "Every device of the district.", [], RoleKinds.Device, [new DeviceGrant(DeviceGrantKinds.All, string.Empty)]),
+        new(AllServices, "全部服务", "Every API service of the node.", [], RoleKinds.Service, Services: [.. ServiceCatalog.All.Select(s => s.Code)]),
+        new(LedgerSyncService, "台账同步服务", "External systems that push ledger changes and read the device catalogue.", [], RoleKinds.Service,
+            Services: [ServiceCatalog.LedgerSync, ServiceCatalog.DeviceCatalog, ServiceCatalog.Organisations]),
     ];
 
-    /// <summary>Creates or refreshes the built-in roles (idempotent; run at every start).</summary>
-    public static async Task EnsureAsync(UserStore users, CancellationToken cancellationToken)
+    /// <summary>Seeds the shipped roles (idempotent; run at every start).</summary>
+    public static Task EnsureAsync(RoleStore roles, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(users);
-        foreach (var role in All)
-        {
-            await users.UpsertRoleAsync(role, cancellationToken);
-        }
+        ArgumentNullException.ThrowIfNull(roles);
+        return roles.EnsureShippedAsync(All, cancellationToken);
     }
+
+    /// <summary>The device role of one organisation (and its sub-organisations), as the demo and imports create it.</summary>
+    public static string OrganisationDeviceRole(string organisationCode) => "devices-of-" + organisationCode;
 }

@@ -18,6 +18,8 @@ public static class Permissions
     public const string UsersManage = "users.manage";
     public const string AuditView = "audit.view";
     public const string ApiTokensManage = "apitokens.manage";
+    public const string UsersAllUnits = "users.all-units";
+    public const string StatsView = "stats.view";
 
     /// <summary>Every permission with its Chinese label, for role editors and the OpenAPI description.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -34,5 +36,23 @@ public static class Permissions
         [UsersManage] = "管理用户与角色",
         [AuditView] = "查看审计日志",
         [ApiTokensManage] = "管理接口访问令牌",
+        [UsersAllUnits] = "管理全部单位的用户（否则仅本单位及下级单位）",
+        [StatsView] = "查看运营统计看板",
     };
+
+    /// <summary>
+    /// The function tree of role editors: each module (a menu of the SPA) with its API functions. Every permission
+    /// sits in exactly one module (a test checks it).
+    /// </summary>
+    public static IReadOnlyList<PermissionModule> Modules { get; } =
+    [
+        new("home", "首页", [DashboardView]),
+        new("archive", "视频档案", [DevicesView, DevicesEdit, ArchiveManage, ArchiveSync, ArchiveReview, OrganisationsView]),
+        new("jobs", "后台任务", [JobsView, JobsManage]),
+        new("users", "用户与权限", [UsersManage, UsersAllUnits, ApiTokensManage]),
+        new("audit", "日志与审计", [AuditView, StatsView]),
+    ];
 }
+
+/// <summary>A module of the function tree: a menu and the API functions under it.</summary>
+public sealed record PermissionModule(string Code, string Label, IReadOnlyList<string> Permissions);

@@ -73,14 +73,14 @@ public sealed class SessionStore(Database database, TimeProvider time)
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var session = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
             """
-            SELECT s.user_id, s.last_seen_at, s.expires_at, s.revoked_at, u.enabled, u.valid_until, u.locked_until
+            SELECT s.user_id, s.last_seen_at, s.expires_at, s.revoked_at, u.enabled, u.valid_from, u.valid_until, u.locked_until
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.id_hash = @hash
             """,
             new { hash },
             cancellationToken: cancellationToken));
         if (session is null || session.RevokedAt is not null || session.ExpiresAt <= now || session.LastSeenAt + idleTimeout <= now
-            || !session.Enabled || session.ValidUntil <= now || session.LockedUntil > now)
+            || !session.Enabled || session.ValidUntil <= now || session.ValidFrom > now || session.LockedUntil > now)
         {
             return null;
         }
@@ -134,6 +134,8 @@ public sealed class SessionStore(Database database, TimeProvider time)
         public DateTimeOffset? RevokedAt { get; set; }
 
         public bool Enabled { get; set; }
+
+        public DateTimeOffset? ValidFrom { get; set; }
 
         public DateTimeOffset? ValidUntil { get; set; }
 

@@ -15,6 +15,9 @@ public enum SignInFailure
     /// <summary>Told only to someone who knows the password.</summary>
     Expired,
 
+    /// <summary>The validity window has not begun. Told only to someone who knows the password.</summary>
+    NotYetValid,
+
     /// <summary>Too many recent failures for this name or from this address: wait <see cref="SignInResult.RetryAfter"/>.</summary>
     Throttled,
 }

@@ -66,6 +66,12 @@ public sealed class SignInService(
             return SignInResult.Failed(SignInFailure.Expired);
         }
 
+        if (user.ValidFrom > now)
+        {
+            await events.WriteAsync("login.notYetValid", user.Username, user.Id, attempt.IpAddress, "account validity not begun", cancellationToken);
+            return SignInResult.Failed(SignInFailure.NotYetValid);
+        }
+
         throttle.Succeeded(attempt.Username, address);
         await failures.ClearAsync(attempt.Username, address, cancellationToken);
         if (!user.MustChangePassword && settings.PasswordMaxAgeDays > 0 && user.PasswordChangedAt is { } changed && changed.AddDays(settings.PasswordMaxAgeDays) <= now)

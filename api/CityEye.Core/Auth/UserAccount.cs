@@ -3,6 +3,10 @@ namespace CityEye.Core.Auth;
 /// <summary>A user of CityEye as the store holds it.</summary>
 public sealed record UserAccount
 {
+    public const int DefaultMaxStreams = 4;
+
+    public const int MaxStreamsLimit = 64;
+
     public long Id { get; init; }
 
     /// <summary>Lower-case, unique.</summary>
@@ -18,9 +22,10 @@ public sealed record UserAccount
 
     public bool Enabled { get; init; }
 
-    public DeviceReach DeviceScope { get; init; }
-
     public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>Start of the account's validity (UM-2), or null for no start.</summary>
+    public DateTimeOffset? ValidFrom { get; init; }
 
     /// <summary>End of the account's validity (UM-2 validity dates), or null for no end.</summary>
     public DateTimeOffset? ValidUntil { get; init; }
@@ -31,6 +36,14 @@ public sealed record UserAccount
 
     /// <summary>The user must change the password before using anything else (after a reset or expiry).</summary>
     public bool MustChangePassword { get; init; }
+
+    /// <summary>Video streams the user may watch at once (UM-2; enforced by the video centre).</summary>
+    public int MaxStreams { get; init; } = DefaultMaxStreams;
+
+    public string? Phone { get; init; }
+
+    /// <summary>Police number (警号).</summary>
+    public string? PoliceNumber { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

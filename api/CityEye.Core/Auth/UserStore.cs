@@ -10,8 +10,8 @@ public sealed class UserStore(Database database, TimeProvider time)
 {
     private const string SelectUser = """
         SELECT u.id, u.username, u.display_name, u.organisation_id, o.name AS organisation_name, u.password_hash,
-               u.enabled, u.device_scope, u.locked_until, u.valid_until, u.last_login_at, u.password_changed_at,
-               u.must_change_password,
+               u.enabled, u.locked_until, u.valid_from, u.valid_until, u.last_login_at, u.password_changed_at,
+               u.must_change_password, u.max_streams, u.phone, u.police_number,
                u.created_at, u.updated_at
         FROM users u
         JOIN organisations o ON o.id = u.organisation_id
@@ -54,74 +54,54 @@ public sealed class UserStore(Database database, TimeProvider time)
     {
         const string sql = """
             SELECT u.id, u.username, u.display_name, u.organisation_id, o.name AS organisation_name, u.password_hash,
-                   u.enabled, u.device_scope, u.must_change_password
+                   u.enabled, u.must_change_password
             FROM users u JOIN organisations o ON o.id = u.organisation_id
             WHERE u.id = @userId;
-            SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = @userId ORDER BY r.name;
-            SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_id = ur.role_id
-            WHERE ur.user_id = @userId ORDER BY rp.permission;
+            SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = @userId AND r.enabled = @yes ORDER BY r.name;
+            SELECT DISTINCT rp.permission FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN role_permissions rp ON rp.role_id = r.id
+            WHERE ur.user_id = @userId AND r.enabled = @yes AND r.kind = @function ORDER BY rp.permission;
+            SELECT DISTINCT rs.service FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN role_services rs ON rs.role_id = r.id
+            WHERE ur.user_id = @userId AND r.enabled = @yes AND r.kind = @service ORDER BY rs.service;
             """;
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { userId }, cancellationToken: cancellationToken));
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
+            sql, new { userId, yes = true, function = RoleKinds.Function, service = RoleKinds.Service }, cancellationToken: cancellationToken));
         var user = await grid.ReadSingleOrDefaultAsync<UserAccount>();
         var roles = (await grid.ReadAsync<string>()).ToList();
         var permissions = (await grid.ReadAsync<string>()).ToList();
+        var services = (await grid.ReadAsync<string>()).ToList();
         if (user is null)
         {
             return null;
         }
 
-        return new UserPrincipalData(user.Id, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, roles, permissions, user.DeviceScope, user.MustChangePassword);
+        return new UserPrincipalData(user.Id, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, roles, permissions, services, user.MustChangePassword);
     }
 
-    /// <summary>Creates or updates a role and replaces its permissions.</summary>
-    public async Task<long> UpsertRoleAsync(Role role, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(role);
-        var unknown = role.Permissions.Where(p => !Permissions.All.ContainsKey(p)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new ArgumentException($"Unknown permissions: {string.Join(", ", unknown)}", nameof(role));
-        }
-
-        return await database.InTransactionAsync(async (connection, transaction) =>
-        {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO roles (name, display_name, description, built_in, created_at)
-                VALUES (@Name, @DisplayName, @Description, @BuiltIn, @now)
-                ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, description = excluded.description
-                RETURNING id
-                """,
-                new { role.Name, role.DisplayName, role.Description, role.BuiltIn, now = time.GetUtcNow() },
-                transaction,
-                cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM role_permissions WHERE role_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO role_permissions (role_id, permission) VALUES (@id, @permission)",
-                role.Permissions.Distinct(StringComparer.Ordinal).Select(permission => new { id, permission }),
-                transaction,
-                cancellationToken: cancellationToken));
-            return id;
-        }, cancellationToken);
-    }
-
-    /// <summary>Creates a user with its roles and device grants in one transaction.</summary>
+    /// <summary>Creates a user with its roles in one transaction.</summary>
     public async Task<long> CreateAsync(NewUser user, PasswordHasher hasher, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(hasher);
-        var hash = hasher.Hash(user.Password);
+        return await CreateWithHashAsync(user, hasher.Hash(user.Password), cancellationToken);
+    }
+
+    /// <summary>Creates a user whose password was hashed already (on the hashing threads).</summary>
+    public async Task<long> CreateWithHashAsync(NewUser user, string hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
             var now = time.GetUtcNow();
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO users (username, display_name, organisation_id, password_hash, enabled, device_scope,
-                                   valid_until, created_at, updated_at, password_changed_at, must_change_password)
-                VALUES (@username, @DisplayName, @OrganisationId, @hash, @Enabled, @scope, @ValidUntil, @now, @now, @now, @MustChangePassword)
+                INSERT INTO users (username, display_name, organisation_id, password_hash, enabled, valid_from,
+                                   valid_until, created_at, updated_at, password_changed_at, must_change_password,
+                                   max_streams, phone, police_number)
+                VALUES (@username, @DisplayName, @OrganisationId, @hash, @Enabled, @ValidFrom, @ValidUntil, @now, @now, @now,
+                        @MustChangePassword, @MaxStreams, @Phone, @PoliceNumber)
                 RETURNING id
                 """,
-                new { username = Normalise(user.Username), user.DisplayName, user.OrganisationId, hash, user.Enabled, scope = user.DeviceScope.ToString(), user.ValidUntil, now, user.MustChangePassword },
+                new { username = Normalise(user.Username), user.DisplayName, user.OrganisationId, hash, user.Enabled, user.ValidFrom, user.ValidUntil, now, user.MustChangePassword, user.MaxStreams, user.Phone, user.PoliceNumber },
                 transaction,
                 cancellationToken: cancellationToken));
 
@@ -138,11 +118,6 @@ public sealed class UserStore(Database database, TimeProvider time)
                 }
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO user_device_organisations (user_id, organisation_id) VALUES (@id, @organisationId)",
-                (user.DeviceOrganisationIds ?? []).Distinct().Select(organisationId => new { id, organisationId }),
-                transaction,
-                cancellationToken: cancellationToken));
             return id;
         }, cancellationToken);
     }
@@ -274,35 +249,13 @@ public sealed class UserStore(Database database, TimeProvider time)
             cancellationToken: cancellationToken));
 
     /// <summary>
-    /// The devices the user may see: all, or those of the granted organisations and their sub-organisations. An
-    /// unknown user sees nothing.
+    /// The devices the user may see: the union of the device sets of the user's enabled device roles (organisations
+    /// and business groups with everything below them, regions, single devices). No device role, no device.
     /// </summary>
     public async Task<DeviceScope> GetDeviceScopeAsync(long userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var scope = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT device_scope FROM users WHERE id = @userId", new { userId }, cancellationToken: cancellationToken));
-        if (scope is null)
-        {
-            return DeviceScope.None;
-        }
-
-        if (scope == nameof(DeviceReach.All))
-        {
-            return DeviceScope.All;
-        }
-
-        var ids = await connection.QueryAsync<long>(new CommandDefinition(
-            """
-            WITH RECURSIVE reach (id) AS (
-                SELECT organisation_id FROM user_device_organisations WHERE user_id = @userId
-                UNION
-                SELECT o.id FROM organisations o JOIN reach r ON o.parent_id = r.id
-            )
-            SELECT id FROM reach ORDER BY id
-            """,
-            new { userId },
-            cancellationToken: cancellationToken));
-        return DeviceScope.Organisations(ids);
+        var grants = await RoleStore.UserGrantsAsync(connection, userId, cancellationToken);
+        return grants.Count == 0 ? DeviceScope.None : (await DeviceGrantResolver.ResolveAsync(connection, database, grants.Select(g => g.Grant), cancellationToken)).Scope;
     }
 }

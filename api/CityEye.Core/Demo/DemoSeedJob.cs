@@ -17,7 +17,7 @@ public sealed record DemoUser(string Username, string Password, string DisplayNa
 /// skips what an earlier, interrupted run already committed, so a restart mid-way finishes the same district.
 /// </summary>
 public sealed class DemoSeedJob(
-    OrganisationStore organisations, BusinessGroupStore groups, UserStore users, DeviceService devices, DeviceStatusFeed statusFeed, PasswordHasher hasher, TimeProvider time) : IJobHandler
+    OrganisationStore organisations, BusinessGroupStore groups, UserStore users, RoleStore roles, DeviceService devices, DeviceStatusFeed statusFeed, PasswordHasher hasher, TimeProvider time) : IJobHandler
 {
     public const string JobKind = "demo-seed";
     public const int DefaultSeed = DemoDistrictGenerator.DefaultSeed;
@@ -75,17 +75,21 @@ public sealed class DemoSeedJob(
             var organisation = district.Organisations.FirstOrDefault(o => o.Name == user.OrganisationName)
                 ?? throw new InvalidOperationException($"The demo district has no organisation named {user.OrganisationName}.");
             var organisationId = ids[organisation.Code];
-            await users.CreateAsync(
-                new NewUser(
-                    user.Username,
-                    user.DisplayName,
-                    organisationId,
-                    user.Password,
-                    [user.Role],
-                    user.LimitToOwnOrganisation ? DeviceReach.Organisations : DeviceReach.All,
-                    user.LimitToOwnOrganisation ? [organisationId] : null),
-                hasher,
-                cancellationToken);
+            var deviceRole = BuiltInRoles.AllDevices;
+            if (user.LimitToOwnOrganisation)
+            {
+                // A device role for the user's own unit (and the units below it).
+                deviceRole = BuiltInRoles.OrganisationDeviceRole(organisation.Code);
+                if (await roles.FindIdAsync(deviceRole, cancellationToken) is null)
+                {
+                    await roles.CreateAsync(
+                        new RoleDraft(deviceRole, organisation.Name + "设备", $"Devices of {organisation.Name} and the units below it.", RoleKinds.Device, true, [], [new DeviceGrant(DeviceGrantKinds.Organisation, organisationId.ToString(System.Globalization.CultureInfo.InvariantCulture))], []),
+                        cancellationToken);
+                }
+            }
+
+            IReadOnlyList<string> roleNames = user.Role == BuiltInRoles.Administrator ? [user.Role, deviceRole, BuiltInRoles.AllServices] : [user.Role, deviceRole];
+            await users.CreateAsync(new NewUser(user.Username, user.DisplayName, organisationId, user.Password, roleNames), hasher, cancellationToken);
             createdUsers++;
         }
 

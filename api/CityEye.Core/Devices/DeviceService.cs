@@ -261,12 +261,13 @@ public sealed class DeviceService(DeviceStore store, LedgerCatalog catalog)
             {
                 errors.Add(new Violation("organisationId", ErrorCodes.UnknownValue, Arg(device.OrganisationId)));
             }
-            else if (device.OrganisationId > 0 && !scope.Includes(device.OrganisationId))
+            else if (device.OrganisationId > 0 && !scope.CoversOrganisation(device.OrganisationId)
+                && !(befores[i] is { } unchanged && unchanged.OrganisationId == device.OrganisationId && scope.Includes(unchanged.OrganisationId, unchanged.Id)))
             {
                 errors.Add(new Violation("organisationId", ErrorCodes.DeviceOutOfScope, Arg(device.OrganisationId)));
             }
 
-            if (befores[i] is { } before && !scope.Includes(before.OrganisationId))
+            if (befores[i] is { } before && !scope.Includes(before.OrganisationId, before.Id))
             {
                 errors.Add(new Violation("gbCode", ErrorCodes.DeviceOutOfScope, new Dictionary<string, object?> { ["value"] = before.GbCode }));
             }

@@ -260,7 +260,7 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Device>(new CommandDefinition(
-            $"SELECT {Columns} FROM devices WHERE id = @id AND {database.DeviceScopeFilter(scope, "organisation_id")}",
+            $"SELECT {Columns} FROM devices WHERE id = @id AND {database.DeviceScopeFilter(scope, "organisation_id", "id")}",
             new { id, scopeOrganisations = Database.DeviceScopeParameter(scope) },
             cancellationToken: cancellationToken));
     }
@@ -296,7 +296,7 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(long, double, double, string, string)>(new CommandDefinition(
-            $"SELECT id, longitude, latitude, type, status FROM devices WHERE {database.DeviceScopeFilter(scope, "organisation_id")} ORDER BY id",
+            $"SELECT id, longitude, latitude, type, status FROM devices WHERE {database.DeviceScopeFilter(scope, "organisation_id", "id")} ORDER BY id",
             new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
             cancellationToken: cancellationToken));
         return rows.ToList();
@@ -326,7 +326,7 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
         // The owning unit of the device as each version left it: a user sees the history of devices in their scope.
         var owner = versions.SelectMany(v => v.Changes).FirstOrDefault(c => c.Field == "organisationId" && (c.After ?? c.Before) is not null);
         var current = await GetAsync(deviceId, scope, cancellationToken);
-        return current is not null || (owner is not null && long.TryParse(owner.After ?? owner.Before, CultureInfo.InvariantCulture, out var org) && scope.Includes(org))
+        return current is not null || (owner is not null && long.TryParse(owner.After ?? owner.Before, CultureInfo.InvariantCulture, out var org) && scope.Includes(org, deviceId))
             ? versions
             : [];
     }
@@ -334,7 +334,7 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
     /// <summary>Counts by type, status and owning organisation of the devices inside <paramref name="scope"/>.</summary>
     public async Task<DeviceSummary> SummariseAsync(DeviceScope scope, CancellationToken cancellationToken)
     {
-        var filter = "WHERE " + database.DeviceScopeFilter(scope, "d.organisation_id");
+        var filter = "WHERE " + database.DeviceScopeFilter(scope, "d.organisation_id", "d.id");
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
             $"""

@@ -58,7 +58,7 @@ public sealed class BusinessGroupStore(Database database, TimeProvider time) : I
             SELECT g.id, g.parent_id, g.code, g.name, g.sort, COALESCE(c.device_count, 0) AS device_count
             FROM business_groups g
             LEFT JOIN (SELECT d.business_group_id, COUNT(*) AS device_count FROM devices d
-                       WHERE {database.DeviceScopeFilter(scope, "d.organisation_id")} GROUP BY d.business_group_id) c
+                       WHERE {database.DeviceScopeFilter(scope, "d.organisation_id", "d.id")} GROUP BY d.business_group_id) c
                 ON c.business_group_id = g.id
             ORDER BY g.sort, g.code
             """,
@@ -72,7 +72,7 @@ public sealed class BusinessGroupStore(Database database, TimeProvider time) : I
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM devices d WHERE d.business_group_id IS NULL AND {database.DeviceScopeFilter(scope, "d.organisation_id")}",
+            $"SELECT COUNT(*) FROM devices d WHERE d.business_group_id IS NULL AND {database.DeviceScopeFilter(scope, "d.organisation_id", "d.id")}",
             new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
             cancellationToken: cancellationToken));
     }
@@ -82,7 +82,7 @@ public sealed class BusinessGroupStore(Database database, TimeProvider time) : I
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string, int)>(new CommandDefinition(
-            $"SELECT d.region, COUNT(*) FROM devices d WHERE {database.DeviceScopeFilter(scope, "d.organisation_id")} GROUP BY d.region ORDER BY d.region",
+            $"SELECT d.region, COUNT(*) FROM devices d WHERE {database.DeviceScopeFilter(scope, "d.organisation_id", "d.id")} GROUP BY d.region ORDER BY d.region",
             new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
             cancellationToken: cancellationToken));
         return rows.ToList();

@@ -91,7 +91,8 @@ public sealed class NotificationStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<long>(new CommandDefinition(
             """
             SELECT DISTINCT u.id FROM users u
-            JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
+            JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id AND r.enabled = @enabled
+            JOIN role_permissions rp ON rp.role_id = r.id
             WHERE u.organisation_id = @organisationId AND u.enabled = @enabled AND rp.permission = @permission
             """,
             new { organisationId, permission, enabled = true },
@@ -105,10 +106,13 @@ public sealed class NotificationStore(Database database, TimeProvider time)
         return (await connection.QueryAsync<long>(new CommandDefinition(
             """
             SELECT DISTINCT u.id FROM users u
-            JOIN user_roles ur ON ur.user_id = u.id JOIN role_permissions rp ON rp.role_id = ur.role_id
-            WHERE u.enabled = @enabled AND rp.permission = @permission AND u.device_scope = @all
+            JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id AND r.enabled = @enabled
+            JOIN role_permissions rp ON rp.role_id = r.id
+            WHERE u.enabled = @enabled AND rp.permission = @permission AND EXISTS (
+                SELECT 1 FROM user_roles dr JOIN roles d ON d.id = dr.role_id AND d.enabled = @enabled
+                JOIN role_device_grants g ON g.role_id = d.id AND g.kind = @all WHERE dr.user_id = u.id)
             """,
-            new { permission, enabled = true, all = nameof(Auth.DeviceReach.All) },
+            new { permission, enabled = true, all = Auth.DeviceGrantKinds.All },
             cancellationToken: cancellationToken))).ToList();
     }
 }

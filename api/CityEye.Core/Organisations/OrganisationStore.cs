@@ -54,7 +54,7 @@ public sealed class OrganisationStore(Database database, TimeProvider time) : ID
     /// </summary>
     public async Task<IReadOnlyList<OrganisationWithCount>> ListAsync(DeviceScope scope, CancellationToken cancellationToken)
     {
-        var scopeFilter = "WHERE " + database.DeviceScopeFilter(scope, "d.organisation_id");
+        var scopeFilter = "WHERE " + database.DeviceScopeFilter(scope, "d.organisation_id", "d.id");
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<OrganisationWithCount>(new CommandDefinition(
             $"""

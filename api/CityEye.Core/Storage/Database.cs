@@ -86,13 +86,27 @@ public sealed class Database : IAsyncDisposable
         Provider == StorageProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
     /// <summary>
-    /// SQL condition limiting rows to a <see cref="DeviceScope"/> by their owning organisation column; pass
-    /// <see cref="DeviceScopeParameter"/> as the parameter named <c>scopeOrganisations</c>.
+    /// SQL condition limiting rows to a <see cref="DeviceScope"/> by their owning organisation column and device id
+    /// column; pass <see cref="DeviceScopeParameter"/> as the parameter named <c>scopeOrganisations</c>. Single
+    /// devices of the scope are written into the statement as integer literals (ids, never text from a request).
     /// </summary>
-    public string DeviceScopeFilter(DeviceScope scope, string organisationColumn)
+    public string DeviceScopeFilter(DeviceScope scope, string organisationColumn, string deviceIdColumn)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return scope.IsAll ? "1 = 1" : scope.IsEmpty ? "1 = 0" : InList(organisationColumn, "scopeOrganisations");
+        if (scope.IsAll)
+        {
+            return "1 = 1";
+        }
+
+        if (scope.IsEmpty)
+        {
+            return "1 = 0";
+        }
+
+        var organisations = scope.OrganisationIds.Count > 0 ? InList(organisationColumn, "scopeOrganisations") : "1 = 0";
+        return scope.DeviceIds.Count == 0
+            ? organisations
+            : $"({organisations} OR {deviceIdColumn} IN ({string.Join(",", scope.DeviceIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)))}))";
     }
 
     /// <summary>The parameter value <see cref="DeviceScopeFilter"/> refers to.</summary>

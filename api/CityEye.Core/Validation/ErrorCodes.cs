@@ -71,6 +71,12 @@ public static class ErrorCodes
     public const string NetworkingNotAPoint = "networking.notAPoint";
     public const string NetworkingWrongState = "networking.wrongState";
     public const string NetworkingRulesFailed = "networking.rulesFailed";
+    public const string ServiceNotGranted = "auth.serviceNotGranted";
+    public const string AccountNotYetValid = "auth.accountNotYetValid";
+    public const string UserOutsideUnits = "user.outsideUnits";
+    public const string NotHeld = "role.notHeld";
+    public const string RoleInUse = "role.inUse";
+    public const string RoleKindFixed = "role.kindFixed";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -107,7 +113,7 @@ public static class ErrorCodes
         [MethodNotAllowed] = "This path does not accept that method.",
         [Conflict] = "The request conflicts with the current state.",
         [JobFinished] = "The job has finished and cannot be cancelled.",
-        [SelfAdministration] = "Administrators cannot lock or disable their own account.",
+        [SelfAdministration] = "Administrators cannot lock, disable or delete their own account, nor change their own roles.",
         [RateLimited] = "Too many requests; try again later.",
         [ImportNotXlsx] = "The file is not an xlsx workbook (a renamed or damaged file?).",
         [ImportTooLarge] = "The file is larger than {max} MB.",
@@ -132,6 +138,12 @@ public static class ErrorCodes
         [NetworkingNotAPoint] = "The device is not a networking point (or not one you may see).",
         [NetworkingWrongState] = "A point in state {state} cannot take the action {action}.",
         [NetworkingRulesFailed] = "The device breaks {count} ledger rules; correct its file first.",
+        [ServiceNotGranted] = "No enabled service role of the token's user covers this API.",
+        [AccountNotYetValid] = "The account is not valid yet.",
+        [UserOutsideUnits] = "The user belongs to a unit outside the units you manage.",
+        [NotHeld] = "You cannot grant what you do not hold yourself: {value}.",
+        [RoleInUse] = "{count} users hold this role; revoke it from them first.",
+        [RoleKindFixed] = "The kind of a role cannot change.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

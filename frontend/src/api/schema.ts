@@ -240,6 +240,284 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/users': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Searches the users of the units the caller manages (name, phone, police number; unit with the units below it; role; enabled; valid; online). */
+    get: operations['Users_List']
+    put?: never
+    /** Creates a user; the first password must be changed at the first sign-in. */
+    post: operations['Users_Create']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/counts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Users by state: online/offline, enabled/disabled, valid/expired (UM-5). */
+    get: operations['Users_Counts']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The users a search finds (up to 20,000) as xlsx. */
+    get: operations['Users_Export']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/template': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The xlsx template of the user import, with the units and roles as drop-downs. */
+    get: operations['Users_ImportTemplate']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/import': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Imports users from xlsx (up to 500 rows): every valid row is created (one transaction per row); every refused row is reported with all its problems. */
+    post: operations['Users_Import']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/batch-roles': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Grants and revokes roles for many users at once (not oneself; only users of managed units; only roles the caller could hold). */
+    post: operations['Users_BatchRoles']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One user with its role ids. */
+    get: operations['Users_Get']
+    /** Edits a user and replaces its roles (one's own roles, unit, state and validity cannot be changed). */
+    put: operations['Users_Update']
+    post?: never
+    /** Deletes a user with its sessions and tokens (not oneself). */
+    delete: operations['Users_Delete']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/{id}/clone': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Creates a user with the same unit, roles, validity and stream limit (UM-4). */
+    post: operations['Users_Clone']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/users/{id}/permissions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The user's effective function, device and service permissions and the roles each comes from (UM-6). */
+    get: operations['Users_Permissions']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/roles': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Searches roles by name, display name or description, kind and state. */
+    get: operations['Roles_List']
+    put?: never
+    /** Creates a role (only with permissions and devices the caller holds). */
+    post: operations['Roles_Create']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/roles/catalog': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The function tree (modules and API functions), the services and the kinds of device grant. */
+    get: operations['Roles_Catalog']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/roles/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every role with its grants and number of users as xlsx. */
+    get: operations['Roles_Export']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/roles/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A role with everything it grants and its users. */
+    get: operations['Roles_Get']
+    /** Replaces a role's fields and grants (its kind never changes). */
+    put: operations['Roles_Update']
+    post?: never
+    /** Deletes a role no user holds. */
+    delete: operations['Roles_Delete']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/roles/{id}/clone': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Copies a role with all its grants under a new name. */
+    post: operations['Roles_Clone']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/roles/{id}/enable': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Switches a role on (its grants apply again at once). */
+    post: operations['Roles_Enable']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/roles/{id}/disable': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Switches a role off: its holders lose what it grants at once. */
+    post: operations['Roles_Disable']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/dashboard/summary': {
     parameters: {
       query?: never
@@ -1231,6 +1509,21 @@ export interface components {
       /** Format: int32 */
       devices: number
     }
+    /** @description Grants and revokes roles for many users at once (UM-3). */
+    BatchRolesRequest: {
+      userIds: number[]
+      grant?: null | number[]
+      revoke?: null | number[]
+    }
+    /** @description What a batch grant changed. */
+    BatchRolesResponse: {
+      /** Format: int32 */
+      users: number
+      /** Format: int32 */
+      added: number
+      /** Format: int32 */
+      removed: number
+    }
     /** @description A user's own password change; the new password must pass the password policy. */
     ChangePasswordRequest: {
       currentPassword: string
@@ -1302,6 +1595,17 @@ export interface components {
        */
       required: boolean
     }
+    /** @description Clones a role under a new name. */
+    CloneRoleRequest: {
+      name: string
+      displayName: string
+    }
+    /** @description Clones a user: the copy gets the same unit, roles, validity and stream limit under a new name. */
+    CloneUserRequest: {
+      username: string
+      displayName: string
+      password: string
+    }
     /** @description A new API token: its name, lifetime and the permissions it is limited to (default: all of the caller's). */
     CreateApiTokenRequest: {
       name: string
@@ -1316,6 +1620,28 @@ export interface components {
     CreatedApiTokenResponse: {
       token: components['schemas']['ApiTokenResponse']
       secret: string
+    }
+    /** @description A new user: the editable fields plus a user name and a first password (changed at the first sign-in). */
+    CreateUserRequest: {
+      username: string
+      password: string
+      displayName: string
+      /** Format: int64 */
+      organisationId: number
+      roleIds: number[]
+      /** @default true */
+      enabled: boolean
+      /** Format: date-time */
+      validFrom?: null | string
+      /** Format: date-time */
+      validUntil?: null | string
+      /**
+       * Format: int32
+       * @default 4
+       */
+      maxStreams: number
+      phone?: null | string
+      policeNumber?: null | string
     }
     DashboardSummaryResponse: {
       /** Format: int32 */
@@ -1390,6 +1716,12 @@ export interface components {
       organisationName: null | string
       businessGroupName: null | string
     }
+    /** @description A device grant: kind (all, organisation, group, region, device) and value (id, or region name). */
+    DeviceGrantDto: {
+      kind: string
+      value?: null | string
+      label?: null | string
+    }
     /** @description Every device the caller may see, compact, for drawing the map: parallel arrays. */
     DeviceMapResponse: {
       ids: number[]
@@ -1398,11 +1730,6 @@ export interface components {
       types: string[]
       statuses: string[]
     }
-    /**
-     * @description How far a user's device permission reaches (resolved into a DeviceScope per request).
-     * @enum {unknown}
-     */
-    DeviceReach: 'all' | 'organisations'
     DeviceRuleResponse: {
       id: string
       field: string
@@ -1500,6 +1827,21 @@ export interface components {
       enabled: boolean
       source: string
     }
+    /** @description One user's effective permissions and where each comes from (UM-6). */
+    EffectivePermissionsResponse: {
+      /** Format: int64 */
+      userId: number
+      username: string
+      displayName: string
+      organisationName: string
+      roles: components['schemas']['UserRoleResponse'][]
+      functions: components['schemas']['SourcedGrantItem'][]
+      deviceGrants: components['schemas']['SourcedDeviceGrant'][]
+      allDevices: boolean
+      /** Format: int32 */
+      deviceCount: number
+      services: components['schemas']['SourcedGrantItem'][]
+    }
     /**
      * @description Every error code the API sends (ProblemDetails code, violation code).
      * @enum {string}
@@ -1563,6 +1905,12 @@ export interface components {
       | 'networking.notAPoint'
       | 'networking.wrongState'
       | 'networking.rulesFailed'
+      | 'auth.serviceNotGranted'
+      | 'auth.accountNotYetValid'
+      | 'user.outsideUnits'
+      | 'role.notHeld'
+      | 'role.inUse'
+      | 'role.kindFixed'
     FacetValue: {
       value: string
       label: string
@@ -1918,7 +2266,6 @@ export interface components {
       organisationName: string
       roles: string[]
       permissions: components['schemas']['Permission'][]
-      deviceScope: components['schemas']['DeviceReach']
       mustChangePassword: boolean
     }
     /** @description Points to move through the workflow, with the reason (required to reject or report abnormal). */
@@ -2065,7 +2412,20 @@ export interface components {
       | 'jobs.manage'
       | 'jobs.view'
       | 'organisations.view'
+      | 'stats.view'
+      | 'users.all-units'
       | 'users.manage'
+    /** @description A permission of the function tree. */
+    PermissionInfo: {
+      code: string
+      label: string
+    }
+    /** @description A module (menu) of the function tree with its API functions. */
+    PermissionModuleInfo: {
+      code: string
+      label: string
+      permissions: components['schemas']['PermissionInfo'][]
+    }
     ProblemDetails: {
       type?: null | string
       title?: null | string
@@ -2092,6 +2452,68 @@ export interface components {
     /** @description An administrator's reset; the user must change the password at the next sign-in. */
     ResetPasswordRequest: {
       newPassword: string
+    }
+    /** @description What role editors offer: the function tree, the services, the kinds of device grant. */
+    RoleCatalogResponse: {
+      modules: components['schemas']['PermissionModuleInfo'][]
+      services: components['schemas']['ServiceInfo'][]
+      grantKinds: string[]
+    }
+    /** @description A role with everything it grants and its users (the first 200). */
+    RoleDetailResponse: {
+      role: components['schemas']['RoleSummaryResponse']
+      permissions: string[]
+      deviceGrants: components['schemas']['DeviceGrantDto'][]
+      /** Format: int32 */
+      deviceCount: number
+      services: string[]
+      users: components['schemas']['RoleUserResponse'][]
+    }
+    /** @description A page of roles. */
+    RolePage: {
+      /** Format: int32 */
+      total: number
+      items: components['schemas']['RoleSummaryResponse'][]
+    }
+    /**
+     * @description A role's content: `permissions` for function roles, `deviceGrants` for device roles, `services` for
+     *     service roles (the lists that do not fit the kind must be empty).
+     */
+    RoleRequest: {
+      name: string
+      displayName: string
+      kind: string
+      description?: null | string
+      /** @default true */
+      enabled: boolean
+      permissions?: null | string[]
+      deviceGrants?: null | components['schemas']['DeviceGrantDto'][]
+      services?: null | string[]
+    }
+    /** @description A role in lists. */
+    RoleSummaryResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      displayName: string
+      description: string
+      kind: string
+      enabled: boolean
+      builtIn: boolean
+      /** Format: int32 */
+      userCount: number
+      /** Format: date-time */
+      createdAt: string
+      /** Format: date-time */
+      updatedAt: string
+    }
+    /** @description A user holding a role. */
+    RoleUserResponse: {
+      /** Format: int64 */
+      id: number
+      username: string
+      displayName: string
+      organisationName: string
     }
     /** @description State of the device search index. */
     SearchIndexResponse: {
@@ -2130,6 +2552,29 @@ export interface components {
       ipAddress: null | string
       detail: null | string
     }
+    /** @description A service a service role may grant. */
+    ServiceInfo: {
+      code: string
+      label: string
+      category: string
+      paths: string[]
+    }
+    /** @description A device grant, what it names, the devices it reaches now, and the roles it comes from. */
+    SourcedDeviceGrant: {
+      kind: string
+      value: string
+      label: string
+      /** Format: int32 */
+      devices: number
+      roles: string[]
+    }
+    /** @description Where one permission comes from. */
+    SourcedGrantItem: {
+      code: string
+      label: string
+      module: string
+      roles: string[]
+    }
     StationCount: {
       /** Format: int64 */
       organisationId: number
@@ -2160,6 +2605,117 @@ export interface components {
       /** Format: int32 */
       online: number
     }
+    /** @description Users by state (UM-5). */
+    UserCountsResponse: {
+      /** Format: int32 */
+      total: number
+      /** Format: int32 */
+      online: number
+      /** Format: int32 */
+      offline: number
+      /** Format: int32 */
+      enabled: number
+      /** Format: int32 */
+      disabled: number
+      /** Format: int32 */
+      valid: number
+      /** Format: int32 */
+      expired: number
+    }
+    /** @description One user with its role ids, for the editor. */
+    UserDetailResponse: {
+      /** Format: int64 */
+      id: number
+      username: string
+      displayName: string
+      /** Format: int64 */
+      organisationId: number
+      organisationName: string
+      enabled: boolean
+      /** Format: date-time */
+      lockedUntil: null | string
+      /** Format: date-time */
+      validFrom: null | string
+      /** Format: date-time */
+      validUntil: null | string
+      /** Format: int32 */
+      maxStreams: number
+      phone: null | string
+      policeNumber: null | string
+      mustChangePassword: boolean
+      /** Format: date-time */
+      lastLoginAt: null | string
+      /** Format: date-time */
+      createdAt: string
+      /** Format: date-time */
+      updatedAt: string
+      roleIds: number[]
+    }
+    /**
+     * @description The editable fields of a user. `roleIds` lists function, device and service roles alike; the validity window
+     *     is optional at both ends; `maxStreams` is how many videos the user may watch at once (0 = none).
+     */
+    UserFields: {
+      displayName: string
+      /** Format: int64 */
+      organisationId: number
+      roleIds: number[]
+      /** @default true */
+      enabled: boolean
+      /** Format: date-time */
+      validFrom?: null | string
+      /** Format: date-time */
+      validUntil?: null | string
+      /**
+       * Format: int32
+       * @default 4
+       */
+      maxStreams: number
+      phone?: null | string
+      policeNumber?: null | string
+    }
+    /** @description The outcome of a user import: created users and the refused rows (nothing of a refused row is written). */
+    UserImportReport: {
+      /** Format: int32 */
+      rows: number
+      /** Format: int32 */
+      created: number
+      problems: components['schemas']['UserImportRowProblem'][]
+    }
+    /** @description One row of a user import that was refused, with every problem. */
+    UserImportRowProblem: {
+      /** Format: int32 */
+      row: number
+      username: null | string
+      problems: components['schemas']['Violation'][]
+    }
+    /** @description A user in the list. */
+    UserListItemResponse: {
+      /** Format: int64 */
+      id: number
+      username: string
+      displayName: string
+      /** Format: int64 */
+      organisationId: number
+      organisationName: string
+      enabled: boolean
+      locked: boolean
+      /** Format: date-time */
+      validFrom: null | string
+      /** Format: date-time */
+      validUntil: null | string
+      valid: boolean
+      /** Format: int32 */
+      maxStreams: number
+      phone: null | string
+      policeNumber: null | string
+      /** Format: date-time */
+      lastLoginAt: null | string
+      online: boolean
+      roles: string
+      /** Format: date-time */
+      createdAt: string
+    }
     /** @description What an administrator's lock, unlock, enable or disable did. */
     UserLockStateResponse: {
       /** Format: int64 */
@@ -2170,6 +2726,21 @@ export interface components {
       lockedUntil: null | string
       /** Format: int32 */
       addressLocksCleared: number
+    }
+    /** @description A page of users. */
+    UserPage: {
+      /** Format: int32 */
+      total: number
+      items: components['schemas']['UserListItemResponse'][]
+    }
+    /** @description A role a user holds. */
+    UserRoleResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      displayName: string
+      kind: string
+      enabled: boolean
     }
     /** @description One broken rule of one field. */
     Violation: {
@@ -2660,6 +3231,761 @@ export interface operations {
           [name: string]: unknown
         }
         content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Users_List: {
+    parameters: {
+      query?: {
+        q?: string
+        organisationId?: number
+        roleId?: number
+        enabled?: boolean
+        valid?: boolean
+        online?: boolean
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UserPage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Users_Create: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UserDetailResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Users_Counts: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UserCountsResponse']
+        }
+      }
+    }
+  }
+  Users_Export: {
+    parameters: {
+      query?: {
+        q?: string
+        organisationId?: number
+        roleId?: number
+        enabled?: boolean
+        valid?: boolean
+        online?: boolean
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Users_ImportTemplate: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Users_Import: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          file?: components['schemas']['IFormFile']
+        }
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UserImportReport']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Users_BatchRoles: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BatchRolesRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['BatchRolesResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Users_Get: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UserDetailResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Users_Update: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UserFields']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UserDetailResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Users_Delete: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Users_Clone: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CloneUserRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UserDetailResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Users_Permissions: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['EffectivePermissionsResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_List: {
+    parameters: {
+      query?: {
+        q?: string
+        kind?: string
+        enabled?: boolean
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RolePage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_Create: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoleRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoleDetailResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_Catalog: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoleCatalogResponse']
+        }
+      }
+    }
+  }
+  Roles_Export: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Roles_Get: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoleDetailResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_Update: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoleRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoleDetailResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_Delete: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_Clone: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CloneRoleRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoleDetailResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_Enable: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoleSummaryResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Roles_Disable: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoleSummaryResponse']
+        }
       }
       /** @description Bad Request */
       400: {
@@ -4479,9 +5805,6 @@ type FlattenedDeepRequired<T> = {
 type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
   ? Readonly<Exclude<T, undefined>>
   : Readonly<Exclude<T, undefined>[]>
-export const deviceReachValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['DeviceReach']
-> = ['all', 'organisations']
 export const deviceStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DeviceStatus']
 > = ['online', 'offline', 'fault']
@@ -4557,6 +5880,12 @@ export const errorCodeValues: ReadonlyArray<
   'networking.notAPoint',
   'networking.wrongState',
   'networking.rulesFailed',
+  'auth.serviceNotGranted',
+  'auth.accountNotYetValid',
+  'user.outsideUnits',
+  'role.notHeld',
+  'role.inUse',
+  'role.kindFixed',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -4578,6 +5907,8 @@ export const permissionValues: ReadonlyArray<
   'jobs.manage',
   'jobs.view',
   'organisations.view',
+  'stats.view',
+  'users.all-units',
   'users.manage',
 ]
 export const readinessStateValues: ReadonlyArray<

@@ -19,7 +19,6 @@ const admin: Me = {
   organisationName: '青浦分局',
   roles: ['admin'],
   permissions: ['dashboard.view', 'jobs.view', 'jobs.manage'],
-  deviceScope: 'all',
   mustChangePassword: false,
 }
 

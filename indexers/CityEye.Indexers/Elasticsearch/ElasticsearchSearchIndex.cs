@@ -368,7 +368,11 @@ public static class ElasticsearchRequests
         var filters = new JsonArray();
         if (!query.Scope.IsAll)
         {
-            filters.Add(Terms("owner", query.Scope.OrganisationIds.Select(Id)));
+            // Owned by one of the organisations, or one of the single devices of the caller's device roles.
+            var owners = Terms("owner", query.Scope.OrganisationIds.Select(Id));
+            filters.Add(query.Scope.DeviceIds.Count == 0
+                ? owners
+                : new JsonObject { ["bool"] = new JsonObject { ["should"] = new JsonArray(owners, Terms("id", query.Scope.DeviceIds.Select(Id))), ["minimum_should_match"] = 1 } });
         }
 
         void AnyOf(string field, IEnumerable<string> values)

@@ -434,7 +434,16 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         var filter = new BooleanQuery();
         if (!query.Scope.IsAll)
         {
-            AnyOf(filter, LuceneFields.Owner, query.Scope.OrganisationIds.Select(Id));
+            // Owned by one of the organisations, or one of the single devices (a field-cache filter: the list can
+            // hold thousands of ids, beyond BooleanQuery's clause limit).
+            var reach = new BooleanQuery();
+            query.Scope.OrganisationIds.Select(Id).ToList().ForEach(v => reach.Add(new TermQuery(new Term(LuceneFields.Owner, v)), Occur.SHOULD));
+            if (query.Scope.DeviceIds.Count > 0)
+            {
+                reach.Add(new ConstantScoreQuery(new FieldCacheTermsFilter(LuceneFields.Id, [.. query.Scope.DeviceIds.Select(Id)])), Occur.SHOULD);
+            }
+
+            filter.Add(reach, Occur.MUST);
         }
 
         AnyOf(filter, LuceneFields.Type, query.Types);

@@ -31,7 +31,7 @@ public sealed class AuthEndpointsTests(ApiFactory factory)
         var me = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
         Assert.Equal("admin", me.GetProperty("username").GetString());
         Assert.Equal("上海市公安局青浦分局", me.GetProperty("organisationName").GetString());
-        Assert.Equal("all", me.GetProperty("deviceScope").GetString());
+        Assert.Contains(BuiltInRoles.AllDevices, me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(Permissions.All.Keys.Order(StringComparer.Ordinal), me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
     }
 

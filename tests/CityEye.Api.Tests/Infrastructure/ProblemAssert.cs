@@ -16,4 +16,12 @@ internal static class ProblemAssert
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()), body);
         return problem;
     }
+
+    /// <summary>Asserts a ProblemDetails body with the given status and error code, and returns it.</summary>
+    public static async Task<JsonElement> IsProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, CancellationToken cancellationToken)
+    {
+        var problem = await IsProblemAsync(response, status, cancellationToken);
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        return problem;
+    }
 }

@@ -323,7 +323,7 @@ public sealed class AuthStoreTests
     internal static async Task<(UserStore Users, long BureauId, SignInService SignIn)> SeedAsync(TestStore store, CancellationToken ct, AuthOptions? settings = null)
     {
         var users = new UserStore(store.Database, store.Time);
-        await BuiltInRoles.EnsureAsync(users, ct);
+        await BuiltInRoles.EnsureAsync(new RoleStore(store.Database, store.Time), ct);
         var bureau = await new OrganisationStore(store.Database, store.Time).EnsureAsync("310118000000", null, "上海市公安局青浦分局", OrganisationKind.Bureau, null, ct);
         var options = Options.Create(settings ?? new AuthOptions { MaxFailedAttempts = 3, LockoutMinutes = 10 });
         var signIn = new SignInService(

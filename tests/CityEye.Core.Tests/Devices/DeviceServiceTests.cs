@@ -78,13 +78,13 @@ public sealed class DeviceServiceTests
         var ct = TestContext.Current.CancellationToken;
         await using var store = await TestStore.CreateAsync(provider, ct);
         var users = new UserStore(store.Database, store.Time);
-        await BuiltInRoles.EnsureAsync(users, ct);
+        await BuiltInRoles.EnsureAsync(new RoleStore(store.Database, store.Time), ct);
         var organisations = new OrganisationStore(store.Database, store.Time);
         var deviceStore = new DeviceStore(store.Database, store.Time);
         var catalog = new LedgerCatalog(store.Database, store.Time);
         await catalog.EnsureDefaultsAsync(ct);
         var seed = new DemoSeedJob(
-            organisations, new BusinessGroupStore(store.Database, store.Time), users, new DeviceService(deviceStore, catalog), new DeviceStatusFeed(store.Database, store.Time), new PasswordHasher(1_000), store.Time);
+            organisations, new BusinessGroupStore(store.Database, store.Time), users, new RoleStore(store.Database, store.Time), new DeviceService(deviceStore, catalog), new DeviceStatusFeed(store.Database, store.Time), new PasswordHasher(1_000), store.Time);
         var jobs = new JobStore(store.Database, store.Time);
         var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "seed", DemoSeedJob.Parameters(DemoDistrictGenerator.DefaultSeed), null, null, ct);
         await jobs.TryStartAsync(job.Id, ct);

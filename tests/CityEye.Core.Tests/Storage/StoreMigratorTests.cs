@@ -16,7 +16,7 @@ public sealed class StoreMigratorTests
         await new StoreMigrator(store.Database, NullLogger<StoreMigrator>.Instance).MigrateAsync(ct);
 
         await using var connection = await store.Database.OpenConnectionAsync(ct);
-        foreach (var table in new[] { "organisations", "roles", "role_permissions", "users", "user_roles", "user_device_organisations", "sessions", "api_tokens", "devices", "outbox", "jobs", "job_messages", "security_events" })
+        foreach (var table in new[] { "organisations", "roles", "role_permissions", "users", "user_roles", "role_device_grants", "role_services", "settings", "sessions", "api_tokens", "devices", "outbox", "jobs", "job_messages", "security_events" })
         {
             Assert.Equal(0, await connection.ExecuteScalarAsync<int>($"SELECT COUNT(*) FROM {table}"));
         }

@@ -50,7 +50,7 @@ internal sealed class FirstAdministratorStep(
         }
 
         var bureau = await organisations.EnsureAsync("310118000000", null, DemoSeedJob.BureauName, OrganisationKind.Bureau, null, cancellationToken);
-        await users.CreateAsync(new NewUser("admin", "系统管理员", bureau, password, [BuiltInRoles.Administrator]), hasher, cancellationToken);
+        await users.CreateAsync(new NewUser("admin", "系统管理员", bureau, password, [BuiltInRoles.Administrator, BuiltInRoles.AllDevices, BuiltInRoles.AllServices]), hasher, cancellationToken);
         logger.LogInformation("Created the first administrator 'admin'");
         return "created admin";
     }

@@ -3,14 +3,14 @@ using CityEye.Core.Auth;
 
 namespace CityEye.Api.Auth.Startup;
 
-/// <summary>Creates or refreshes the built-in roles.</summary>
-internal sealed class RolesStep(UserStore users) : IStartupStep
+/// <summary>Seeds the shipped roles once (and grants added by a newer version once).</summary>
+internal sealed class RolesStep(RoleStore roles) : IStartupStep
 {
     public string Name => "roles";
 
     public async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
-        await BuiltInRoles.EnsureAsync(users, cancellationToken);
-        return $"{BuiltInRoles.All.Count} built-in roles";
+        await BuiltInRoles.EnsureAsync(roles, cancellationToken);
+        return $"{BuiltInRoles.All.Count} shipped roles";
     }
 }

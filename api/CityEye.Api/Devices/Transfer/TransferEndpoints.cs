@@ -91,7 +91,7 @@ internal static class TransferEndpoints
         var result = await index.SearchAsync(request.ToQuery(parser.Parse(request.Q), caller.DeviceScope, 0, MaxExportRows, []), cancellationToken);
         var sheets = await DeviceImportJob.SheetsAsync(catalog, names, cancellationToken);
         var order = result.Items.Select((hit, i) => (hit.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        var found = (await devices.GetManyAsync(order.Keys, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId)).OrderBy(d => order[d.Id]);
+        var found = (await devices.GetManyAsync(order.Keys, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).OrderBy(d => order[d.Id]);
         return Xlsx($"devices-{time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)):yyyyMMdd-HHmm}.xlsx", new XlsxSheet(DeviceSheets.SheetName, sheets.Header, found.Select(sheets.Row)));
     }
 

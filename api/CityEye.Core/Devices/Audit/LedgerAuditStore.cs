@@ -181,7 +181,7 @@ public sealed class LedgerAuditStore(Database database, TimeProvider time) : IDe
         return (await connection.QueryAsync<(long, string, int, int)>(new CommandDefinition(
             $"""
             SELECT run_id, category, COUNT(*), COUNT(DISTINCT device_id) FROM audit_findings
-            WHERE {database.InList("run_id", "runIds")} AND {database.DeviceScopeFilter(scope, "organisation_id")}
+            WHERE {database.InList("run_id", "runIds")} AND {database.DeviceScopeFilter(scope, "organisation_id", "device_id")}
             GROUP BY run_id, category
             """,
             new { runIds = runIds.ToArray(), scopeOrganisations = Database.DeviceScopeParameter(scope) },
@@ -195,7 +195,7 @@ public sealed class LedgerAuditStore(Database database, TimeProvider time) : IDe
         return (await connection.QueryAsync<(long, int, int)>(new CommandDefinition(
             $"""
             SELECT run_id, COUNT(*), COUNT(DISTINCT device_id) FROM audit_findings
-            WHERE {database.InList("run_id", "runIds")} AND {database.DeviceScopeFilter(scope, "organisation_id")}
+            WHERE {database.InList("run_id", "runIds")} AND {database.DeviceScopeFilter(scope, "organisation_id", "device_id")}
             GROUP BY run_id
             """,
             new { runIds = runIds.ToArray(), scopeOrganisations = Database.DeviceScopeParameter(scope) },
@@ -209,7 +209,7 @@ public sealed class LedgerAuditStore(Database database, TimeProvider time) : IDe
         return (await connection.QueryAsync<(string, string, string, int, int)>(new CommandDefinition(
             $"""
             SELECT rule_id, field, category, COUNT(*), COUNT(DISTINCT device_id) FROM audit_findings
-            WHERE run_id = @runId AND {database.DeviceScopeFilter(scope, "organisation_id")}
+            WHERE run_id = @runId AND {database.DeviceScopeFilter(scope, "organisation_id", "device_id")}
             GROUP BY rule_id, field, category ORDER BY COUNT(*) DESC, rule_id
             """,
             new { runId, scopeOrganisations = Database.DeviceScopeParameter(scope) },
@@ -223,7 +223,7 @@ public sealed class LedgerAuditStore(Database database, TimeProvider time) : IDe
         return (await connection.QueryAsync<(long, int, int)>(new CommandDefinition(
             $"""
             SELECT organisation_id, COUNT(*), COUNT(DISTINCT device_id) FROM audit_findings
-            WHERE run_id = @runId AND {database.DeviceScopeFilter(scope, "organisation_id")}
+            WHERE run_id = @runId AND {database.DeviceScopeFilter(scope, "organisation_id", "device_id")}
             GROUP BY organisation_id ORDER BY COUNT(*) DESC, organisation_id
             """,
             new { runId, scopeOrganisations = Database.DeviceScopeParameter(scope) },
@@ -234,7 +234,7 @@ public sealed class LedgerAuditStore(Database database, TimeProvider time) : IDe
     public async Task<(IReadOnlyList<AuditFindingRow> Items, int Total)> FindingsAsync(long runId, AuditFindingFilter filter, DeviceScope scope, int skip, int take, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var clauses = new List<string> { "f.run_id = @runId", database.DeviceScopeFilter(scope, "f.organisation_id") };
+        var clauses = new List<string> { "f.run_id = @runId", database.DeviceScopeFilter(scope, "f.organisation_id", "f.device_id") };
         var parameters = new DynamicParameters(new { runId, skip, take, scopeOrganisations = Database.DeviceScopeParameter(scope) });
         void Add(string column, string name, object? value)
         {

@@ -31,7 +31,7 @@ public sealed class NetworkingPointService(NetworkingPointStore points, DeviceSt
     public async Task<NetworkingPointOutcome> MarkAsync(IReadOnlyCollection<long> deviceIds, string level, string actor, DeviceScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deviceIds);
-        var found = (await devices.GetManyAsync(deviceIds, cancellationToken)).Where(d => scope.Includes(d.OrganisationId)).ToDictionary(d => d.Id);
+        var found = (await devices.GetManyAsync(deviceIds, cancellationToken)).Where(d => scope.Includes(d.OrganisationId, d.Id)).ToDictionary(d => d.Id);
         var done = new List<long>();
         var problems = new List<NetworkingPointProblem>();
         foreach (var id in deviceIds.Distinct())
@@ -62,7 +62,7 @@ public sealed class NetworkingPointService(NetworkingPointStore points, DeviceSt
         var problems = new List<NetworkingPointProblem>();
         foreach (var (row, gbCode, level) in rows)
         {
-            if (!byCode.TryGetValue(gbCode, out var device) || !scope.Includes(device.OrganisationId))
+            if (!byCode.TryGetValue(gbCode, out var device) || !scope.Includes(device.OrganisationId, device.Id))
             {
                 problems.Add(new NetworkingPointProblem(0, gbCode, ErrorCodes.NotFound, null, [], row));
             }

@@ -37,7 +37,7 @@ public sealed class NetworkingPointStore(Database database, TimeProvider time) :
         var rows = await connection.QueryAsync<(string, string, int)>(new CommandDefinition(
             $"""
             SELECT p.level, p.state, COUNT(*) FROM networking_points p JOIN devices d ON d.id = p.device_id
-            WHERE {database.DeviceScopeFilter(scope, "d.organisation_id")} GROUP BY p.level, p.state
+            WHERE {database.DeviceScopeFilter(scope, "d.organisation_id", "d.id")} GROUP BY p.level, p.state
             """,
             new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
             cancellationToken: cancellationToken));
@@ -53,7 +53,7 @@ public sealed class NetworkingPointStore(Database database, TimeProvider time) :
         foreach (var chunk in deviceIds.Distinct().Chunk(500))
         {
             foreach (var point in await connection.QueryAsync<NetworkingPoint>(new CommandDefinition(
-                $"SELECT {Columns} FROM networking_points p JOIN devices d ON d.id = p.device_id WHERE {database.InList("p.device_id", "chunk")} AND {database.DeviceScopeFilter(scope, "d.organisation_id")}",
+                $"SELECT {Columns} FROM networking_points p JOIN devices d ON d.id = p.device_id WHERE {database.InList("p.device_id", "chunk")} AND {database.DeviceScopeFilter(scope, "d.organisation_id", "d.id")}",
                 new { chunk, scopeOrganisations = Database.DeviceScopeParameter(scope) },
                 cancellationToken: cancellationToken)))
             {
@@ -138,7 +138,7 @@ public sealed class NetworkingPointStore(Database database, TimeProvider time) :
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var visible = scope.IsAll || await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM devices d WHERE d.id = @deviceId AND {database.DeviceScopeFilter(scope, "d.organisation_id")}",
+            $"SELECT COUNT(*) FROM devices d WHERE d.id = @deviceId AND {database.DeviceScopeFilter(scope, "d.organisation_id", "d.id")}",
             new { deviceId, scopeOrganisations = Database.DeviceScopeParameter(scope) },
             cancellationToken: cancellationToken)) > 0;
         if (!visible)
@@ -164,7 +164,7 @@ public sealed class NetworkingPointStore(Database database, TimeProvider time) :
 
     private (string Where, DynamicParameters Parameters) Where(NetworkingPointFilter filter, DeviceScope scope)
     {
-        var clauses = new List<string> { database.DeviceScopeFilter(scope, "d.organisation_id") };
+        var clauses = new List<string> { database.DeviceScopeFilter(scope, "d.organisation_id", "d.id") };
         var parameters = new DynamicParameters();
         parameters.Add("scopeOrganisations", Database.DeviceScopeParameter(scope));
         if (filter.State is { Length: > 0 })

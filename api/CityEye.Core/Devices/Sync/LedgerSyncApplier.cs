@@ -25,7 +25,7 @@ public sealed class LedgerSyncApplier(DeviceService service, DeviceStore devices
         var all = await devices.GetByGbCodesAsync(records.Select(r => r.GbCode!.Trim()), cancellationToken);
 
         // A device outside the pusher's scope is neither merged nor reported on: only "not yours".
-        var foreign = all.Where(d => !scope.Includes(d.Value.OrganisationId)).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+        var foreign = all.Where(d => !scope.Includes(d.Value.OrganisationId, d.Value.Id)).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
         var existing = all.Where(d => !foreign.Contains(d.Key)).ToDictionary(d => d.Key, d => d.Value, StringComparer.Ordinal);
         foreach (var (record, number) in records.Select((r, i) => (r, i + 1)).Where(r => foreign.Contains(r.r.GbCode!.Trim())))
         {
@@ -78,7 +78,7 @@ public sealed class LedgerSyncApplier(DeviceService service, DeviceStore devices
                 case DeviceWriteStatus.Written:
                     deleted++;
                     break;
-                case DeviceWriteStatus.NotFound when !scope.Includes(device.OrganisationId):
+                case DeviceWriteStatus.NotFound when !scope.Includes(device.OrganisationId, device.Id):
                     problems.Add(new LedgerSyncRecordProblem(number, gbCode, [new Violation("organisationId", ErrorCodes.DeviceOutOfScope)]));
                     break;
                 case DeviceWriteStatus.NotFound:

@@ -222,7 +222,7 @@ public sealed class LedgerSyncStore(Database database, TimeProvider time) : IDev
         var rows = await connection.QueryAsync<(long, string, int)>(new CommandDefinition(
             $"""
             SELECT d.id, d.gb_code, d.version FROM devices d
-            WHERE {database.DeviceScopeFilter(scope, "d.organisation_id")}
+            WHERE {database.DeviceScopeFilter(scope, "d.organisation_id", "d.id")}
               AND NOT EXISTS (SELECT 1 FROM ledger_sync_seen s WHERE s.source = @source AND s.full_run = @run AND s.gb_code = d.gb_code)
             ORDER BY d.gb_code
             """,
