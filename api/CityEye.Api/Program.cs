@@ -1,4 +1,5 @@
 using CityEye.Api.Analytics;
+using CityEye.Api.Audit;
 using CityEye.Api.Auth;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
@@ -35,6 +36,7 @@ builder.Services
     .AddNotificationsFeature()
     .AddAnalyticsFeature()
     .AddLogsFeature()
+    .AddBehaviourFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -84,6 +86,7 @@ api.MapNetworkingPointEndpoints();
 api.MapAuditEndpoints();
 api.MapNotificationEndpoints();
 api.MapLogEndpoints();
+api.MapBehaviourEndpoints();
 api.MapSearchEndpoints();
 api.MapMapEndpoints();
 

@@ -1,5 +1,6 @@
 import 'element-plus/dist/index.css'
 import './assets/main.css'
+import './styles/page.css'
 
 import ElementPlus from 'element-plus'
 import { createPinia } from 'pinia'

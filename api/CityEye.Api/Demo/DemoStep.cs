@@ -36,6 +36,17 @@ internal sealed class DemoStep(
         {
             var job = await jobs.EnqueueAsync(DemoSeedJob.JobKind, "生成青浦区演示数据 (seed the Qingpu demo district)", DemoSeedJob.Parameters(settings.DemoSeed), "system", null, cancellationToken);
             logger.LogInformation("Empty store: queued demo seeding as job {JobId}", job.Id);
+            if (settings.DemoAuditUsers > 0)
+            {
+                await jobs.EnqueueAsync(
+                    Audit.DemoAuditHistoryJob.JobKind,
+                    "生成演示操作日志历史 (demo operation-log history)",
+                    Audit.DemoAuditHistoryJob.Serialize(new Audit.DemoAuditHistoryParameters(job.Id, settings.DemoAuditUsers, 60)),
+                    "system",
+                    null,
+                    cancellationToken);
+            }
+
             monitor.Follow(job.Id, string.Empty);
             return null;
         }

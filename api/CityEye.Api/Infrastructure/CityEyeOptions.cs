@@ -26,6 +26,13 @@ public sealed class CityEyeOptions
     public int StatusSimulationSeconds { get; set; } = 60;
 
     /// <summary>
+    /// Police users of the demo district's generated operation-log history (60 days, with planted abusive patterns,
+    /// for the behaviour audit); 0 writes none. Only on a node that seeds the demo.
+    /// </summary>
+    [Range(0, 5000)]
+    public int DemoAuditUsers { get; set; } = 300;
+
+    /// <summary>
     /// Password of the first administrator (<c>admin</c>) when the demo is not seeded and the store has no users.
     /// </summary>
     public string? AdminPassword { get; set; }

@@ -82,3 +82,26 @@ export {
   jobStatusValues,
   permissionValues,
 } from './schema'
+
+export type UserPage = Schemas['UserPage']
+export type UserListItem = Schemas['UserListItemResponse']
+export type UserCounts = Schemas['UserCountsResponse']
+export type UserDetail = Schemas['UserDetailResponse']
+export type UserFields = Schemas['UserFields']
+export type CreateUserRequest = Schemas['CreateUserRequest']
+export type CloneUserRequest = Schemas['CloneUserRequest']
+export type BatchRolesRequest = Schemas['BatchRolesRequest']
+export type BatchRolesResponse = Schemas['BatchRolesResponse']
+export type EffectivePermissions = Schemas['EffectivePermissionsResponse']
+export type UserImportReport = Schemas['UserImportReport']
+export type RolePage = Schemas['RolePage']
+export type RoleSummary = Schemas['RoleSummaryResponse']
+export type RoleDetail = Schemas['RoleDetailResponse']
+export type RoleRequest = Schemas['RoleRequest']
+export type RoleCatalog = Schemas['RoleCatalogResponse']
+export type DeviceGrant = Schemas['DeviceGrantDto']
+
+export type AnomalyPage = Schemas['AnomalyPage']
+export type Anomaly = Schemas['AnomalyResponse']
+export type BehaviourRun = Schemas['BehaviourRunResponse']
+export type OperationStats = Schemas['OperationStatsResponse']

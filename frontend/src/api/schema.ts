@@ -1339,6 +1339,58 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/audit/anomalies': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Anomalous user-days of the newest behaviour-audit run (or of runId), most severe first, each with its score, the rules it breaks and the features that drive it. */
+    get: operations['Audit_Anomalies']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/audit/runs': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The last 50 behaviour-audit runs. */
+    get: operations['Audit_BehaviourRuns']
+    put?: never
+    /** Retrains the behaviour model and rescores the window now (a job). */
+    post: operations['Audit_StartBehaviourRun']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/stats/operations': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Operations per unit and module per day, active users per day and the most-viewed devices (inside the caller's device scope) over the last days. */
+    get: operations['Stats_Operations']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/search/index': {
     parameters: {
       query?: never
@@ -1411,6 +1463,32 @@ export interface paths {
 export type webhooks = Record<string, never>
 export interface components {
   schemas: {
+    /** @description The anomalies of a run, most severe first. */
+    AnomalyPage: {
+      run: null | components['schemas']['BehaviourRunResponse']
+      /** Format: int32 */
+      total: number
+      items: components['schemas']['AnomalyResponse'][]
+    }
+    /** @description One anomalous user-day: who, which day, how anomalous, and why (features and rules). */
+    AnomalyResponse: {
+      /** Format: int32 */
+      rank: number
+      user: string
+      /** Format: int64 */
+      organisationId: number
+      organisationName: string
+      day: string
+      /** Format: double */
+      score: number
+      /** Format: double */
+      severity: number
+      rules: string[]
+      reasons: components['schemas']['BehaviourReason'][]
+      features: {
+        [key: string]: number
+      }
+    }
     ApiTokenResponse: {
       /** Format: int64 */
       id: number
@@ -1523,6 +1601,56 @@ export interface components {
       added: number
       /** Format: int32 */
       removed: number
+    }
+    /** @description Why a user-day scored high: one feature, its value that day and what is typical. */
+    BehaviourReason: {
+      /** @description Name from IReadOnlyList&lt;string&gt; BehaviourFeatures.Names. */
+      feature: string
+      /**
+       * Format: double
+       * @description The day's value.
+       */
+      value: number
+      /**
+       * Format: double
+       * @description Median over every user-day of the training window.
+       */
+      typical: number
+      /**
+       * Format: double
+       * @description Standard deviations above typical (after log scaling of counts).
+       */
+      deviation: number
+    }
+    /** @description A behaviour-audit run. */
+    BehaviourRunResponse: {
+      /** Format: int64 */
+      id: number
+      trigger: string
+      startedBy: string
+      /** Format: date-time */
+      startedAt: string
+      /** Format: date-time */
+      finishedAt: null | string
+      status: string
+      fromDay: string
+      toDay: string
+      /** Format: int32 */
+      userDays: number
+      /** Format: int32 */
+      users: number
+      /** Format: int32 */
+      anomalies: number
+      /** Format: int32 */
+      modelRank: number
+      /** Format: double */
+      threshold: number
+      /** Format: int64 */
+      trainMs: number
+      /** Format: int64 */
+      scoreMs: number
+      error: null | string
+      jobId: null | string
     }
     /** @description A user's own password change; the new password must pass the password policy. */
     ChangePasswordRequest: {
@@ -2379,6 +2507,16 @@ export interface components {
       /** Format: date-time */
       readAt: null | string
     }
+    /** @description The supervisors' dashboards: operations per unit and module per day, active users per day, most-viewed devices. */
+    OperationStatsResponse: {
+      days: string[]
+      units: components['schemas']['SeriesResponse'][]
+      modules: components['schemas']['SeriesResponse'][]
+      activeUsers: number[]
+      topDevices: components['schemas']['TopDeviceResponse'][]
+      /** Format: int64 */
+      total: number
+    }
     /**
      * @description Kind of node in the organisation tree.
      * @enum {unknown}
@@ -2552,6 +2690,14 @@ export interface components {
       ipAddress: null | string
       detail: null | string
     }
+    /** @description Operations per unit or module over the days of a window. */
+    SeriesResponse: {
+      key: string
+      name: string
+      /** Format: int64 */
+      total: number
+      perDay: number[]
+    }
     /** @description A service a service role may grant. */
     ServiceInfo: {
       code: string
@@ -2588,6 +2734,18 @@ export interface components {
       status: components['schemas']['DeviceStatus']
       /** Format: int32 */
       count: number
+    }
+    /** @description A device operations named often. */
+    TopDeviceResponse: {
+      /** Format: int64 */
+      deviceId: null | number
+      code: string
+      name: string
+      organisationName: null | string
+      /** Format: int64 */
+      operations: number
+      /** Format: int64 */
+      users: number
     }
     TreeNodeResponse: {
       key: string
@@ -5714,6 +5872,124 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['LogChainState']
+        }
+      }
+    }
+  }
+  Audit_Anomalies: {
+    parameters: {
+      query?: {
+        user?: string
+        from?: string
+        to?: string
+        rule?: string
+        runId?: number
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AnomalyPage']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Audit_BehaviourRuns: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['BehaviourRunResponse'][]
+        }
+      }
+    }
+  }
+  Audit_StartBehaviourRun: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['JobResponse']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Stats_Operations: {
+    parameters: {
+      query?: {
+        days?: number
+        organisationId?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['OperationStatsResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
         }
       }
     }

@@ -23,6 +23,10 @@ declare module 'vue-router' {
       | 'SetUp'
       | 'Connection'
       | 'Document'
+      | 'Warning'
+      | 'TrendCharts'
+      | 'User'
+      | 'Key'
   }
 }
 
@@ -131,6 +135,60 @@ export const routes: RouteRecordRaw[] = [
           order: 80,
           nav: true,
           icon: 'Document',
+        },
+      },
+      {
+        path: 'audit/anomalies',
+        name: 'anomalies',
+        component: () => import('@/views/audit/AnomaliesView.vue'),
+        meta: {
+          permission: 'audit.view',
+          titleKey: 'nav.anomalies',
+          order: 85,
+          nav: true,
+          icon: 'Warning',
+        },
+      },
+      {
+        path: 'stats',
+        name: 'stats',
+        component: () => import('@/views/audit/StatsView.vue'),
+        meta: {
+          permission: 'stats.view',
+          titleKey: 'nav.stats',
+          order: 87,
+          nav: true,
+          icon: 'TrendCharts',
+        },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('@/views/users/UsersView.vue'),
+        meta: {
+          permission: 'users.manage',
+          titleKey: 'nav.users',
+          order: 90,
+          nav: true,
+          icon: 'User',
+        },
+      },
+      {
+        path: 'users/:id(\\d+)/permissions',
+        name: 'user-permissions',
+        component: () => import('@/views/users/UserPermissionsView.vue'),
+        meta: { permission: 'users.manage', titleKey: 'users.permissionsTitle' },
+      },
+      {
+        path: 'roles',
+        name: 'roles',
+        component: () => import('@/views/users/RolesView.vue'),
+        meta: {
+          permission: 'users.manage',
+          titleKey: 'nav.roles',
+          order: 95,
+          nav: true,
+          icon: 'Key',
         },
       },
       {

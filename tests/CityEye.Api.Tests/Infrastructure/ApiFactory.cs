@@ -68,6 +68,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("CityEye:SeedDemo", "true");
         // Tests edit demo devices by version: the simulated status feed would make them stale at random.
         builder.UseSetting("CityEye:StatusSimulationSeconds", "0");
+        builder.UseSetting("CityEye:DemoAuditUsers", "0");
+        builder.UseSetting("Behaviour:Scheduled", "false");
         builder.UseSetting("CityEye:SpaRoot", Path.Combine(_dataDir, "no-spa"));
         // Fewer KDF rounds keep sign-in fast in tests; the format and code path are the production ones.
         builder.UseSetting("Auth:PasswordIterations", "5000");
