@@ -11,8 +11,11 @@ internal static class LogColumns
     [
         "seq", "at_ms", "day", "kind", "user_id", "username", "organisation_id", "organisation_name", "client_ip", "module",
         "operation", "data_type", "device_code", "device_name", "system_name", "service_category", "service_subcategory",
-        "service_name", "method", "path", "status", "duration_ms", "detail", "hash",
+        "service_name", "method", "path", "status", "duration_ms", "detail", "hash", "user_display_name", "commissioning_unit",
     ];
+
+    /// <summary>Index of the hash column: the columns before it are chained; the ones after it were added later.</summary>
+    public const int HashIndex = 23;
 
     public static string List => string.Join(", ", Names);
 
@@ -26,8 +29,20 @@ internal static class LogColumns
     [
         e.Sequence, e.At.ToUnixTimeMilliseconds(), Day(e.At), e.Kind, e.UserId, e.Username, e.OrganisationId, e.OrganisationName,
         e.ClientIp, e.Module, e.Operation, e.DataType, e.DeviceCode, e.DeviceName, e.SystemName, e.ServiceCategory,
-        e.ServiceSubcategory, e.ServiceName, e.Method, e.Path, e.Status, e.DurationMs, e.Detail, e.Hash,
+        e.ServiceSubcategory, e.ServiceName, e.Method, e.Path, e.Status, e.DurationMs, e.Detail, e.Hash, e.UserDisplayName,
+        e.CommissioningUnit,
     ];
+
+    /// <summary>
+    /// The values the SM3 chain covers: every column but the hash; the columns added after the hash only when one of
+    /// them is set, so entries written before they existed hash exactly as they did.
+    /// </summary>
+    public static IEnumerable<object> Chained(LogEntry e)
+    {
+        var values = Values(e);
+        var added = values.Skip(HashIndex + 1).ToArray();
+        return added.All(v => v is string { Length: 0 }) ? values.Take(HashIndex) : values.Take(HashIndex).Concat(added);
+    }
 
     /// <summary>An entry from column values read in <see cref="Names"/> order (numbers as numbers or numeric text).</summary>
     public static LogEntry FromValues(Func<int, object?> value) => new()
@@ -55,6 +70,8 @@ internal static class LogColumns
         DurationMs = (int)Long(value(21)),
         Detail = Text(value(22)),
         Hash = Text(value(23)),
+        UserDisplayName = Text(value(24)),
+        CommissioningUnit = Text(value(25)),
     };
 
     public static long Long(object? value) => value switch

@@ -76,6 +76,12 @@ public sealed record LogEntry
 
     /// <summary>SM3 of the previous entry's hash and this entry's content (hex).</summary>
     public string Hash { get; init; } = string.Empty;
+
+    /// <summary>The user's name as people know it (用户姓名), beside the account name.</summary>
+    public string UserDisplayName { get; init; } = string.Empty;
+
+    /// <summary>Commissioning unit (委办单位) of the calling system, for service calls (from its API token).</summary>
+    public string CommissioningUnit { get; init; } = string.Empty;
 }
 
 /// <summary>A log search: every filter optional, combined with AND; newest first.</summary>

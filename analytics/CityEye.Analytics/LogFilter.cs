@@ -52,7 +52,7 @@ internal static class LogFilter
         else if (query.Text is { Length: > 0 } text)
         {
             var value = bind(text);
-            clauses.Add($"({contains("path", value)} OR {contains("detail", value)} OR {contains("device_name", value)})");
+            clauses.Add($"({contains("path", value)} OR {contains("detail", value)} OR {contains("device_name", value)} OR {contains("user_display_name", value)} OR {contains("commissioning_unit", value)})");
         }
 
         return clauses.Count == 0 ? "1 = 1" : string.Join(" AND ", clauses);

@@ -12,6 +12,7 @@ var entries = 2_000_000;
 var users = 300;
 var days = 60;
 string? clickhouse = null;
+var behaviour = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -20,8 +21,15 @@ for (var i = 0; i < args.Length; i++)
         case "--users": users = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--days": days = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--clickhouse": clickhouse = args[++i]; break;
+        case "--behaviour": behaviour = true; break;
         default: throw new ArgumentException($"unknown argument {args[i]}");
     }
+}
+
+if (behaviour)
+{
+    await BehaviourBench.RunAsync(users, days);
+    return;
 }
 
 var folder = Directory.CreateTempSubdirectory("cityeye-logbench-").FullName;
@@ -52,6 +60,8 @@ try
         Status = 200,
         DurationMs = random.Next(50),
     };
+
+    var results = new Dictionary<string, (double SearchP50, double SearchP99, double AggregateP50, double AggregateP99)>();
 
     // 1. Journal append: the time the middleware adds to a request.
     var journal = new LogJournal(Path.Combine(folder, "journal"));
@@ -111,6 +121,7 @@ try
 
         search.Sort();
         aggregate.Sort();
+        results[name] = (search[search.Count / 2], search[(int)(search.Count * 0.99)], aggregate[aggregate.Count / 2], aggregate[^1]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} search (one user, 2-day range, 40 queries): p50 {search[search.Count / 2]:F1} ms, p99 {search[(int)(search.Count * 0.99)]:F1} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} per day/unit/module over 30 days (10 queries): p50 {aggregate[aggregate.Count / 2]:F1} ms, p99 {aggregate[^1]:F1} ms"));
         await store.DisposeAsync();
@@ -121,6 +132,9 @@ try
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         await Run("ClickHouse", new ClickHouseAnalyticsStore(http, ClickHouseConnection.Parse(clickhouse)));
+        var (d, c) = (results["DuckDB"], results["ClickHouse"]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"DuckDB/ClickHouse time ratio: search p50 {d.SearchP50 / c.SearchP50:F2}, p99 {d.SearchP99 / c.SearchP99:F2}; aggregation p50 {d.AggregateP50 / c.AggregateP50:F2}, p99 {d.AggregateP99 / c.AggregateP99:F2} (below 1: DuckDB faster)"));
     }
 
     journal.Dispose();

@@ -60,6 +60,8 @@ public abstract class AnalyticsStoreConformance : IAsyncLifetime
                 DurationMs = i % 50,
                 Detail = i == 42 ? "O'Brien said \"hi\" \\ 100% _ 盈港" : string.Empty,
                 Hash = $"{i:x64}",
+                UserDisplayName = user == "li" ? "李警官" : string.Empty,
+                CommissioningUnit = i % 10 == 0 ? "市局科信处" : string.Empty,
             });
         }
 

@@ -133,4 +133,19 @@ public sealed class LogJournalTests : IDisposable
         // GB/T 32905-2016 appendix A.1: SM3("abc").
         Assert.Equal("66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0", LogChain.Sm3Hex("abc"));
     }
+
+    [Fact]
+    public void Chain_EntriesWithoutTheLaterColumns_HashAsBeforeTheyExisted()
+    {
+        var entry = new LogEntry { Sequence = 7, At = new DateTimeOffset(2026, 11, 20, 1, 2, 3, TimeSpan.Zero), Kind = LogKinds.Operation, Username = "zhang", Status = 200 };
+        var before = string.Join('\u001f', new object[]
+        {
+            7L, entry.At.ToUnixTimeMilliseconds(), "2026-11-20", "operation", 0L, "zhang", 0L, "", "", "", "", "", "", "", "", "", "", "", "", "", 200, 0, "",
+        }.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(LogChain.Sm3Hex(LogChain.Genesis + "\u001e" + before), LogChain.Hash(LogChain.Genesis, entry));
+
+        // The later columns are chained as soon as they are set.
+        Assert.NotEqual(LogChain.Hash(LogChain.Genesis, entry), LogChain.Hash(LogChain.Genesis, entry with { CommissioningUnit = "市局科信处" }));
+        Assert.NotEqual(LogChain.Hash(LogChain.Genesis, entry with { UserDisplayName = "张三" }), LogChain.Hash(LogChain.Genesis, entry with { CommissioningUnit = "张三" }));
+    }
 }

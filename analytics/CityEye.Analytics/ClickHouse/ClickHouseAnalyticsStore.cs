@@ -51,9 +51,16 @@ public sealed class ClickHouseAnalyticsStore(HttpClient http, ClickHouseConnecti
                 continue;
             }
 
-            // ClickHouse has no transactions: every script is idempotent (IF NOT EXISTS), so a crash between the two
-            // statements runs it again harmlessly.
-            await ExecuteAsync(sql, cancellationToken);
+            // ClickHouse has no transactions: every script is idempotent (IF NOT EXISTS), or adds columns, which a run
+            // again after a crash between the two statements finds already there (code 44), so it counts as applied.
+            try
+            {
+                await ExecuteAsync(sql, cancellationToken);
+            }
+            catch (AnalyticsStoreException e) when (e.Message.Contains("Code: 44,", StringComparison.Ordinal))
+            {
+            }
+
             await ExecuteAsync($"INSERT INTO schema_migrations VALUES ({ClickHouseSql.Quote(version)}, now())", cancellationToken);
         }
     }

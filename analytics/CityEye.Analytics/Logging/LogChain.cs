@@ -22,7 +22,7 @@ public static class LogChain
     public static string Hash(string previous, LogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var content = string.Join('\u001f', LogColumns.Values(entry).SkipLast(1).Select(v => v switch
+        var content = string.Join('\u001f', LogColumns.Chained(entry).Select(v => v switch
         {
             DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

@@ -8,4 +8,5 @@ public sealed record ApiTokenResponse(
     DateTimeOffset? RevokedAt,
     DateTimeOffset? LastUsedAt,
     IReadOnlyList<string>? Scopes,
-    long? ParentId);
+    long? ParentId,
+    string? CommissioningUnit = null);

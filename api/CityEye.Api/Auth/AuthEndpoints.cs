@@ -207,7 +207,7 @@ internal static class AuthEndpoints
 
         // Without scopes a token gets a snapshot of the caller's permissions now, not whatever roles are added later.
         var scopes = request.Scopes ?? user.Permissions;
-        var (info, secret) = await tokens.CreateAsync(user.UserId, request.Name.Trim(), expiresAt, scopes, user.ApiTokenId, cancellationToken);
+        var (info, secret) = await tokens.CreateAsync(user.UserId, request.Name.Trim(), expiresAt, scopes, user.ApiTokenId, cancellationToken, string.IsNullOrWhiteSpace(request.CommissioningUnit) ? null : request.CommissioningUnit.Trim());
         await events.WriteAsync("token.created", user.Username, user.UserId, context.Connection.RemoteIpAddress?.ToString(), $"token {info.Id} '{info.Name}' scopes [{info.Scopes ?? "all"}]{(user.ApiTokenId is { } parent ? $" by token {parent}" : string.Empty)}", cancellationToken);
         return TypedResults.Created($"/api/auth/tokens/{info.Id}", new CreatedApiTokenResponse(ToResponse(info), secret));
     }
@@ -239,5 +239,5 @@ internal static class AuthEndpoints
         new(user.UserId, user.Username, user.DisplayName, user.OrganisationId, user.OrganisationName, user.Roles, user.Permissions, user.MustChangePassword);
 
     private static ApiTokenResponse ToResponse(ApiTokenInfo info) =>
-        new(info.Id, info.Name, info.CreatedAt, info.ExpiresAt, info.RevokedAt, info.LastUsedAt, info.Scopes?.Split(' ', StringSplitOptions.RemoveEmptyEntries), info.ParentId);
+        new(info.Id, info.Name, info.CreatedAt, info.ExpiresAt, info.RevokedAt, info.LastUsedAt, info.Scopes?.Split(' ', StringSplitOptions.RemoveEmptyEntries), info.ParentId, info.CommissioningUnit);
 }

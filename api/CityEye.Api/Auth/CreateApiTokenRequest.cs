@@ -8,7 +8,8 @@ namespace CityEye.Api.Auth;
 public sealed record CreateApiTokenRequest(
     [property: Required, StringLength(64, MinimumLength = 1)] string Name,
     [property: Range(1, 3650)] int ExpiresInDays = 90,
-    [property: MaxLength(64)] IReadOnlyList<string>? Scopes = null) : IValidatableObject
+    [property: MaxLength(64)] IReadOnlyList<string>? Scopes = null,
+    [property: MaxLength(64)] string? CommissioningUnit = null) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -107,12 +107,12 @@ internal static class LogEndpoints
     private static async Task<FileContentHttpResult> ExportAsync([AsParameters] LogSearchRequest request, IAnalyticsStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var page = await store.SearchAsync(request.ToQuery(0, MaxExport), cancellationToken);
-        string[] header = ["序号", "时间", "类型", "用户", "单位", "IP 地址", "模块", "操作类型", "数据类型", "相关设备", "调用系统", "服务类别", "服务名称", "方法", "调用地址", "返回状态", "耗时(ms)", "说明", "SM3"];
+        string[] header = ["序号", "时间", "类型", "用户", "用户姓名", "单位/所属部门", "IP 地址", "模块", "操作类型", "数据类型", "相关设备", "设备名称", "调用系统", "委办单位", "服务类别", "服务子类", "服务名称", "方法", "调用地址", "返回状态", "耗时(ms)", "说明", "SM3"];
         var rows = page.Items.Select(e => (IReadOnlyList<object?>)
         [
             e.Sequence, e.At.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture), e.Kind, e.Username,
-            e.OrganisationName, e.ClientIp, e.Module, e.Operation, e.DataType, e.DeviceCode, e.SystemName, e.ServiceCategory, e.ServiceName, e.Method, e.Path,
-            e.Status, e.DurationMs, e.Detail, e.Hash,
+            e.UserDisplayName, e.OrganisationName, e.ClientIp, e.Module, e.Operation, e.DataType, e.DeviceCode, e.DeviceName, e.SystemName, e.CommissioningUnit,
+            e.ServiceCategory, e.ServiceSubcategory, e.ServiceName, e.Method, e.Path, e.Status, e.DurationMs, e.Detail, e.Hash,
         ]);
         using var buffer = new MemoryStream();
         XlsxWriter.Write(buffer, [new XlsxSheet("操作日志", header, rows)]);

@@ -45,6 +45,7 @@ internal static class LogsFeature
         });
         services.AddSingleton<ISecurityEventSink, JournalSecurityEventSink>();
         services.AddSingleton<TokenNames>();
+        services.AddSingleton<DeviceNames>();
         services.AddSingleton<LogDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<LogDrain>());
         return services;
@@ -98,21 +99,46 @@ internal sealed partial class JournalSecurityEventSink(LogJournal journal, ILogg
 /// <summary>API token names by id (a token's name never changes), for the calling system of service-call entries.</summary>
 internal sealed class TokenNames(ApiTokenStore tokens)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _names = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Name, string CommissioningUnit)> _names = new();
 
-    public async Task<string> NameAsync(long userId, long tokenId, CancellationToken cancellationToken)
+    /// <summary>The calling system's name and commissioning unit for a token (a token's name and unit never change).</summary>
+    public async Task<(string Name, string CommissioningUnit)> NameAsync(long userId, long tokenId, CancellationToken cancellationToken)
     {
         if (_names.TryGetValue(tokenId, out var name))
         {
             return name;
         }
 
-        var found = (await tokens.ListAsync(userId, null, cancellationToken)).FirstOrDefault(t => t.Id == tokenId)?.Name;
-        return found is null ? $"token {tokenId}" : _names.GetOrAdd(tokenId, $"{found} (token {tokenId})");
+        var found = (await tokens.ListAsync(userId, null, cancellationToken)).FirstOrDefault(t => t.Id == tokenId);
+        return found is null ? ($"token {tokenId}", string.Empty) : _names.GetOrAdd(tokenId, ($"{found.Name} (token {tokenId})", found.CommissioningUnit ?? string.Empty));
     }
 }
 
-internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJournal journal, TokenNames tokenNames, TimeProvider time, ILogger<OperationLogMiddleware> logger)
+/// <summary>Device names by id for log entries (a small cache; a renamed device shows its new name after a restart).</summary>
+internal sealed class DeviceNames(Core.Devices.DeviceStore devices)
+{
+    private const int Capacity = 100_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _names = new();
+
+    public async Task<string> NameAsync(long id, CancellationToken cancellationToken)
+    {
+        if (_names.TryGetValue(id, out var name))
+        {
+            return name;
+        }
+
+        var list = await devices.GetManyAsync([id], cancellationToken);
+        var found = list.Count > 0 ? list[0].Name : null;
+        if (found is not null && _names.Count < Capacity)
+        {
+            _names[id] = found;
+        }
+
+        return found ?? string.Empty;
+    }
+}
+
+internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJournal journal, TokenNames tokenNames, DeviceNames deviceNames, TimeProvider time, ILogger<OperationLogMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -144,7 +170,13 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
                 var entry = Entry(context, user, at, elapsed);
                 if (entry.Kind == LogKinds.ServiceCall && user.FindFirst(CityEyeClaims.ApiTokenId)?.Value is { } tokenId)
                 {
-                    entry = entry with { SystemName = await tokenNames.NameAsync(entry.UserId, long.Parse(tokenId, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None) };
+                    var (system, unit) = await tokenNames.NameAsync(entry.UserId, long.Parse(tokenId, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+                    entry = entry with { SystemName = system, CommissioningUnit = unit };
+                }
+
+                if (long.TryParse(entry.DeviceCode, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deviceId))
+                {
+                    entry = entry with { DeviceName = await deviceNames.NameAsync(deviceId, CancellationToken.None) };
                 }
 
                 journal.Append(entry);
@@ -187,6 +219,7 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
             Username = user?.Username ?? string.Empty,
             OrganisationId = user?.OrganisationId ?? 0,
             OrganisationName = user?.OrganisationName ?? string.Empty,
+            UserDisplayName = user?.DisplayName ?? string.Empty,
             ClientIp = context.Connection.RemoteIpAddress?.ToString() ?? string.Empty,
             Module = module,
             Operation = operation,

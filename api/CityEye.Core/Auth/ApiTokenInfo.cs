@@ -20,4 +20,7 @@ public sealed record ApiTokenInfo
 
     /// <summary>The token that created this one, if a token did.</summary>
     public long? ParentId { get; init; }
+
+    /// <summary>Commissioning unit (委办单位) of the system using the token, for the service-call log.</summary>
+    public string? CommissioningUnit { get; init; }
 }

@@ -25,7 +25,7 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
     /// <summary>How often a token's use is written to its record and to the security log.</summary>
     public static readonly TimeSpan UseLogInterval = TimeSpan.FromMinutes(1);
 
-    public async Task<(ApiTokenInfo Info, string Token)> CreateAsync(long userId, string name, DateTimeOffset expiresAt, IReadOnlyList<string>? scopes, long? parentId, CancellationToken cancellationToken)
+    public async Task<(ApiTokenInfo Info, string Token)> CreateAsync(long userId, string name, DateTimeOffset expiresAt, IReadOnlyList<string>? scopes, long? parentId, CancellationToken cancellationToken, string? commissioningUnit = null)
     {
         var token = Prefix + SessionStore.NewKey();
         var now = time.GetUtcNow();
@@ -33,13 +33,13 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, scopes, parent_id)
-            VALUES (@userId, @name, @hash, @now, @expiresAt, @scopeText, @parentId)
+            INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, scopes, parent_id, commissioning_unit)
+            VALUES (@userId, @name, @hash, @now, @expiresAt, @scopeText, @parentId, @commissioningUnit)
             RETURNING id
             """,
-            new { userId, name, hash = SessionStore.HashKey(token), now, expiresAt, scopeText, parentId },
+            new { userId, name, hash = SessionStore.HashKey(token), now, expiresAt, scopeText, parentId, commissioningUnit },
             cancellationToken: cancellationToken));
-        return (new ApiTokenInfo { Id = id, Name = name, CreatedAt = now, ExpiresAt = expiresAt, Scopes = scopeText, ParentId = parentId }, token);
+        return (new ApiTokenInfo { Id = id, Name = name, CreatedAt = now, ExpiresAt = expiresAt, Scopes = scopeText, ParentId = parentId, CommissioningUnit = commissioningUnit }, token);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
         var rows = await connection.QueryAsync<ApiTokenInfo>(new CommandDefinition(
             $"""
             {FamilyOf}
-            SELECT id, name, created_at, expires_at, revoked_at, last_used_at, scopes, parent_id FROM api_tokens
+            SELECT id, name, created_at, expires_at, revoked_at, last_used_at, scopes, parent_id, commissioning_unit FROM api_tokens
             WHERE user_id = @userId AND (@familyOf IS NULL OR id IN (SELECT id FROM family))
             ORDER BY id DESC
             """,

@@ -1504,6 +1504,7 @@ export interface components {
       scopes: null | components['schemas']['Permission'][]
       /** Format: int64 */
       parentId: null | number
+      commissioningUnit?: null | string
     }
     /** @description Findings of one category (completeness, compliance, accuracy, uniqueness) and the devices they concern. */
     AuditCategoryCount: {
@@ -1743,6 +1744,7 @@ export interface components {
        */
       expiresInDays: number
       scopes?: null | components['schemas']['Permission'][]
+      commissioningUnit?: null | string
     }
     /** @description The token secret, shown once. */
     CreatedApiTokenResponse: {
@@ -2363,6 +2365,10 @@ export interface components {
       detail?: string
       /** @description SM3 of the previous entry's hash and this entry's content (hex). */
       hash?: string
+      /** @description The user's name as people know it (用户姓名), beside the account name. */
+      userDisplayName?: string
+      /** @description Commissioning unit (委办单位) of the calling system, for service calls (from its API token). */
+      commissioningUnit?: string
     }
     /** @description A page of log entries, newest first. */
     LogEntryPage: {

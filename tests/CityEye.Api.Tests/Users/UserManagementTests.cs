@@ -340,7 +340,7 @@ public sealed class UserManagementTests(ApiFactory factory)
         try
         {
             using var system = await SignInFirstTimeAsync("ledger.system", ct);
-            using var created = await system.PostAsJsonAsync(Url("/api/auth/tokens"), new { name = "一机一档系统", expiresInDays = 10 }, ct);
+            using var created = await system.PostAsJsonAsync(Url("/api/auth/tokens"), new { name = "一机一档系统", expiresInDays = 10, commissioningUnit = "市局科信处" }, ct);
             var secret = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("secret").GetString();
             using var bearer = factory.CreateClient();
             bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
@@ -355,6 +355,8 @@ public sealed class UserManagementTests(ApiFactory factory)
             Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync(Url("/api/devices/search?pageSize=1"), ct)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync(Url("/api/archive/sync"), ct)).StatusCode);
+            var device = (await bearer.GetFromJsonAsync<JsonElement>(Url("/api/devices/search?pageSize=1"), ct)).GetProperty("items")[0];
+            Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync(Url($"/api/devices/{device.GetProperty("id").GetInt64()}"), ct)).StatusCode);
             using var jobs = await bearer.GetAsync(Url("/api/jobs"), ct);
             await ProblemAssert.IsProblemAsync(jobs, HttpStatusCode.Forbidden, "auth.serviceNotGranted", ct);
 
@@ -362,6 +364,24 @@ public sealed class UserManagementTests(ApiFactory factory)
             await auditor.GetAsync(Url("/api/logs/verify"), ct);
             var log = await auditor.GetFromJsonAsync<JsonElement>(Url("/api/logs/operations?user=ledger.system&kind=security&operation=token.serviceRefused"), ct);
             Assert.True(log.GetProperty("total").GetInt32() >= 2);
+
+            // The service-call entry carries every UM-9 field: commissioning unit, department, user's name, system,
+            // call address, service category/subcategory/name, device name, return status, time.
+            var calls = await auditor.GetFromJsonAsync<JsonElement>(Url($"/api/logs/operations?user=ledger.system&kind=serviceCall&device={device.GetProperty("id").GetInt64()}"), ct);
+            var call = calls.GetProperty("items")[0];
+            Assert.Equal("市局科信处", call.GetProperty("commissioningUnit").GetString());
+            Assert.Equal("ledger.system", call.GetProperty("userDisplayName").GetString());
+            Assert.Equal(station.Name, call.GetProperty("organisationName").GetString());
+            Assert.StartsWith("一机一档系统 (token ", call.GetProperty("systemName").GetString(), StringComparison.Ordinal);
+            Assert.Equal(device.GetProperty("name").GetString(), call.GetProperty("deviceName").GetString());
+            Assert.Equal("Devices", call.GetProperty("serviceCategory").GetString());
+            Assert.Equal("devices", call.GetProperty("serviceSubcategory").GetString());
+            Assert.Equal("Devices_Get", call.GetProperty("serviceName").GetString());
+            Assert.Equal(200, call.GetProperty("status").GetInt32());
+            Assert.StartsWith("/api/devices/", call.GetProperty("path").GetString(), StringComparison.Ordinal);
+            var xlsx = ReadXlsx(await auditor.GetByteArrayAsync(Url("/api/logs/operations.xlsx?user=ledger.system&kind=serviceCall"), ct));
+            Assert.Contains("委办单位", xlsx[0]);
+            Assert.Contains(xlsx.Skip(1), r => r.Contains("市局科信处") && r.Contains(device.GetProperty("name").GetString()));
         }
         finally
         {
