@@ -57,7 +57,7 @@ public sealed class ClickHouseAnalyticsStore(HttpClient http, ClickHouseConnecti
             {
                 await ExecuteAsync(sql, cancellationToken);
             }
-            catch (AnalyticsStoreException e) when (e.Message.Contains("Code: 44,", StringComparison.Ordinal))
+            catch (AnalyticsStoreException e) when (e.Message.Contains("Code: 44,", StringComparison.Ordinal) && e.Message.Contains("already exists", StringComparison.Ordinal))
             {
             }
 

@@ -59,7 +59,8 @@ internal sealed class BehaviourAuditJob(IAnalyticsStore analytics, BehaviourStor
         var parameters = JsonSerializer.Deserialize<BehaviourAuditParameters>(context.Job.Parameters!, Json)!;
         var settings = options.Value;
         var shanghai = TimeSpan.FromHours(8);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(shanghai).DateTime);
+        // Completed local days only: today is still being written.
+        var today = DateOnly.FromDateTime(time.GetUtcNow().ToOffset(shanghai).DateTime).AddDays(-1);
         var first = today.AddDays(-settings.Days + 1);
         var run = await store.GetRunByJobAsync(context.Job.Id, cancellationToken)
             ?? await store.StartAsync(context.Job.Id, parameters.Trigger, parameters.StartedBy, Day(first), Day(today), cancellationToken);
@@ -144,7 +145,9 @@ internal sealed partial class BehaviourScheduler(
                     }
                 }
             }
-            catch (Exception e) when (e is StoreUnavailableException or InvalidOperationException)
+#pragma warning disable CA1031 // The schedule must outlive any failure of one attempt; it tries again later.
+            catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
             {
                 LogScheduleFailed(logger, e);
             }

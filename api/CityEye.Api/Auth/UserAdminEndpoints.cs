@@ -15,6 +15,21 @@ internal static class UserAdminEndpoints
     public static RouteGroupBuilder MapUserAdminEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/users/{id:long}").WithTags("Users").RequirePermission(Permissions.UsersManage);
+
+        // Only users of the units the caller manages, holding nothing the caller could not grant (Users.AccessGuard):
+        // a unit administrator can never lock, reset or take over an account that outranks them.
+        group.AddEndpointFilter(async (invocation, next) =>
+        {
+            var http = invocation.HttpContext;
+            if (long.TryParse(http.Request.RouteValues["id"]?.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var target)
+                && await Caller.BindAsync(http) is { } caller
+                && await http.RequestServices.GetRequiredService<Users.AccessGuard>().CheckTargetAsync(caller, target, http.RequestAborted) is { } refused)
+            {
+                return Problems.Of(refused.Status, refused.Code);
+            }
+
+            return await next(invocation);
+        });
         group.MapPost("/lock", LockAsync).WithName("Users_Lock").WithSummary("Locks the user (until a future time, or until unlocked); ends the user's sessions. Not oneself.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/unlock", UnlockAsync).WithName("Users_Unlock").WithSummary("Lifts the administrator's lock and every per-address sign-in lockout and throttle.").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/enable", (long id, HttpContext context, UserStore users, SecurityEventLog events, CancellationToken ct) => SetEnabledAsync(id, true, context, users, events, ct))

@@ -168,15 +168,24 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
                 }
 
                 var entry = Entry(context, user, at, elapsed);
-                if (entry.Kind == LogKinds.ServiceCall && user.FindFirst(CityEyeClaims.ApiTokenId)?.Value is { } tokenId)
+                try
                 {
-                    var (system, unit) = await tokenNames.NameAsync(entry.UserId, long.Parse(tokenId, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
-                    entry = entry with { SystemName = system, CommissioningUnit = unit };
-                }
+                    if (entry.Kind == LogKinds.ServiceCall && user.FindFirst(CityEyeClaims.ApiTokenId)?.Value is { } tokenId)
+                    {
+                        var (system, unit) = await tokenNames.NameAsync(entry.UserId, long.Parse(tokenId, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+                        entry = entry with { SystemName = system, CommissioningUnit = unit };
+                    }
 
-                if (long.TryParse(entry.DeviceCode, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deviceId))
+                    if (long.TryParse(entry.DeviceCode, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deviceId))
+                    {
+                        entry = entry with { DeviceName = await deviceNames.NameAsync(deviceId, CancellationToken.None) };
+                    }
+                }
+#pragma warning disable CA1031 // Names are a courtesy: a store that cannot answer must not cost the entry itself.
+                catch (Exception e)
+#pragma warning restore CA1031
                 {
-                    entry = entry with { DeviceName = await deviceNames.NameAsync(deviceId, CancellationToken.None) };
+                    LogNamesFailed(logger, e);
                 }
 
                 journal.Append(entry);
@@ -255,6 +264,9 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
             _ => method.ToLowerInvariant(),
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The token or device name of a log entry could not be looked up; the entry is written without it")]
+    private static partial void LogNamesFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The operation log journal cannot be written")]
     private static partial void LogJournalFailed(ILogger logger, Exception exception);

@@ -64,6 +64,17 @@ public sealed record RoleRequest(
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if ((Permissions ?? []).Any(p => p is null) || (Services ?? []).Any(s => s is null) || (DeviceGrants ?? []).Any(g => g is null))
+        {
+            yield return new CodedValidationResult(nameof(Permissions), ErrorCodes.Required);
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(DisplayName))
+        {
+            yield return new CodedValidationResult(nameof(DisplayName), ErrorCodes.Required);
+        }
+
         foreach (var permission in (Permissions ?? []).Where(p => !Core.Auth.Permissions.All.ContainsKey(p)).Take(5))
         {
             yield return new CodedValidationResult(nameof(Permissions), ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = permission });
@@ -188,7 +199,8 @@ internal static class RoleEndpoints
         }
 
         var draft = request.ToDraft();
-        var violations = await CheckAsync(draft, id, caller, guard, roles, resolver, cancellationToken);
+        var violations = (await guard.CheckRoleAdministrationAsync(caller, existing, cancellationToken)).ToList();
+        violations.AddRange(await CheckAsync(draft, id, caller, guard, roles, resolver, cancellationToken));
         if (violations.Count > 0)
         {
             return Problems.Validation(violations);
@@ -199,9 +211,14 @@ internal static class RoleEndpoints
         return TypedResults.Ok(await DetailAsync((await roles.GetAsync(id, cancellationToken))!, roles, resolver, cancellationToken));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, Caller caller, HttpContext context, RoleStore roles, SecurityEventLog events, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(long id, Caller caller, HttpContext context, AccessGuard guard, RoleStore roles, SecurityEventLog events, CancellationToken cancellationToken)
     {
         var existing = await roles.GetAsync(id, cancellationToken);
+        if (existing is not null && await guard.CheckRoleAdministrationAsync(caller, existing, cancellationToken) is { Count: > 0 } refused)
+        {
+            return Problems.Validation(refused);
+        }
+
         var outcome = existing is null ? null : await roles.DeleteAsync(id, cancellationToken);
         switch (outcome)
         {
@@ -243,14 +260,12 @@ internal static class RoleEndpoints
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        if (enabled)
+        // Switching a role on hands its content to every holder, switching it off takes it from every holder: only an
+        // administrator who could grant all of it, over every unit that holds it.
+        var violations = await guard.CheckRoleAdministrationAsync(caller, role, cancellationToken);
+        if (violations.Count > 0)
         {
-            // Switching a role on hands its content to every holder: only what the caller could write into it.
-            var violations = await guard.CheckGrantableAsync(caller, [role], "enabled", cancellationToken);
-            if (violations.Count > 0)
-            {
-                return Problems.Validation(violations);
-            }
+            return Problems.Validation(violations);
         }
 
         await roles.SetEnabledAsync(id, enabled, cancellationToken);

@@ -106,9 +106,14 @@ internal static class UserEndpoints
         long id, UserFields request, Caller caller, HttpContext context, AccessGuard guard, RoleStore roles, UserStore users, UserDirectory directory, SecurityEventLog events, CancellationToken cancellationToken)
     {
         var user = await users.GetAsync(id, cancellationToken);
-        if (user is null || !await guard.ManagesAsync(caller, user.OrganisationId, cancellationToken))
+        if (user is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        if (await guard.CheckTargetAsync(caller, id, cancellationToken) is { } refused)
+        {
+            return Problems.Of(refused.Status, refused.Code);
         }
 
         var current = await directory.RoleIdsAsync(id, cancellationToken);
@@ -134,9 +139,14 @@ internal static class UserEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, Caller caller, HttpContext context, AccessGuard guard, UserStore users, UserDirectory directory, SecurityEventLog events, CancellationToken cancellationToken)
     {
         var user = await users.GetAsync(id, cancellationToken);
-        if (user is null || !await guard.ManagesAsync(caller, user.OrganisationId, cancellationToken))
+        if (user is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        if (await guard.CheckTargetAsync(caller, id, cancellationToken) is { } refused)
+        {
+            return Problems.Of(refused.Status, refused.Code);
         }
 
         if (id == caller.User.UserId)

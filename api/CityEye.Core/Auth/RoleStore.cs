@@ -123,6 +123,39 @@ public sealed class RoleStore(Database database, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Once, on a node upgraded from before service roles: API tokens now need a service role, so every administrator
+    /// and every owner of a live token gets <see cref="BuiltInRoles.AllServices"/> (what their tokens could call
+    /// before); administrators narrow it afterwards.
+    /// </summary>
+    public async Task<int> GrantServicesToExistingTokenOwnersOnceAsync(CancellationToken cancellationToken)
+    {
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var first = await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO role_seeds (role_name, item) VALUES (@role, @item) ON CONFLICT DO NOTHING",
+                new { role = BuiltInRoles.AllServices, item = "upgrade:token-owners" },
+                transaction,
+                cancellationToken: cancellationToken)) == 1;
+            if (!first)
+            {
+                return 0;
+            }
+
+            return await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO user_roles (user_id, role_id)
+                SELECT DISTINCT u.id, s.id FROM users u JOIN roles s ON s.name = @services
+                WHERE EXISTS (SELECT 1 FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL)
+                   OR EXISTS (SELECT 1 FROM user_roles ur JOIN roles a ON a.id = ur.role_id WHERE ur.user_id = u.id AND a.name = @administrator)
+                ON CONFLICT DO NOTHING
+                """,
+                new { services = BuiltInRoles.AllServices, administrator = BuiltInRoles.Administrator },
+                transaction,
+                cancellationToken: cancellationToken));
+        }, cancellationToken);
+    }
+
     public async Task<(IReadOnlyList<RoleSummary> Items, int Total)> ListAsync(RoleFilter filter, int skip, int take, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -268,6 +301,19 @@ public sealed class RoleStore(Database database, TimeProvider time)
             var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM roles WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
             return deleted == 0 ? null : 0;
         }, cancellationToken);
+    }
+
+    /// <summary>How many holders of a role belong to units outside <paramref name="units"/>.</summary>
+    public async Task<int> HoldersOutsideAsync(long roleId, IReadOnlyList<long> units, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(units);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            units.Count == 0
+                ? "SELECT COUNT(*) FROM user_roles ur WHERE ur.role_id = @roleId"
+                : $"SELECT COUNT(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE ur.role_id = @roleId AND NOT ({database.InList("u.organisation_id", "units")})",
+            new { roleId, units = units.ToArray() },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Users holding a role, by user name.</summary>

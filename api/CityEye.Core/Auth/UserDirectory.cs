@@ -334,7 +334,7 @@ public sealed class UserDirectory(Database database, TimeProvider time, UserStor
 
         if (!string.IsNullOrWhiteSpace(filter.Text))
         {
-            clauses.Add("(u.username LIKE @text ESCAPE '\\' OR u.display_name LIKE @text ESCAPE '\\' OR u.phone LIKE @text ESCAPE '\\' OR u.police_number LIKE @text ESCAPE '\\')");
+            clauses.Add("(u.username LIKE @text ESCAPE '\\' OR LOWER(u.display_name) LIKE @text ESCAPE '\\' OR LOWER(u.phone) LIKE @text ESCAPE '\\' OR LOWER(u.police_number) LIKE @text ESCAPE '\\')");
             parameters.Add("text", "%" + RoleStore.EscapeLike(filter.Text.Trim().ToLowerInvariant()) + "%");
         }
 

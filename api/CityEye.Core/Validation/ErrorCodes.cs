@@ -77,6 +77,8 @@ public static class ErrorCodes
     public const string NotHeld = "role.notHeld";
     public const string RoleInUse = "role.inUse";
     public const string RoleKindFixed = "role.kindFixed";
+    public const string UserOutranks = "user.outranks";
+    public const string RoleHeldOutsideUnits = "role.heldOutsideUnits";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -144,6 +146,8 @@ public static class ErrorCodes
         [NotHeld] = "You cannot grant what you do not hold yourself: {value}.",
         [RoleInUse] = "{count} users hold this role; revoke it from them first.",
         [RoleKindFixed] = "The kind of a role cannot change.",
+        [UserOutranks] = "The user holds roles you could not grant; only an administrator who holds them may change this user.",
+        [RoleHeldOutsideUnits] = "Users of units you do not manage hold this role; only an administrator of all units may change it.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

@@ -77,13 +77,26 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         try
         {
             var size = System.IO.Directory.Exists(Path)
-                ? new DirectoryInfo(Path).EnumerateFiles().Sum(f => f.Length)
+                ? new DirectoryInfo(Path).EnumerateFiles().Sum(SizeOf)
                 : 0;
             return Task.FromResult(new SearchIndexInfo("Lucene", Path, searcher.IndexReader.NumDocs, size));
         }
         finally
         {
             searchers.Release(searcher);
+        }
+    }
+
+    /// <summary>A file's size; 0 when a merge deleted it between listing and reading (the writer works concurrently).</summary>
+    private static long SizeOf(FileInfo file)
+    {
+        try
+        {
+            return file.Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
         }
     }
 

@@ -86,7 +86,9 @@ public sealed class LogEndpointsTests(ApiFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, badTime.StatusCode);
         Assert.Equal(0, (await auditor.GetFromJsonAsync<JsonElement>(Url($"/api/logs/operations?user={Uri.EscapeDataString("admin' OR '1'='1")}"), ct)).GetProperty("total").GetInt64());
         var sheet = TransferEndpointsTests.ReadXlsx(await auditor.GetByteArrayAsync(Url($"/api/logs/operations.xlsx?kind=operation&user=admin&text={marker}"), ct));
-        Assert.Equal("调用地址", sheet[0].Cells[14]);
-        Assert.Equal($"/api/devices/search?q={marker}", Assert.Single(sheet.Skip(1)).Cells[14]);
+        var address = Array.IndexOf(sheet[0].Cells, "调用地址");
+        Assert.True(address > 0, string.Join(",", sheet[0].Cells));
+        Assert.Equal($"/api/devices/search?q={marker}", Assert.Single(sheet.Skip(1)).Cells[address]);
+        Assert.Equal("系统管理员", Assert.Single(sheet.Skip(1)).Cells[Array.IndexOf(sheet[0].Cells, "用户姓名")]);
     }
 }

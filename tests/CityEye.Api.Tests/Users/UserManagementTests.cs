@@ -25,6 +25,7 @@ public sealed class UserManagementTests(ApiFactory factory)
     public async Task DeviceRole_LimitedToOneStation_IsAllTheUserSeesInSearchMapAndFiles()
     {
         var ct = TestContext.Current.CancellationToken;
+        await Devices.SearchIndex.WaitUntilCurrentAsync(factory, ct); // search and map must count the same devices
         using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
         var (station, other) = await TwoStationsAsync(admin, ct);
         var deviceRole = await CreateRoleAsync(admin, "devices-test-station", "测试站设备", RoleKinds.Device, deviceGrants: [new { kind = "organisation", value = station.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }], ct: ct);
@@ -89,6 +90,8 @@ public sealed class UserManagementTests(ApiFactory factory)
         var unitAdminId = await CreateUserAsync(admin, "unit.admin", station.Id, [unitAdminRole, stationDevices], ct);
         var colleagueId = await CreateUserAsync(admin, "unit.colleague", station.Id, [stationDevices], ct);
         var outsiderId = await CreateUserAsync(admin, "other.unit.user", other.Id, [], ct);
+        var stationAdministrator = await RoleIdAsync(admin, BuiltInRoles.Administrator, ct);
+        var chiefId = await CreateUserAsync(admin, "unit.chief", station.Id, [stationAdministrator, stationDevices], ct);
         var administrator = await RoleIdAsync(admin, BuiltInRoles.Administrator, ct);
         var allDevices = await RoleIdAsync(admin, BuiltInRoles.AllDevices, ct);
         try
@@ -115,6 +118,7 @@ public sealed class UserManagementTests(ApiFactory factory)
             Assert.Contains("role.notHeld", await widerRole.Content.ReadAsStringAsync(ct));
             using var widenOwn = await unitAdmin.PutAsJsonAsync(Url($"/api/roles/{unitAdminRole}"), new { name = "unit-user-admin", displayName = "单位用户管理员", kind = RoleKinds.Function, permissions = new[] { Permissions.UsersManage, Permissions.UsersAllUnits } }, ct);
             Assert.Equal(HttpStatusCode.BadRequest, widenOwn.StatusCode);
+            Assert.Contains("role.notHeld", await widenOwn.Content.ReadAsStringAsync(ct));
 
             // Changing another unit's users, or moving a user into another unit.
             using var outsider = await unitAdmin.PutAsJsonAsync(Url($"/api/users/{outsiderId}"), Fields("other.unit.user", other.Id, []), ct);
@@ -124,6 +128,32 @@ public sealed class UserManagementTests(ApiFactory factory)
             var visible = await unitAdmin.GetFromJsonAsync<JsonElement>(Url("/api/users?pageSize=200"), ct);
             Assert.DoesNotContain(visible.GetProperty("items").EnumerateArray(), u => u.GetProperty("id").GetInt64() == outsiderId);
             Assert.Contains(visible.GetProperty("items").EnumerateArray(), u => u.GetProperty("id").GetInt64() == colleagueId);
+
+            // Taking over an account that outranks one (same unit, more rights) or of another unit: lock, reset, disable.
+            var me = await admin.GetFromJsonAsync<JsonElement>(Url("/api/auth/me"), ct);
+            using var resetAdmin = await unitAdmin.PostAsJsonAsync(Url($"/api/users/{me.GetProperty("id").GetInt64()}/password-reset"), new { newPassword = "Taken#20261" }, ct);
+            Assert.Equal(HttpStatusCode.NotFound, resetAdmin.StatusCode);
+            using var resetChief = await unitAdmin.PostAsJsonAsync(Url($"/api/users/{chiefId}/password-reset"), new { newPassword = "Taken#20261" }, ct);
+            await ProblemAssert.IsProblemAsync(resetChief, HttpStatusCode.Forbidden, "user.outranks", ct);
+            using var disableChief = await unitAdmin.PostAsync(Url($"/api/users/{chiefId}/disable"), null, ct);
+            await ProblemAssert.IsProblemAsync(disableChief, HttpStatusCode.Forbidden, "user.outranks", ct);
+            using var editChief = await unitAdmin.PutAsJsonAsync(Url($"/api/users/{chiefId}"), Fields("unit.chief", station.Id, [stationDevices]), ct);
+            await ProblemAssert.IsProblemAsync(editChief, HttpStatusCode.Forbidden, "user.outranks", ct);
+            using var deleteChief = await unitAdmin.DeleteAsync(Url($"/api/users/{chiefId}"), ct);
+            await ProblemAssert.IsProblemAsync(deleteChief, HttpStatusCode.Forbidden, "user.outranks", ct);
+
+            // Switching off, rewriting or deleting a role one could not grant (it would strip every holder in every unit).
+            using var disableAdministrators = await unitAdmin.PostAsync(Url($"/api/roles/{stationAdministrator}/disable"), null, ct);
+            Assert.Contains("role.notHeld", await disableAdministrators.Content.ReadAsStringAsync(ct));
+            using var rewrite = await unitAdmin.PutAsJsonAsync(Url($"/api/roles/{stationAdministrator}"), new { name = BuiltInRoles.Administrator, displayName = "系统管理员", kind = RoleKinds.Function, permissions = new[] { Permissions.DevicesView } }, ct);
+            Assert.Contains("role.notHeld", await rewrite.Content.ReadAsStringAsync(ct));
+            using var deleteDevices = await unitAdmin.DeleteAsync(Url($"/api/roles/{allDevices}"), ct);
+            Assert.Equal(HttpStatusCode.BadRequest, deleteDevices.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(Url($"/api/roles/{allDevices}"), ct)).StatusCode);
+
+            // Device sets that grow later (regions, business groups) only from holders of every device.
+            using var region = await unitAdmin.PostAsJsonAsync(Url("/api/roles"), new { name = "region-grab", displayName = "区划设备", kind = RoleKinds.Device, deviceGrants = new[] { new { kind = "region", value = "青浦区未来新镇" } } }, ct);
+            Assert.Contains("role.notHeld", await region.Content.ReadAsStringAsync(ct));
 
             // What the unit admin may do: edit a colleague within its own grants.
             using var allowed = await unitAdmin.PutAsJsonAsync(Url($"/api/users/{colleagueId}"), Fields("unit.colleague", station.Id, [stationDevices]) with { MaxStreams = 9 }, ct);
@@ -135,12 +165,13 @@ public sealed class UserManagementTests(ApiFactory factory)
             var log = await auditor.GetFromJsonAsync<JsonElement>(Url("/api/logs/operations?user=unit.admin&pageSize=200"), ct);
             var statuses = log.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("status").GetInt32()).ToList();
             Assert.True(statuses.Count(s => s == 409) >= 2, string.Join(",", statuses));
+            Assert.True(statuses.Count(s => s == 403) >= 4, string.Join(",", statuses));
             Assert.True(statuses.Count(s => s == 400) >= 5, string.Join(",", statuses));
             Assert.Contains(404, statuses);
         }
         finally
         {
-            foreach (var id in new[] { unitAdminId, colleagueId, outsiderId })
+            foreach (var id in new[] { unitAdminId, colleagueId, outsiderId, chiefId })
             {
                 await DeleteUserAsync(admin, id, ct);
             }

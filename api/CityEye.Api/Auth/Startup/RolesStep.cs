@@ -11,6 +11,7 @@ internal sealed class RolesStep(RoleStore roles) : IStartupStep
     public async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
         await BuiltInRoles.EnsureAsync(roles, cancellationToken);
-        return $"{BuiltInRoles.All.Count} shipped roles";
+        var upgraded = await roles.GrantServicesToExistingTokenOwnersOnceAsync(cancellationToken);
+        return upgraded > 0 ? $"{BuiltInRoles.All.Count} shipped roles; all-services given to {upgraded} administrators and token owners (upgrade)" : $"{BuiltInRoles.All.Count} shipped roles";
     }
 }
