@@ -49,7 +49,8 @@ public sealed class AuditHistoryGenerator(int users, int days, DateOnly lastDay,
             var day = lastDay.AddDays(-d);
             foreach (var profile in profiles)
             {
-                var dayRandom = new Random(HashCode.Combine(seed, profile.Index, day.DayNumber));
+                // Arithmetic, not HashCode.Combine: that one is seeded per process, and the history must be the same everywhere.
+                var dayRandom = new Random(unchecked((seed * 1_000_003) + (profile.Index * 7_919) + (day.DayNumber * 104_729)));
                 foreach (var entry in Normal(profile, day, dayRandom))
                 {
                     yield return entry;

@@ -2041,6 +2041,8 @@ export interface components {
       | 'role.notHeld'
       | 'role.inUse'
       | 'role.kindFixed'
+      | 'user.outranks'
+      | 'role.heldOutsideUnits'
     FacetValue: {
       value: string
       label: string
@@ -4026,6 +4028,15 @@ export interface operations {
           [name: string]: unknown
         }
         content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
       }
       /** @description Not Found */
       404: {
@@ -6168,6 +6179,8 @@ export const errorCodeValues: ReadonlyArray<
   'role.notHeld',
   'role.inUse',
   'role.kindFixed',
+  'user.outranks',
+  'role.heldOutsideUnits',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
