@@ -80,6 +80,7 @@ internal static class LogColumns
         string s => long.Parse(s, CultureInfo.InvariantCulture),
         System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } j => long.Parse(j.GetString()!, CultureInfo.InvariantCulture),
         System.Text.Json.JsonElement j => j.GetInt64(),
+        System.Numerics.BigInteger b => (long)b,
         _ => Convert.ToInt64(value, CultureInfo.InvariantCulture),
     };
 

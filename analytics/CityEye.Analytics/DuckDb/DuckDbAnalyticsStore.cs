@@ -137,7 +137,7 @@ public sealed class DuckDbAnalyticsStore : IAnalyticsStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                long L(int i) => reader.IsDBNull(i) ? 0 : ToLong(reader.GetValue(i));
+                long L(int i) => reader.IsDBNull(i) ? 0 : LogColumns.Long(reader.GetValue(i));
                 rows.Add(new Behaviour.UserDayCounts
                 {
                     Username = reader.GetString(0),
@@ -177,7 +177,7 @@ public sealed class DuckDbAnalyticsStore : IAnalyticsStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new Behaviour.DayValue(reader.GetFieldValue<DateOnly>(0), ToLong(reader.GetValue(1))));
+                rows.Add(new Behaviour.DayValue(reader.GetFieldValue<DateOnly>(0), LogColumns.Long(reader.GetValue(1))));
             }
 
             return (IReadOnlyList<Behaviour.DayValue>)rows;
@@ -201,20 +201,12 @@ public sealed class DuckDbAnalyticsStore : IAnalyticsStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(new Behaviour.DeviceUse(reader.GetString(0), reader.GetString(1), ToLong(reader.GetValue(2)), ToLong(reader.GetValue(3))));
+                rows.Add(new Behaviour.DeviceUse(reader.GetString(0), reader.GetString(1), LogColumns.Long(reader.GetValue(2)), LogColumns.Long(reader.GetValue(3))));
             }
 
             return (IReadOnlyList<Behaviour.DeviceUse>)rows;
         }, cancellationToken);
     }
-
-    private static long ToLong(object value) => value switch
-    {
-        long l => l,
-        System.Numerics.BigInteger b => (long)b,
-        ulong u => (long)u,
-        _ => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long afterSequence, int take, CancellationToken cancellationToken) =>
         await WithLockAsync(

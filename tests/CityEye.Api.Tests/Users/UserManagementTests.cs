@@ -467,19 +467,7 @@ public sealed class UserManagementTests(ApiFactory factory)
         using var _ = await admin.DeleteAsync(Url($"/api/users/{id}"), ct);
     }
 
-    private static List<string?[]> ReadXlsx(byte[] bytes)
-    {
-        var path = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(path, bytes);
-            return XlsxReader.Read(path, 10_000).Select(r => r.Cells).ToList();
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static List<string?[]> ReadXlsx(byte[] bytes) => [.. Devices.TransferEndpointsTests.ReadXlsx(bytes).Select(r => r.Cells)];
 
     private static byte[] WriteXlsx(string?[] header, string[][] rows)
     {
