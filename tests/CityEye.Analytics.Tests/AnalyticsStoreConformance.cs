@@ -8,7 +8,7 @@ namespace CityEye.Analytics.Tests;
 /// What every <see cref="IAnalyticsStore"/> provider must do, against a real engine: DuckDB always, ClickHouse when
 /// <c>CITYEYE_TEST_CLICKHOUSE</c> names a server (<c>./test.sh</c> starts a throw-away one).
 /// </summary>
-public abstract class AnalyticsStoreConformance : IAsyncLifetime
+public abstract partial class AnalyticsStoreConformance : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
 

@@ -35,7 +35,7 @@ public sealed record ClickHouseConnection(Uri Url, string Username, string? Pass
 /// releases): statements in the body, reads as <c>FORMAT JSONEachRow</c>, inserts as JSONEachRow rows. Values reach
 /// SQL only through <see cref="ClickHouseSql.Literal"/>. Retention drops whole day partitions (18.16 has no TTL).
 /// </summary>
-public sealed class ClickHouseAnalyticsStore(HttpClient http, ClickHouseConnection connection) : IAnalyticsStore
+public sealed partial class ClickHouseAnalyticsStore(HttpClient http, ClickHouseConnection connection) : IAnalyticsStore, Captures.ICaptureStore
 {
     private static readonly JsonSerializerOptions RowJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly SemaphoreSlim _writer = new(1, 1);

@@ -6,7 +6,7 @@ namespace CityEye.Analytics.DuckDb;
 /// The embedded analytics store: one DuckDB file under the data folder, one connection guarded by a lock (DuckDB
 /// runs each query on all cores itself), appends through DuckDB's appender.
 /// </summary>
-public sealed class DuckDbAnalyticsStore : IAnalyticsStore
+public sealed partial class DuckDbAnalyticsStore : IAnalyticsStore, Captures.ICaptureStore
 {
     private readonly DuckDBConnection _connection;
     private readonly SemaphoreSlim _lock = new(1, 1);
