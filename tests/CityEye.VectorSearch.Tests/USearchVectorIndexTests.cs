@@ -1,0 +1,161 @@
+using CityEye.Core.Captures;
+using CityEye.VectorSearch.USearch;
+
+namespace CityEye.VectorSearch.Tests;
+
+public sealed class USearchConformanceTests : VectorIndexConformance
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cityeye-usearch-").FullName;
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    protected override Task<IVectorIndex> CreateIndexAsync() => Task.FromResult<IVectorIndex>(new USearchVectorIndex(_folder, Options));
+}
+
+/// <summary>What only the embedded index does: files on disk, damage, quantisation, concurrency.</summary>
+public sealed class USearchVectorIndexTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cityeye-usearch-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Saved_segments_load_again_with_the_same_answers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var faces = VectorIndexConformance.Faces();
+        var query = new VectorQuery { Type = CaptureType.Face, Vector = faces[77].Vector, Limit = 10, DeviceIds = new HashSet<long> { 107, 108, 109, 101, 102, 103, 104 } };
+        IReadOnlyList<VectorHit> before;
+        await using (var index = new USearchVectorIndex(_folder, Options()))
+        {
+            await index.InitialiseAsync(ct);
+            await index.AddAsync(CaptureType.Face, faces, ct);
+            before = await index.SearchAsync(query, ct);
+        }
+
+        var files = Directory.GetFiles(Path.Combine(_folder, "face")).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(["20261120.entries", "20261120.usearch", "20261121.entries", "20261121.usearch", "20261122.entries", "20261122.usearch", "20261123.entries", "20261123.usearch", "20261124.entries", "20261124.usearch"], files);
+
+        await using var reopened = new USearchVectorIndex(_folder, Options());
+        await reopened.InitialiseAsync(ct);
+        Assert.Empty(reopened.DamagedSegments);
+        Assert.Equal(faces.Count, (await reopened.CountByDayAsync(CaptureType.Face, ct)).Sum(c => c.Count));
+        Assert.Equal(before, await reopened.SearchAsync(query, ct));
+        Assert.Equal(0, await reopened.AddAsync(CaptureType.Face, faces.Take(100).ToList(), ct));
+    }
+
+    [Theory]
+    [InlineData("truncate")]
+    [InlineData("garbage")]
+    [InlineData("entries")]
+    public async Task A_damaged_segment_is_set_aside_and_its_day_can_be_added_again(string damage)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var faces = VectorIndexConformance.Faces();
+        await using (var index = new USearchVectorIndex(_folder, Options()))
+        {
+            await index.InitialiseAsync(ct);
+            await index.AddAsync(CaptureType.Face, faces, ct);
+        }
+
+        var victim = Path.Combine(_folder, "face", "20261121.usearch");
+        switch (damage)
+        {
+            case "truncate":
+                using (var file = new FileStream(victim, FileMode.Open))
+                {
+                    file.SetLength(file.Length / 2);
+                }
+
+                break;
+            case "garbage":
+                var bytes = File.ReadAllBytes(victim);
+                new Random(3).NextBytes(bytes.AsSpan(0, 256));
+                File.WriteAllBytes(victim, bytes);
+                break;
+            default:
+                File.WriteAllBytes(Path.ChangeExtension(victim, ".entries"), [1, 2, 3]);
+                break;
+        }
+
+        await using var reopened = new USearchVectorIndex(_folder, Options());
+        await reopened.InitialiseAsync(ct);
+        Assert.Contains(reopened.DamagedSegments, d => d.StartsWith("face/20261121", StringComparison.Ordinal));
+        var counts = await reopened.CountByDayAsync(CaptureType.Face, ct);
+        Assert.DoesNotContain(counts, c => c.Day == new DateOnly(2026, 11, 21));
+        Assert.Contains(Directory.GetFiles(Path.Combine(_folder, "face")), f => f.Contains(".damaged-", StringComparison.Ordinal));
+
+        // The host re-adds the day from the analytics store; the segment answers again.
+        var day = faces.Where(f => DateOnly.FromDateTime(f.Time.UtcDateTime) == new DateOnly(2026, 11, 21)).ToList();
+        Assert.Equal(day.Count, await reopened.AddAsync(CaptureType.Face, day, ct));
+        var hits = await reopened.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = day[3].Vector, Limit = 1 }, ct);
+        Assert.Equal(day[3].Id, hits.Single().Id);
+    }
+
+    [Theory]
+    [InlineData("f16")]
+    [InlineData("i8")]
+    [InlineData("f32")]
+    public async Task Every_quantisation_finds_the_stored_vector(string quantisation)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var index = new USearchVectorIndex(_folder, Options(quantisation));
+        await index.InitialiseAsync(ct);
+        var faces = VectorIndexConformance.Faces(count: 500);
+        await index.AddAsync(CaptureType.Face, faces, ct);
+        foreach (var probe in faces.Where((_, i) => i % 50 == 0))
+        {
+            var hit = (await index.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = probe.Vector, Limit = 1 }, ct)).Single();
+            Assert.Equal(probe.Id, hit.Id);
+            Assert.InRange(hit.Similarity, 0.98f, 1.01f);
+        }
+    }
+
+    [Fact]
+    public void An_unknown_quantisation_is_refused_with_the_setting_named()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new USearchVectorIndex(_folder, Options("f8")));
+        Assert.Contains("Vectors:Quantisation", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Searches_run_while_batches_are_added_from_other_threads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var index = new USearchVectorIndex(_folder, Options());
+        await index.InitialiseAsync(ct);
+        var faces = VectorIndexConformance.Faces(count: 6_000);
+        await index.AddAsync(CaptureType.Face, faces.Take(500).ToList(), ct);
+
+        using var stop = new CancellationTokenSource();
+        var searches = 0;
+        var searchers = Enumerable.Range(0, 6).Select(t => Task.Run(async () =>
+        {
+            var i = t;
+            while (!stop.IsCancellationRequested)
+            {
+                var hits = await index.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = faces[i++ % 500].Vector, Limit = 5, DeviceIds = t % 2 == 0 ? null : new HashSet<long> { 100 + (t % 10) } }, ct);
+                Assert.NotEmpty(hits);
+                Interlocked.Increment(ref searches);
+            }
+        }, ct)).ToList();
+        var adders = faces.Skip(500).Chunk(250).Select(batch => Task.Run(() => index.AddAsync(CaptureType.Face, batch, ct), ct)).ToList();
+        await Task.WhenAll(adders);
+        await stop.CancelAsync();
+        await Task.WhenAll(searchers);
+
+        Assert.True(searches > 0);
+        Assert.Equal(faces.Count, (await index.CountByDayAsync(CaptureType.Face, ct)).Sum(c => c.Count));
+        foreach (var probe in faces.Where((_, i) => i % 300 == 0))
+        {
+            Assert.Equal(probe.Id, (await index.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = probe.Vector, Limit = 1 }, ct)).Single().Id);
+        }
+    }
+
+    private static VectorOptions Options(string quantisation = "f16") =>
+        new() { FaceDimensions = 64, BodyDimensions = 32, VehicleDimensions = 32, Quantisation = quantisation };
+}
