@@ -1,6 +1,7 @@
 using CityEye.Api.Analytics;
 using CityEye.Api.Audit;
 using CityEye.Api.Auth;
+using CityEye.Api.Captures;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
 using CityEye.Api.Devices;
@@ -37,6 +38,7 @@ builder.Services
     .AddAnalyticsFeature()
     .AddLogsFeature()
     .AddBehaviourFeature()
+    .AddCapturesFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -89,6 +91,7 @@ api.MapLogEndpoints();
 api.MapBehaviourEndpoints();
 api.MapSearchEndpoints();
 api.MapMapEndpoints();
+api.MapCaptureEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

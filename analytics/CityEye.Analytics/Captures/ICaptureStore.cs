@@ -37,8 +37,8 @@ public interface ICaptureStore
     Task<IReadOnlyList<CaptureTypeDayCount>> CountCapturesAsync(DateOnly fromDay, DateOnly untilDay, IReadOnlyCollection<long>? deviceIds, CancellationToken cancellationToken);
 }
 
-/// <summary>A capture with its feature vector as the ingest journal and the store carry it.</summary>
-public sealed record CaptureRecord(Capture Capture, float[]? Vector);
+/// <summary>A capture with its feature vector as the ingest journal and the store carry it (in JSON the vector is base64 of its float32 bytes).</summary>
+public sealed record CaptureRecord(Capture Capture, [property: System.Text.Json.Serialization.JsonConverter(typeof(FloatArrayBase64Converter))] float[]? Vector);
 
 /// <summary>Where a capture came from and the id it got.</summary>
 public sealed record CaptureSourceKey(string Source, string SourceId, long Id);

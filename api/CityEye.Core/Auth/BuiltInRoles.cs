@@ -21,21 +21,26 @@ public static class BuiltInRoles
     /// <summary>Service role for systems that keep the ledger in step (台账同步).</summary>
     public const string LedgerSyncService = "ledger-sync-service";
 
+    /// <summary>Service role for the intelligent video system that pushes captures (IN-3).</summary>
+    public const string CaptureIngestService = "capture-ingest-service";
+
     public static IReadOnlyList<Role> All { get; } =
     [
         new(Administrator, "系统管理员", "All functions of the node.", [.. Permissions.All.Keys]),
         new(Investigator, "侦查员", "Searches devices and captures, follows trajectories.",
-            [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView, Permissions.JobsView]),
+            [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView, Permissions.JobsView, Permissions.CapturesView]),
         new(ArchiveClerk, "档案管理员", "Keeps the one-camera-one-file ledger clean.",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.DevicesEdit, Permissions.ArchiveManage, Permissions.ArchiveSync, Permissions.OrganisationsView, Permissions.JobsView, Permissions.JobsManage]),
         new(Auditor, "审计员", "Reviews every user's operations and the security events.",
             [Permissions.DashboardView, Permissions.AuditView, Permissions.StatsView, Permissions.OrganisationsView, Permissions.JobsView]),
         new(StationUser, "派出所用户", "Views the devices its device roles grant (usually the own police station's).",
-            [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView]),
+            [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView, Permissions.CapturesView]),
         new(AllDevices, "全部设备", "Every device of the district.", [], RoleKinds.Device, [new DeviceGrant(DeviceGrantKinds.All, string.Empty)]),
         new(AllServices, "全部服务", "Every API service of the node.", [], RoleKinds.Service, Services: [.. ServiceCatalog.All.Select(s => s.Code)]),
         new(LedgerSyncService, "台账同步服务", "External systems that push ledger changes and read the device catalogue.", [], RoleKinds.Service,
             Services: [ServiceCatalog.LedgerSync, ServiceCatalog.DeviceCatalog, ServiceCatalog.Organisations]),
+        new(CaptureIngestService, "抓拍接入服务", "The intelligent video system that pushes face, body and vehicle captures.", [], RoleKinds.Service,
+            Services: [ServiceCatalog.CaptureIngest, ServiceCatalog.DeviceCatalog]),
     ];
 
     /// <summary>Seeds the shipped roles (idempotent; run at every start).</summary>

@@ -20,6 +20,8 @@ public static class Permissions
     public const string ApiTokensManage = "apitokens.manage";
     public const string UsersAllUnits = "users.all-units";
     public const string StatsView = "stats.view";
+    public const string CapturesView = "captures.view";
+    public const string CapturesIngest = "captures.ingest";
 
     /// <summary>Every permission with its Chinese label, for role editors and the OpenAPI description.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -38,6 +40,8 @@ public static class Permissions
         [ApiTokensManage] = "管理接口访问令牌",
         [UsersAllUnits] = "管理全部单位的用户（否则仅本单位及下级单位）",
         [StatsView] = "查看运营统计看板",
+        [CapturesView] = "人脸、人体、车辆检索与轨迹（以图搜图、属性检索、车牌检索）",
+        [CapturesIngest] = "推送抓拍数据（智能视频系统接入）",
     };
 
     /// <summary>
@@ -51,6 +55,7 @@ public static class Permissions
         new("jobs", "后台任务", [JobsView, JobsManage]),
         new("users", "用户与权限", [UsersManage, UsersAllUnits, ApiTokensManage]),
         new("audit", "日志与审计", [AuditView, StatsView]),
+        new("video-computing", "视频计算", [CapturesView, CapturesIngest]),
     ];
 }
 

@@ -23,6 +23,8 @@ public static class ServiceCatalog
     public const string Jobs = "jobs";
     public const string ApiTokens = "api-tokens";
     public const string Dashboard = "dashboard";
+    public const string Captures = "captures";
+    public const string CaptureIngest = "capture-ingest";
 
     /// <summary>Paths every token may call (who am I).</summary>
     public static IReadOnlyList<string> Always { get; } = ["/api/auth/me"];
@@ -39,6 +41,8 @@ public static class ServiceCatalog
         new(Jobs, "后台任务服务", "系统", ["/api/jobs"]),
         new(ApiTokens, "接口令牌服务", "系统", ["/api/auth/tokens"]),
         new(Dashboard, "统计服务", "系统", ["/api/dashboard", "/api/stats"]),
+        new(Captures, "人脸、人体、车辆检索服务", "视频计算", ["/api/captures", "/api/search/image", "/api/detect"]),
+        new(CaptureIngest, "抓拍数据接入服务", "视频计算", ["/api/captures"]),
     ];
 
     public static ServiceDefinition? Find(string code) => All.FirstOrDefault(s => s.Code == code);

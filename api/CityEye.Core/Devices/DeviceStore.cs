@@ -302,6 +302,17 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
         return rows.ToList();
     }
 
+    /// <summary>Id, owning organisation and position of every device inside <paramref name="scope"/> (capture regions).</summary>
+    public async Task<IReadOnlyList<(long Id, long OrganisationId, double Longitude, double Latitude)>> LocatedAsync(DeviceScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long, long, double, double)>(new CommandDefinition(
+            $"SELECT id, organisation_id, longitude, latitude FROM devices WHERE {database.DeviceScopeFilter(scope, "organisation_id", "id")} ORDER BY id",
+            new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     [Unscoped("a count of the whole ledger, to check the search index against; returns no device data")]
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {

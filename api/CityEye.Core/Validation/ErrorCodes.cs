@@ -79,6 +79,22 @@ public static class ErrorCodes
     public const string RoleKindFixed = "role.kindFixed";
     public const string UserOutranks = "user.outranks";
     public const string RoleHeldOutsideUnits = "role.heldOutsideUnits";
+    public const string CaptureUnknownDevice = "capture.unknownDevice";
+    public const string CaptureImageInvalid = "capture.imageInvalid";
+    public const string CaptureImageTooLarge = "capture.imageTooLarge";
+    public const string CaptureImageTooManyPixels = "capture.imageTooManyPixels";
+    public const string CaptureVectorDimension = "capture.vectorDimension";
+    public const string CaptureVectorInvalid = "capture.vectorInvalid";
+    public const string CaptureDuplicateInBatch = "capture.duplicateInBatch";
+    public const string CaptureTimeInFuture = "capture.timeInFuture";
+    public const string CaptureTooOld = "capture.tooOld";
+    public const string CaptureAttributeNotApplicable = "capture.attributeNotApplicable";
+    public const string CaptureImageRequired = "capture.imageRequired";
+    public const string CaptureIngestBusy = "capture.ingestBusy";
+    public const string CaptureTooManyInBatch = "capture.tooManyInBatch";
+    public const string CaptureNoVector = "capture.noVector";
+    public const string VectorsUnavailable = "vectors.unavailable";
+    public const string RequestTooLarge = "request.tooLarge";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -148,6 +164,22 @@ public static class ErrorCodes
         [RoleKindFixed] = "The kind of a role cannot change.",
         [UserOutranks] = "The user holds roles you could not grant; only an administrator who holds them may change this user.",
         [RoleHeldOutsideUnits] = "Users of units you do not manage hold this role; only an administrator of all units may change it.",
+        [CaptureUnknownDevice] = "No device {value} that you may send captures for.",
+        [CaptureImageInvalid] = "Not a JPEG or PNG image.",
+        [CaptureImageTooLarge] = "The image is larger than {max} MB.",
+        [CaptureImageTooManyPixels] = "The image has {value} million pixels; at most {max} million are accepted.",
+        [CaptureVectorDimension] = "The vector has {value} dimensions; {type} vectors have {expected}.",
+        [CaptureVectorInvalid] = "The vector contains NaN or infinity, or only zeros.",
+        [CaptureDuplicateInBatch] = "Source id {value} appears more than once in the batch.",
+        [CaptureTimeInFuture] = "The capture time lies in the future.",
+        [CaptureTooOld] = "The capture is older than the {days} days captures are kept.",
+        [CaptureAttributeNotApplicable] = "A {type} capture has no attribute {value}.",
+        [CaptureImageRequired] = "Send the target image inline (image) or as a URL (imageUrl).",
+        [CaptureIngestBusy] = "{count} captures are waiting to be stored; send again in {seconds} s.",
+        [CaptureTooManyInBatch] = "A batch holds at most {max} captures.",
+        [CaptureNoVector] = "The capture has no feature vector to search with.",
+        [VectorsUnavailable] = "The vector index cannot be reached; try again shortly.",
+        [RequestTooLarge] = "The request body is larger than {max} MB.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

@@ -1459,6 +1459,92 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/captures': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Captures by type, time range, region (devices, unit, map polygon), attributes, plate (exact, prefix, fuzzy; with or without province), data source or person; newest first. */
+    get: operations['Captures_Search']
+    put?: never
+    /** Ingests a batch of face, body and vehicle captures (at most Captures:MaxBatch): checked one by one, each accepted, duplicate (same source and sourceId as before) or rejected with its violations; accepted captures are durable when the answer arrives. 429 with Retry-After when the node is behind. */
+    post: operations['Captures_Ingest']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/captures/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One capture with its device and position. */
+    get: operations['Captures_Get']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/captures/{id}/image': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The target crop of a capture (JPEG or PNG). */
+    get: operations['Captures_Image']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/captures/{id}/scene': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The scene image of a capture (JPEG or PNG). */
+    get: operations['Captures_Scene']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/search/image': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Searches captures of one type by the vector of a capture already in the system (captureId): most similar first above the threshold, within the time range and region, with the hits grouped by device for the trajectory. */
+    post: operations['Captures_SearchByImage']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -1653,6 +1739,125 @@ export interface components {
       error: null | string
       jobId: null | string
     }
+    /**
+     * @description Structured attributes of a capture (VC-2, VC-4, VC-5); which apply depends on the type (face: gender, age group,
+     *     glasses, mask; body: gender, upper and lower colour, backpack, hat, sleeve length; vehicle: plate number and colour,
+     *     vehicle colour, type, brand). Null is "unknown". Values come from CaptureVocabulary, except the plate
+     *     number and the brand.
+     */
+    CaptureAttributes: {
+      gender?: null | string
+      ageGroup?: null | string
+      glasses?: null | string
+      mask?: null | string
+      upperColour?: null | string
+      lowerColour?: null | string
+      backpack?: null | string
+      hat?: null | string
+      sleeveLength?: null | string
+      plateNumber?: null | string
+      plateColour?: null | string
+      vehicleColour?: null | string
+      vehicleType?: null | string
+      brand?: null | string
+    }
+    /**
+     * @description A batch of captures from the intelligent video system (IN-3). `source` names the sending system; each capture
+     *     is identified there by `sourceId`, and sending it again (a retry) is reported as a duplicate, never stored
+     *     twice.
+     */
+    CaptureBatchRequest: {
+      /** @description The sending system (data source), e.g. `hik-ivs-01`: letters, digits, '-', '_', '.'. */
+      source?: null | string
+      captures?: null | components['schemas']['CaptureIngestItem'][]
+    }
+    /** @description What happened to each capture of a batch, in the order sent. */
+    CaptureBatchResponse: {
+      /** Format: int32 */
+      accepted: number
+      /** Format: int32 */
+      duplicates: number
+      /** Format: int32 */
+      rejected: number
+      results: components['schemas']['CaptureIngestResult'][]
+    }
+    /** @description The target's box in the scene image, in pixels. */
+    CaptureBox: {
+      /** Format: int32 */
+      x: number
+      /** Format: int32 */
+      y: number
+      /** Format: int32 */
+      width: number
+      /** Format: int32 */
+      height: number
+    }
+    /**
+     * @description One capture. The device by GB/T 28181 code (`deviceCode`) or node id (`deviceId`); the target crop
+     *     inline as base64 (`image`, JPEG or PNG) or as a URL of the source system (`imageUrl`); the scene likewise
+     *     (optional). `vector` is the feature vector when the source system computes it (dimension per type: see
+     *     `Vectors:*Dimensions`); without it the node's models compute one from an inline image.
+     */
+    CaptureIngestItem: {
+      sourceId?: null | string
+      type?: null | components['schemas']['CaptureType']
+      /** Format: date-time */
+      time?: null | string
+      deviceCode?: null | string
+      /** Format: int64 */
+      deviceId?: null | number
+      box?: null | components['schemas']['CaptureBox']
+      attributes?: null | components['schemas']['CaptureAttributes']
+      image?: null | string
+      imageUrl?: null | string
+      sceneImage?: null | string
+      sceneImageUrl?: null | string
+      vector?: null | number[]
+    }
+    /**
+     * @description One capture's outcome: `accepted` (stored durably, with its node id), `duplicate` (the source id was
+     *     sent before; the id it got then) or `rejected` (nothing stored; `violations` say why, fields relative to
+     *     the capture).
+     */
+    CaptureIngestResult: {
+      /** Format: int32 */
+      index: number
+      sourceId: null | string
+      status: string
+      /** Format: int64 */
+      captureId: null | number
+      violations: null | components['schemas']['Violation'][]
+    }
+    CapturePageResponse: {
+      /** Format: int64 */
+      total: number
+      items: components['schemas']['CaptureResponse'][]
+    }
+    /** @description A capture as the API shows it. */
+    CaptureResponse: {
+      /** Format: int64 */
+      id: number
+      type: components['schemas']['CaptureType']
+      source: string
+      sourceId: string
+      /** Format: date-time */
+      time: string
+      /** Format: int64 */
+      deviceId: number
+      deviceCode: string
+      deviceName: null | string
+      /** Format: double */
+      longitude: null | number
+      /** Format: double */
+      latitude: null | number
+      box: null | components['schemas']['CaptureBox']
+      attributes: components['schemas']['CaptureAttributes']
+      /** Format: int64 */
+      personId: number
+      hasScene: boolean
+    }
+    /** @enum {unknown} */
+    CaptureType: 'face' | 'body' | 'vehicle' | null
     /** @description A user's own password change; the new password must pass the password policy. */
     ChangePasswordRequest: {
       currentPassword: string
@@ -1852,6 +2057,24 @@ export interface components {
       value?: null | string
       label?: null | string
     }
+    /** @description The hits at one device: how many and the best similarity (the trajectory's stops). */
+    DeviceHitGroup: {
+      /** Format: int64 */
+      deviceId: number
+      deviceName: null | string
+      /** Format: double */
+      longitude: null | number
+      /** Format: double */
+      latitude: null | number
+      /** Format: int32 */
+      count: number
+      /** Format: double */
+      bestSimilarity: number
+      /** Format: date-time */
+      first: string
+      /** Format: date-time */
+      last: string
+    }
     /** @description Every device the caller may see, compact, for drawing the map: parallel arrays. */
     DeviceMapResponse: {
       ids: number[]
@@ -2043,6 +2266,22 @@ export interface components {
       | 'role.kindFixed'
       | 'user.outranks'
       | 'role.heldOutsideUnits'
+      | 'capture.unknownDevice'
+      | 'capture.imageInvalid'
+      | 'capture.imageTooLarge'
+      | 'capture.imageTooManyPixels'
+      | 'capture.vectorDimension'
+      | 'capture.vectorInvalid'
+      | 'capture.duplicateInBatch'
+      | 'capture.timeInFuture'
+      | 'capture.tooOld'
+      | 'capture.attributeNotApplicable'
+      | 'capture.imageRequired'
+      | 'capture.ingestBusy'
+      | 'capture.tooManyInBatch'
+      | 'capture.noVector'
+      | 'vectors.unavailable'
+      | 'request.tooLarge'
     FacetValue: {
       value: string
       label: string
@@ -2079,6 +2318,45 @@ export interface components {
     }
     /** Format: binary */
     IFormFile: string
+    /** @description One image-search hit: the capture, how similar (0–1), where and when. */
+    ImageSearchHit: {
+      /** Format: int64 */
+      captureId: number
+      /** Format: double */
+      similarity: number
+      /** Format: int64 */
+      deviceId: number
+      /** Format: date-time */
+      time: string
+      capture: null | components['schemas']['CaptureResponse']
+    }
+    /**
+     * @description A search by image: a capture already in the system (`captureId`) or, as multipart, an uploaded image (field
+     *     `image`) with the target box to use. Type, threshold (0–1 cosine similarity), time range, region and how many.
+     */
+    ImageSearchRequest: {
+      /** Format: int64 */
+      captureId?: null | number
+      type?: null | components['schemas']['CaptureType']
+      /** Format: double */
+      threshold?: number
+      /** Format: date-time */
+      from?: null | string
+      /** Format: date-time */
+      to?: null | string
+      deviceIds?: null | string
+      /** Format: int64 */
+      organisationId?: null | number
+      polygon?: null | string
+      /** Format: int32 */
+      limit?: number
+    }
+    /** @description Image-search hits, most similar first, with the captures grouped by device for the map. */
+    ImageSearchResponse: {
+      type: components['schemas']['CaptureType']
+      items: components['schemas']['ImageSearchHit'][]
+      devices: components['schemas']['DeviceHitGroup'][]
+    }
     /** @description What an import did: counts, whether it wrote, and every problem by row and field (AR-1, TG-3). */
     ImportReport: {
       fileName: string
@@ -2552,6 +2830,8 @@ export interface components {
       | 'archive.review'
       | 'archive.sync'
       | 'audit.view'
+      | 'captures.ingest'
+      | 'captures.view'
       | 'dashboard.view'
       | 'devices.edit'
       | 'devices.view'
@@ -6089,6 +6369,244 @@ export interface operations {
       }
     }
   }
+  Captures_Search: {
+    parameters: {
+      query?: {
+        type?: string
+        from?: string
+        to?: string
+        deviceIds?: string
+        organisationId?: number
+        polygon?: string
+        gender?: string
+        ageGroup?: string
+        glasses?: string
+        mask?: string
+        upperColour?: string
+        lowerColour?: string
+        backpack?: string
+        hat?: string
+        sleeveLength?: string
+        plate?: string
+        plateMatch?: string
+        plateColour?: string
+        vehicleColour?: string
+        vehicleType?: string
+        brand?: string
+        source?: string
+        personId?: number
+        order?: string
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CapturePageResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Captures_Ingest: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CaptureBatchRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CaptureBatchResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Payload Too Large */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Captures_Get: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CaptureResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Captures_Image: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Captures_Scene: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Captures_SearchByImage: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ImageSearchRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ImageSearchResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -6181,6 +6699,22 @@ export const errorCodeValues: ReadonlyArray<
   'role.kindFixed',
   'user.outranks',
   'role.heldOutsideUnits',
+  'capture.unknownDevice',
+  'capture.imageInvalid',
+  'capture.imageTooLarge',
+  'capture.imageTooManyPixels',
+  'capture.vectorDimension',
+  'capture.vectorInvalid',
+  'capture.duplicateInBatch',
+  'capture.timeInFuture',
+  'capture.tooOld',
+  'capture.attributeNotApplicable',
+  'capture.imageRequired',
+  'capture.ingestBusy',
+  'capture.tooManyInBatch',
+  'capture.noVector',
+  'vectors.unavailable',
+  'request.tooLarge',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -6196,6 +6730,8 @@ export const permissionValues: ReadonlyArray<
   'archive.review',
   'archive.sync',
   'audit.view',
+  'captures.ingest',
+  'captures.view',
   'dashboard.view',
   'devices.edit',
   'devices.view',

@@ -344,6 +344,96 @@ public sealed class ProcessTests
         }
     }
 
+    [Fact]
+    public async Task Kill_AfterCapturesAreAcknowledged_TheRestartedNodeStoresAndIndexesEveryOne_AndAFullQueueAnswers429()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-capture-kill-").FullName;
+        string[] node = [$"--CityEye:DataDir={dataDir}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Capture#Kill2026"];
+        var gbCode = GbCode.Create("31011801", "00", "132", 0, 4545);
+        var png = Convert.ToBase64String(Captures.CaptureTestData.Png(32, 32, 10, 200, 10));
+        object Capture(int i) => new
+        {
+            sourceId = $"kill-{i}",
+            type = "face",
+            time = TimeProvider.System.GetUtcNow().AddMinutes(-i),
+            deviceCode = gbCode,
+            image = png,
+            vector = Captures.CaptureTestData.Vector(1024, i % 5, i),
+        };
+        try
+        {
+            var port = FreePort();
+
+            // The drain is paused: the captures are acknowledged (journaled) but certainly not stored when the node dies.
+            using (var first = StartApi(port, [.. node, "--Captures:DrainPaused=true", "--Captures:MaxBacklog=60"]))
+            {
+                using var client = Client(port);
+                await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, first, ct);
+                using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Capture#Kill2026" }, ct);
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+                var organisation = (await client.GetFromJsonAsync<JsonElement>(new Uri("/api/organisations", UriKind.Relative), ct))[0].GetProperty("id").GetInt64();
+                var fields = new Dictionary<string, string>
+                {
+                    ["gbCode"] = gbCode,
+                    ["name"] = "赵巷镇抓拍断电测试_智能枪机",
+                    ["keyboardCode"] = "454545",
+                    ["type"] = "SmartBullet",
+                    ["status"] = "Online",
+                    ["organisationId"] = organisation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["region"] = "赵巷镇",
+                    ["ipAddress"] = "10.45.45.45",
+                    ["manufacturer"] = "海康威视",
+                    ["model"] = "DS-KILL",
+                    ["resolution"] = "1920x1080",
+                    ["longitude"] = "121.19",
+                    ["latitude"] = "31.16",
+                };
+                using var device = await client.PostAsJsonAsync(new Uri("/api/devices", UriKind.Relative), new { fields }, ct);
+                Assert.Equal(HttpStatusCode.Created, device.StatusCode);
+
+                using var pushed = await client.PostAsJsonAsync(new Uri("/api/captures", UriKind.Relative), new { source = "ivs", captures = Enumerable.Range(0, 50).Select(Capture) }, ct);
+                Assert.Equal(HttpStatusCode.OK, pushed.StatusCode);
+                Assert.Equal(50, (await pushed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accepted").GetInt32());
+
+                // Back-pressure: 50 waiting + 20 more would pass Captures:MaxBacklog (60), so the sender is told to wait.
+                using var refused = await client.PostAsJsonAsync(new Uri("/api/captures", UriKind.Relative), new { source = "ivs", captures = Enumerable.Range(50, 20).Select(Capture) }, ct);
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+                Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+                Assert.Equal("capture.ingestBusy", (await refused.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("code").GetString());
+                Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>(new Uri("/api/captures", UriKind.Relative), ct)).GetProperty("total").GetInt64());
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync(ct);
+            }
+
+            using var second = StartApi(port, node);
+            using var client2 = Client(port);
+            await WaitForAsync(client2, async () => (await client2.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
+            using var login2 = await client2.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Capture#Kill2026" }, ct);
+            await WaitForAsync(client2, async () =>
+                (await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/captures?pageSize=100", UriKind.Relative), ct)).GetProperty("total").GetInt64() == 50, second, ct);
+            var stored = (await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/captures?pageSize=100", UriKind.Relative), ct)).GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(Enumerable.Range(0, 50).Select(i => $"kill-{i}").Order(), stored.Select(c => c.GetProperty("sourceId").GetString()).Order());
+
+            // Every vector reached the index: each capture finds itself first.
+            foreach (var capture in stored.Take(5))
+            {
+                using var search = await client2.PostAsJsonAsync(new Uri("/api/search/image", UriKind.Relative), new { captureId = capture.GetProperty("id").GetInt64(), threshold = 0.5, limit = 50 }, ct);
+                var hits = (await search.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("items");
+                Assert.Equal(capture.GetProperty("id").GetInt64(), hits[0].GetProperty("captureId").GetInt64());
+            }
+
+            // Sending the acknowledged batch again stores nothing twice.
+            using var again = await client2.PostAsJsonAsync(new Uri("/api/captures", UriKind.Relative), new { source = "ivs", captures = Enumerable.Range(0, 50).Select(Capture) }, ct);
+            Assert.Equal(50, (await again.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("duplicates").GetInt32());
+            second.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     private static Process StartApi(int port, params string[] arguments) =>
         ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", .. arguments]);
 

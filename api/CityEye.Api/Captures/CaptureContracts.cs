@@ -1,0 +1,210 @@
+using System.ComponentModel.DataAnnotations;
+using CityEye.Core.Captures;
+using CityEye.Core.Validation;
+
+namespace CityEye.Api.Captures;
+
+/// <summary>
+/// A batch of captures from the intelligent video system (IN-3). <c>source</c> names the sending system; each capture
+/// is identified there by <c>sourceId</c>, and sending it again (a retry) is reported as a duplicate, never stored
+/// twice.
+/// </summary>
+public sealed record CaptureBatchRequest
+{
+    /// <summary>The sending system (data source), e.g. <c>hik-ivs-01</c>: letters, digits, '-', '_', '.'.</summary>
+    public string? Source { get; init; }
+
+    public IReadOnlyList<CaptureIngestItem>? Captures { get; init; }
+}
+
+/// <summary>
+/// One capture. The device by GB/T 28181 code (<c>deviceCode</c>) or node id (<c>deviceId</c>); the target crop
+/// inline as base64 (<c>image</c>, JPEG or PNG) or as a URL of the source system (<c>imageUrl</c>); the scene likewise
+/// (optional). <c>vector</c> is the feature vector when the source system computes it (dimension per type: see
+/// <c>Vectors:*Dimensions</c>); without it the node's models compute one from an inline image.
+/// </summary>
+public sealed record CaptureIngestItem
+{
+    public string? SourceId { get; init; }
+
+    public CaptureType? Type { get; init; }
+
+    public DateTimeOffset? Time { get; init; }
+
+    public string? DeviceCode { get; init; }
+
+    public long? DeviceId { get; init; }
+
+    public CaptureBox? Box { get; init; }
+
+    public CaptureAttributes? Attributes { get; init; }
+
+    public string? Image { get; init; }
+
+    public string? ImageUrl { get; init; }
+
+    public string? SceneImage { get; init; }
+
+    public string? SceneImageUrl { get; init; }
+
+    public float[]? Vector { get; init; }
+}
+
+/// <summary>What happened to each capture of a batch, in the order sent.</summary>
+public sealed record CaptureBatchResponse(int Accepted, int Duplicates, int Rejected, IReadOnlyList<CaptureIngestResult> Results);
+
+/// <summary>
+/// One capture's outcome: <c>accepted</c> (stored durably, with its node id), <c>duplicate</c> (the source id was
+/// sent before; the id it got then) or <c>rejected</c> (nothing stored; <c>violations</c> say why, fields relative to
+/// the capture).
+/// </summary>
+public sealed record CaptureIngestResult(
+    int Index,
+    string? SourceId,
+    [property: AllowedValues("accepted", "duplicate", "rejected")] string Status,
+    long? CaptureId,
+    IReadOnlyList<Violation>? Violations);
+
+/// <summary>A capture as the API shows it.</summary>
+public sealed record CaptureResponse(
+    long Id,
+    CaptureType Type,
+    string Source,
+    string SourceId,
+    DateTimeOffset Time,
+    long DeviceId,
+    string DeviceCode,
+    string? DeviceName,
+    double? Longitude,
+    double? Latitude,
+    CaptureBox? Box,
+    CaptureAttributes Attributes,
+    long PersonId,
+    bool HasScene);
+
+public sealed record CapturePageResponse(long Total, IReadOnlyList<CaptureResponse> Items);
+
+/// <summary>
+/// Which captures: type, time range (<c>to</c> exclusive), region (devices, an organisation and its sub-units, or a
+/// polygon <c>lng,lat;lng,lat;…</c> drawn on the map), attributes, plate (exact, prefix or fuzzy; <c>?</c> and
+/// <c>*</c> as wildcards), data source, person; newest first unless <c>order=oldest</c>.
+/// </summary>
+public sealed record CaptureSearchRequest(
+    [property: AllowedValues(null, "", "face", "body", "vehicle")] string? Type = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    [property: MaxLength(2000)] string? DeviceIds = null,
+    long? OrganisationId = null,
+    [property: MaxLength(8000)] string? Polygon = null,
+    [property: AllowedValues(null, "", "male", "female")] string? Gender = null,
+    [property: MaxLength(32)] string? AgeGroup = null,
+    [property: AllowedValues(null, "", "yes", "no")] string? Glasses = null,
+    [property: AllowedValues(null, "", "yes", "no")] string? Mask = null,
+    [property: MaxLength(32)] string? UpperColour = null,
+    [property: MaxLength(32)] string? LowerColour = null,
+    [property: AllowedValues(null, "", "yes", "no")] string? Backpack = null,
+    [property: AllowedValues(null, "", "yes", "no")] string? Hat = null,
+    [property: AllowedValues(null, "", "long", "short")] string? SleeveLength = null,
+    [property: MaxLength(16)] string? Plate = null,
+    [property: AllowedValues(null, "", "exact", "prefix", "fuzzy")] string? PlateMatch = null,
+    [property: MaxLength(32)] string? PlateColour = null,
+    [property: MaxLength(32)] string? VehicleColour = null,
+    [property: MaxLength(32)] string? VehicleType = null,
+    [property: MaxLength(64)] string? Brand = null,
+    [property: MaxLength(64)] string? Source = null,
+    long? PersonId = null,
+    [property: AllowedValues(null, "", "newest", "oldest")] string? Order = null,
+    [property: Range(1, 10_000)] int Page = 1,
+    [property: Range(1, 200)] int PageSize = 50) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (From is { } from && To is { } to && to <= from)
+        {
+            yield return new CodedValidationResult(nameof(To), ErrorCodes.Range, new Dictionary<string, object?> { ["min"] = from, ["max"] = null });
+        }
+
+        foreach (var (name, value) in AttributeFilters())
+        {
+            var known = CaptureVocabulary.Attributes.FirstOrDefault(a => a.Name == name).Values;
+            if (known is not null && !known.Contains(value, StringComparer.Ordinal))
+            {
+                yield return new CodedValidationResult(char.ToUpperInvariant(name[0]) + name[1..], ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = value });
+            }
+        }
+
+        if (Plate is { Length: > 0 } plate && !global::CityEye.Analytics.Captures.Plates.IsValidQuery(global::CityEye.Analytics.Captures.Plates.Normalise(plate)))
+        {
+            yield return new CodedValidationResult(nameof(Plate), ErrorCodes.Format);
+        }
+
+        if (CaptureRegions.ParseIds(DeviceIds) is null)
+        {
+            yield return new CodedValidationResult(nameof(DeviceIds), ErrorCodes.Format);
+        }
+
+        if (CaptureRegions.ParsePolygon(Polygon) is null)
+        {
+            yield return new CodedValidationResult(nameof(Polygon), ErrorCodes.Format);
+        }
+    }
+
+    /// <summary>The capture type asked for, if any.</summary>
+    internal CaptureType? CaptureType => Type switch
+    {
+        "face" => Core.Captures.CaptureType.Face,
+        "body" => Core.Captures.CaptureType.Body,
+        "vehicle" => Core.Captures.CaptureType.Vehicle,
+        _ => null,
+    };
+
+    /// <summary>The attribute filters that are set (API name to value).</summary>
+    internal IEnumerable<(string Name, string Value)> AttributeFilters()
+    {
+        (string, string?)[] all =
+        [
+            ("gender", Gender), ("ageGroup", AgeGroup), ("glasses", Glasses), ("mask", Mask), ("upperColour", UpperColour),
+            ("lowerColour", LowerColour), ("backpack", Backpack), ("hat", Hat), ("sleeveLength", SleeveLength),
+            ("plateColour", PlateColour), ("vehicleColour", VehicleColour), ("vehicleType", VehicleType), ("brand", Brand),
+        ];
+        return all.Where(a => !string.IsNullOrEmpty(a.Item2)).Select(a => (a.Item1, a.Item2!));
+    }
+}
+
+/// <summary>
+/// A search by image: a capture already in the system (<c>captureId</c>) or, as multipart, an uploaded image (field
+/// <c>image</c>) with the target box to use. Type, threshold (0–1 cosine similarity), time range, region and how many.
+/// </summary>
+public sealed record ImageSearchRequest
+{
+    public long? CaptureId { get; init; }
+
+    public CaptureType? Type { get; init; }
+
+    [Range(0.0, 1.0)]
+    public double Threshold { get; init; } = 0.5;
+
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    [MaxLength(2000)]
+    public string? DeviceIds { get; init; }
+
+    public long? OrganisationId { get; init; }
+
+    [MaxLength(8000)]
+    public string? Polygon { get; init; }
+
+    [Range(1, 1000)]
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>One image-search hit: the capture, how similar (0–1), where and when.</summary>
+public sealed record ImageSearchHit(long CaptureId, double Similarity, long DeviceId, DateTimeOffset Time, CaptureResponse? Capture);
+
+/// <summary>Image-search hits, most similar first, with the captures grouped by device for the map.</summary>
+public sealed record ImageSearchResponse(CaptureType Type, IReadOnlyList<ImageSearchHit> Items, IReadOnlyList<DeviceHitGroup> Devices);
+
+/// <summary>The hits at one device: how many and the best similarity (the trajectory's stops).</summary>
+public sealed record DeviceHitGroup(long DeviceId, string? DeviceName, double? Longitude, double? Latitude, int Count, double BestSimilarity, DateTimeOffset First, DateTimeOffset Last);
