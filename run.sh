@@ -15,6 +15,22 @@ done
 
 say() { printf '[run.sh] %s\n' "$*" >&2; }
 
+# 0. System packages the default configuration needs: libgomp1 (OpenMP, used by the embedded vector index's native
+#    library). Installed with apt-get when root; otherwise one line names it.
+missing=()
+for pkg in libgomp1; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing ${missing[*]} (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+  else
+    say "missing Debian packages: ${missing[*]} (sudo apt-get install ${missing[*]})"
+  fi
+fi
+
 # 1. The SPA: install packages when the lock file changed, build when dist is missing or older than a source.
 if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
   say "installing front-end packages (npm ci)"
@@ -23,6 +39,12 @@ fi
 if [ ! -f frontend/dist/index.html ] || [ -n "$(find frontend/src frontend/public frontend/index.html frontend/package.json frontend/vite.config.ts -newer frontend/dist/index.html -print -quit)" ]; then
   say "building the SPA (frontend/dist)"
   (cd frontend && npm run build --silent >/dev/null)
+fi
+
+# 1b. The model service (Node; the face and object models ship in its npm packages; the API starts and supervises it).
+if [ ! -d vision/model-service/node_modules ] || [ vision/model-service/package-lock.json -nt vision/model-service/node_modules/.package-lock.json ]; then
+  say "installing the model service's packages and models (npm ci in vision/model-service)"
+  (cd vision/model-service && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # 2. The API (restores NuGet packages on first run; incremental afterwards).

@@ -49,6 +49,11 @@ else
   problem "could not start ClickHouse (apt-get install clickhouse-server); its conformance tests will be skipped"
 fi
 
+# --- The model service's packages (its models are what the detection tests run) and test photos of npm.
+if [ ! -d vision/model-service/node_modules ] || [ vision/model-service/package-lock.json -nt vision/model-service/node_modules/.package-lock.json ]; then
+  (cd vision/model-service && npm ci --no-audit --no-fund --loglevel=error) || problem "npm ci in vision/model-service failed"
+fi
+
 # --- .NET: build with warnings as errors, then every test project.
 say ".NET build (Release)"
 if dotnet build CityEye.slnx -c Release --nologo -v quiet -clp:ErrorsOnly > "$results/dotnet-build.log" 2>&1; then

@@ -20,6 +20,7 @@ using CityEye.Api.Notifications;
 using CityEye.Api.Organisations;
 using CityEye.Api.Search;
 using CityEye.Api.Users;
+using CityEye.Api.Vision;
 using CityEye.Core.Storage;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -38,6 +39,7 @@ builder.Services
     .AddAnalyticsFeature()
     .AddLogsFeature()
     .AddBehaviourFeature()
+    .AddVisionFeature()
     .AddCapturesFeature()
     .AddSearchFeature()
     .AddMapFeature()

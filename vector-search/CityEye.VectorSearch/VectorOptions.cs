@@ -13,8 +13,8 @@ public sealed class VectorOptions
     /// <summary>Vector dimension of face captures (the face model's output).</summary>
     public int FaceDimensions { get; set; } = 1024;
 
-    /// <summary>Vector dimension of body captures.</summary>
-    public int BodyDimensions { get; set; } = 512;
+    /// <summary>Vector dimension of body captures (the shipped models: 512 ResNet18 appearance + 80 colour histogram).</summary>
+    public int BodyDimensions { get; set; } = 592;
 
     /// <summary>Vector dimension of vehicle captures.</summary>
     public int VehicleDimensions { get; set; } = 512;

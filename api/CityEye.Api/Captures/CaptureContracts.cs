@@ -208,3 +208,98 @@ public sealed record ImageSearchResponse(CaptureType Type, IReadOnlyList<ImageSe
 
 /// <summary>The hits at one device: how many and the best similarity (the trajectory's stops).</summary>
 public sealed record DeviceHitGroup(long DeviceId, string? DeviceName, double? Longitude, double? Latitude, int Count, double BestSimilarity, DateTimeOffset First, DateTimeOffset Last);
+
+/// <summary>The multipart upload of <c>POST /api/detect</c>: field <c>image</c>, a JPEG or PNG.</summary>
+public sealed record DetectUpload(IFormFile Image);
+
+/// <summary>A target found in an uploaded photo.</summary>
+public sealed record DetectTarget(CaptureType Type, CaptureBox Box, double Score, CaptureAttributes Attributes);
+
+/// <summary>Every face, body and vehicle found, in no particular order.</summary>
+public sealed record DetectResponse(IReadOnlyList<DetectTarget> Targets);
+
+/// <summary>The form fields of a search by an uploaded image (multipart): the filters of <see cref="ImageSearchRequest"/> plus type and box.</summary>
+internal static class ImageSearchForm
+{
+    public static (ImageSearchRequest Request, CaptureType? Type, CaptureBox? Box, List<Violation> Problems) Read(IFormCollection form)
+    {
+        var problems = new List<Violation>();
+        CaptureType? type = form["type"].ToString() switch
+        {
+            "face" => CaptureType.Face,
+            "body" => CaptureType.Body,
+            "vehicle" => CaptureType.Vehicle,
+            "" => null,
+            _ => Invalid(problems, "type"),
+        };
+        CaptureBox? box = null;
+        if (form["box"].ToString() is { Length: > 0 } boxText)
+        {
+            var parts = boxText.Split(',');
+            if (parts.Length == 4 && parts.All(p => int.TryParse(p, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            {
+                var values = parts.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                box = values[2] > 0 && values[3] > 0 ? new CaptureBox(values[0], values[1], values[2], values[3]) : null;
+            }
+
+            if (box is null)
+            {
+                problems.Add(new Violation("box", ErrorCodes.Format));
+            }
+        }
+
+        var request = new ImageSearchRequest
+        {
+            Threshold = Number(form, "threshold", 0.5, problems),
+            From = Time(form, "from", problems),
+            To = Time(form, "to", problems),
+            DeviceIds = NullIfEmpty(form["deviceIds"]),
+            OrganisationId = form["organisationId"].ToString() is { Length: > 0 } unit
+                ? long.TryParse(unit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : Invalid<long>(problems, "organisationId")
+                : null,
+            Polygon = NullIfEmpty(form["polygon"]),
+            Limit = (int)Number(form, "limit", 100, problems),
+        };
+        problems.AddRange(CaptureEndpoints.Check(request));
+        return (request, type, box, problems);
+    }
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text : null;
+
+    private static double Number(IFormCollection form, string name, double fallback, List<Violation> problems)
+    {
+        var text = form[name].ToString();
+        if (text.Length == 0)
+        {
+            return fallback;
+        }
+
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            return value;
+        }
+
+        problems.Add(new Violation(name, ErrorCodes.Format));
+        return fallback;
+    }
+
+    private static DateTimeOffset? Time(IFormCollection form, string name, List<Violation> problems)
+    {
+        var text = form[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value) ? value : Invalid<DateTimeOffset>(problems, name);
+    }
+
+    private static T? Invalid<T>(List<Violation> problems, string field)
+        where T : struct
+    {
+        problems.Add(new Violation(field, ErrorCodes.Format));
+        return null;
+    }
+
+    private static CaptureType? Invalid(List<Violation> problems, string field) => Invalid<CaptureType>(problems, field);
+}

@@ -14,6 +14,9 @@ namespace CityEye.Api.Captures;
 /// </summary>
 internal sealed partial class CaptureDrain(
     CaptureJournal journal,
+    BlobStore blobs,
+    CityEye.Vision.IFeatureExtractor extractor,
+    IOptions<CityEye.Vision.VisionOptions> visionOptions,
     ICaptureStore store,
     IVectorIndex index,
     IOptions<CapturesOptions> options,
@@ -137,6 +140,7 @@ internal sealed partial class CaptureDrain(
             }
 
             var started = time.GetTimestamp();
+            batch = await DescribeAsync(batch, cancellationToken);
             var written = (await store.AppendCapturesAsync(batch, cancellationToken)).ToHashSet();
             foreach (var type in batch.Where(r => r.Vector is not null && written.Contains(r.Capture.Id)).GroupBy(r => r.Capture.Type))
             {
@@ -162,6 +166,45 @@ internal sealed partial class CaptureDrain(
         }
 
         return moved;
+    }
+
+    /// <summary>
+    /// Computes the vectors the source system did not send, from the stored crop, with the node's models (when they are
+    /// enabled). A crop the models cannot read stays without a vector; models that are down delay the drain.
+    /// </summary>
+    private async Task<List<CaptureRecord>> DescribeAsync(List<CaptureRecord> batch, CancellationToken cancellationToken)
+    {
+        if (!visionOptions.Value.Enabled || batch.All(r => r.Vector is not null))
+        {
+            return batch;
+        }
+
+        var described = new List<CaptureRecord>(batch.Count);
+        foreach (var record in batch)
+        {
+            if (record.Vector is null && blobs.PathOf(record.Capture.CropImage) is { } path)
+            {
+                try
+                {
+                    var target = await extractor.DescribeAsync(await File.ReadAllBytesAsync(path, cancellationToken), record.Capture.Type, null, cancellationToken);
+                    if (target.Vector.Length == vectorOptions.Value.Dimensions(record.Capture.Type))
+                    {
+                        described.Add(record with { Vector = target.Vector });
+                        continue;
+                    }
+
+                    LogDimensionMismatch(logger, record.Capture.Type, target.Vector.Length, vectorOptions.Value.Dimensions(record.Capture.Type));
+                }
+                catch (CityEye.Vision.UnusableImageException)
+                {
+                    // Stored without a vector: searchable by attributes only.
+                }
+            }
+
+            described.Add(record);
+        }
+
+        return described;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -223,6 +266,9 @@ internal sealed partial class CaptureDrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The capture drain cannot reach the analytics store or the vector index; the journal keeps the captures")]
     private static partial void LogDrainFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The models give {Type} vectors of {Actual} dimensions but Vectors is configured for {Expected}; the capture is stored without a vector")]
+    private static partial void LogDimensionMismatch(ILogger logger, CaptureType type, int actual, int expected);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added {Count} vectors to the index again from the analytics store")]
     private static partial void LogRebuilt(ILogger logger, long count);

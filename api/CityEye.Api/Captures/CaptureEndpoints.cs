@@ -7,6 +7,7 @@ using CityEye.Core.Captures;
 using CityEye.Core.Devices;
 using CityEye.Core.Validation;
 using CityEye.VectorSearch;
+using CityEye.Vision;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -71,9 +72,23 @@ internal static class CaptureEndpoints
         group.MapPost("/search/image", SearchByImageAsync)
             .RequirePermission(Permissions.CapturesView)
             .WithName("Captures_SearchByImage")
-            .WithSummary("Searches captures of one type by the vector of a capture already in the system (captureId): most similar first above the threshold, within the time range and region, with the hits grouped by device for the trajectory.")
+            .WithSummary("Searches captures of one type by image: JSON { captureId, … } uses a capture already in the system; multipart/form-data with field image (JPEG/PNG), type, optional box (x,y,width,height) and the same filters as form fields uses an uploaded photo (the largest target of the type when no box is given). Most similar first above the threshold, within the time range and region, with the hits grouped by device for the trajectory.")
+            .Accepts<ImageSearchRequest>("application/json", "multipart/form-data")
+            .DisableAntiforgery()
+            .Produces<ImageSearchResponse>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/detect", DetectAsync)
+            .RequirePermission(Permissions.CapturesView)
+            .WithName("Captures_Detect")
+            .WithSummary("Finds every face, body (person) and vehicle in an uploaded photo (multipart field image, JPEG or PNG) with its box, score and attributes (face: gender, age group; body: clothing colours; vehicle: colour, type, plate). A photo with no person or vehicle has no targets.")
+            .Accepts<DetectUpload>("multipart/form-data")
+            .DisableAntiforgery()
+            .Produces<DetectResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }
@@ -212,6 +227,65 @@ internal static class CaptureEndpoints
     }
 
     private static async Task<Results<Ok<ImageSearchResponse>, ValidationProblem, ProblemHttpResult>> SearchByImageAsync(
+        HttpContext context, Caller caller, ICaptureStore store, IVectorIndex index, CaptureRegions regions, DeviceStore devices, IFeatureExtractor extractor,
+        IOptions<CapturesOptions> options, CancellationToken cancellationToken)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            ImageSearchRequest? body;
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<ImageSearchRequest>(context.Request.Body, Json, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                return Problems.Validation([new Violation("body", ErrorCodes.MalformedBody)]);
+            }
+
+            return await SearchByCaptureAsync(body ?? new ImageSearchRequest(), caller, store, index, regions, devices, cancellationToken);
+        }
+
+        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var (request, type, box, problems) = ImageSearchForm.Read(form);
+        var image = await UploadAsync(form.Files.GetFile("image"), options.Value, problems, cancellationToken);
+        if (type is null)
+        {
+            problems.Add(new Violation("type", ErrorCodes.Required));
+        }
+
+        if (problems.Count > 0)
+        {
+            return Problems.Validation(problems);
+        }
+
+        float[] vector;
+        try
+        {
+            if (box is null)
+            {
+                var targets = await extractor.DetectAsync(image!, cancellationToken);
+                var best = targets.Where(t => t.Type == type).MaxBy(t => t.Box.Width * t.Box.Height);
+                if (best is null)
+                {
+                    return Problems.Validation("image", ErrorCodes.CaptureNoTarget, new Dictionary<string, object?> { ["type"] = type!.Value.ToString().ToLowerInvariant() });
+                }
+
+                vector = best.Vector;
+            }
+            else
+            {
+                vector = (await extractor.DescribeAsync(image!, type!.Value, box, cancellationToken)).Vector;
+            }
+        }
+        catch (UnusableImageException)
+        {
+            return Problems.Validation("image", ErrorCodes.CaptureImageInvalid);
+        }
+
+        return TypedResults.Ok(await VectorSearchAsync(type!.Value, vector, request, caller, index, store, regions, devices, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<ImageSearchResponse>, ValidationProblem, ProblemHttpResult>> SearchByCaptureAsync(
         ImageSearchRequest request, Caller caller, ICaptureStore store, IVectorIndex index, CaptureRegions regions, DeviceStore devices, CancellationToken cancellationToken)
     {
         var problems = Check(request);
@@ -239,6 +313,53 @@ internal static class CaptureEndpoints
         }
 
         return TypedResults.Ok(await VectorSearchAsync(capture.Type, vector, request, caller, index, store, regions, devices, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<DetectResponse>, ValidationProblem>> DetectAsync(IFormFile? image, IFeatureExtractor extractor, IOptions<CapturesOptions> options, CancellationToken cancellationToken)
+    {
+        var problems = new List<Violation>();
+        var bytes = await UploadAsync(image, options.Value, problems, cancellationToken);
+        if (problems.Count > 0)
+        {
+            return Problems.Validation(problems);
+        }
+
+        try
+        {
+            var targets = await extractor.DetectAsync(bytes!, cancellationToken);
+            return TypedResults.Ok(new DetectResponse([.. targets.Select(t => new DetectTarget(t.Type, t.Box, Math.Round(t.Score, 3), t.Attributes))]));
+        }
+        catch (UnusableImageException)
+        {
+            return Problems.Validation("image", ErrorCodes.CaptureImageInvalid);
+        }
+    }
+
+    /// <summary>The bytes of an uploaded JPEG or PNG, or null with the problem added (missing, too large, not an image, a bomb).</summary>
+    private static async Task<byte[]?> UploadAsync(IFormFile? file, CapturesOptions options, List<Violation> problems, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            problems.Add(new Violation("image", ErrorCodes.Required));
+            return null;
+        }
+
+        if (file.Length > options.MaxImageMegabytes * 1024L * 1024L)
+        {
+            problems.Add(new Violation("image", ErrorCodes.CaptureImageTooLarge, new Dictionary<string, object?> { ["max"] = options.MaxImageMegabytes }));
+            return null;
+        }
+
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, cancellationToken);
+        var bytes = buffer.ToArray();
+        if (CaptureIngest.CheckImageBytes(bytes, options, out _) is { } problem)
+        {
+            problems.Add(new Violation("image", problem.Code, problem.Args));
+            return null;
+        }
+
+        return bytes;
     }
 
     /// <summary>The vector search with the caller's scope and the request's region, joined with the captures.</summary>

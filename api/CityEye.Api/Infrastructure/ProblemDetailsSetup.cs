@@ -43,6 +43,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             httpContext.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VectorsUnavailable);
         }
+        else if (exception is CityEye.Vision.ModelsUnavailableException)
+        {
+            logger.LogWarning(exception, "Models unavailable during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ModelsUnavailable);
+        }
         else if (exception is PasswordHashingBusyException)
         {
             // Too many sign-ins wait for a hashing thread: the client retries shortly.

@@ -95,6 +95,8 @@ public static class ErrorCodes
     public const string CaptureNoVector = "capture.noVector";
     public const string VectorsUnavailable = "vectors.unavailable";
     public const string RequestTooLarge = "request.tooLarge";
+    public const string CaptureNoTarget = "capture.noTarget";
+    public const string ModelsUnavailable = "models.unavailable";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -180,6 +182,8 @@ public static class ErrorCodes
         [CaptureNoVector] = "The capture has no feature vector to search with.",
         [VectorsUnavailable] = "The vector index cannot be reached; try again shortly.",
         [RequestTooLarge] = "The request body is larger than {max} MB.",
+        [CaptureNoTarget] = "No {type} was found in the image; draw a box around it.",
+        [ModelsUnavailable] = "The detection models are not available right now; try again shortly.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

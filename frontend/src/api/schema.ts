@@ -1537,8 +1537,25 @@ export interface paths {
     }
     get?: never
     put?: never
-    /** Searches captures of one type by the vector of a capture already in the system (captureId): most similar first above the threshold, within the time range and region, with the hits grouped by device for the trajectory. */
+    /** Searches captures of one type by image: JSON { captureId, … } uses a capture already in the system; multipart/form-data with field image (JPEG/PNG), type, optional box (x,y,width,height) and the same filters as form fields uses an uploaded photo (the largest target of the type when no box is given). Most similar first above the threshold, within the time range and region, with the hits grouped by device for the trajectory. */
     post: operations['Captures_SearchByImage']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/detect': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Finds every face, body (person) and vehicle in an uploaded photo (multipart field image, JPEG or PNG) with its box, score and attributes (face: gender, age group; body: clothing colours; vehicle: colour, type, plate). A photo with no person or vehicle has no targets. */
+    post: operations['Captures_Detect']
     delete?: never
     options?: never
     head?: never
@@ -1994,6 +2011,18 @@ export interface components {
       byStation: components['schemas']['StationCount'][]
       seeding: boolean
     }
+    /** @description Every face, body and vehicle found, in no particular order. */
+    DetectResponse: {
+      targets: components['schemas']['DetectTarget'][]
+    }
+    /** @description A target found in an uploaded photo. */
+    DetectTarget: {
+      type: components['schemas']['CaptureType']
+      box: components['schemas']['CaptureBox']
+      /** Format: double */
+      score: number
+      attributes: components['schemas']['CaptureAttributes']
+    }
     /** @description A map selection: exactly one shape, plus the same filters as a search. */
     DeviceAreaRequest: {
       /** @description West, south, east, north in WGS-84 degrees. */
@@ -2282,6 +2311,8 @@ export interface components {
       | 'capture.noVector'
       | 'vectors.unavailable'
       | 'request.tooLarge'
+      | 'capture.noTarget'
+      | 'models.unavailable'
     FacetValue: {
       value: string
       label: string
@@ -6575,6 +6606,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['ImageSearchRequest']
+        'multipart/form-data': components['schemas']['ImageSearchRequest']
       }
     }
     responses: {
@@ -6598,6 +6630,59 @@ export interface operations {
       }
       /** @description Not Found */
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Captures_Detect: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          image?: components['schemas']['IFormFile']
+        }
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DetectResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Service Unavailable */
+      503: {
         headers: {
           [name: string]: unknown
         }
@@ -6715,6 +6800,8 @@ export const errorCodeValues: ReadonlyArray<
   'capture.noVector',
   'vectors.unavailable',
   'request.tooLarge',
+  'capture.noTarget',
+  'models.unavailable',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']

@@ -199,7 +199,7 @@ public sealed class CaptureEndpointsTests(ApiFactory factory)
         Assert.DoesNotContain(stationHits, h => h.GetProperty("deviceId").GetInt64() == outside[0].Id);
         using var badSearch = await admin.PostAsJsonAsync(Url("/api/search/image"), new { threshold = 2 }, ct);
         var badFields = (await ProblemAssert.IsProblemAsync(badSearch, HttpStatusCode.BadRequest, ct)).GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("field").GetString()).ToList();
-        Assert.Equal(["threshold"], badFields);
+        Assert.Equal(["threshold", "captureId"], badFields);
         using var noCapture = await admin.PostAsJsonAsync(Url("/api/search/image"), new { threshold = 0.5, deviceIds = "1,x" }, ct);
         badFields = (await ProblemAssert.IsProblemAsync(noCapture, HttpStatusCode.BadRequest, ct)).GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("field").GetString()).ToList();
         Assert.Equal(["deviceIds", "captureId"], badFields);

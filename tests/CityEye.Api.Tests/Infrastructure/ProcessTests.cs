@@ -74,7 +74,8 @@ public sealed class ProcessTests
         {
             var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
             var port = FreePort();
-            using var api = StartApi(port, "--Storage:Provider=Postgres", $"--Storage:ConnectionString={connectionString}");
+            // Its own data folder: the embedded engines (analytics, vectors, journals) must not meet another test's files.
+            using var api = StartApi(port, "--Storage:Provider=Postgres", $"--Storage:ConnectionString={connectionString}", $"--CityEye:DataDir={Path.Combine(Path.GetTempPath(), name)}");
             using var client = Client(port);
             await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, api, ct);
             using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "station", password = "Station#2026" }, ct);
@@ -95,6 +96,10 @@ public sealed class ProcessTests
             NpgsqlConnection.ClearAllPools();
             await using var connection = new NpgsqlConnection(admin);
             await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            if (Directory.Exists(Path.Combine(Path.GetTempPath(), name)))
+            {
+                Directory.Delete(Path.Combine(Path.GetTempPath(), name), recursive: true);
+            }
         }
     }
 
@@ -117,7 +122,7 @@ public sealed class ProcessTests
         {
             var connectionString = new NpgsqlConnectionStringBuilder(connection.Trim()) { Timeout = 3 }.ConnectionString;
             var port = FreePort();
-            using var api = StartApi(port, "--Storage:Provider=Postgres", $"--Storage:ConnectionString={connectionString}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Stop#Postgres1");
+            using var api = StartApi(port, "--Storage:Provider=Postgres", $"--Storage:ConnectionString={connectionString}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Stop#Postgres1", $"--CityEye:DataDir={Path.Combine(folder, "data")}");
             using var client = Client(port);
             await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, api, ct);
             using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Stop#Postgres1" }, ct);
@@ -147,7 +152,7 @@ public sealed class ProcessTests
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CityEye.slnx")))
