@@ -187,4 +187,58 @@ public abstract partial class AnalyticsStoreConformance
         Assert.Equal(records.Where(r => r.Capture.DeviceId == 101 && r.Capture.Time < CaptureStart.AddDays(1)).GroupBy(r => r.Capture.Type).Select(g => (g.Key, (long)g.Count())).OrderBy(g => g.Key),
             perDay.Select(c => (c.Type, c.Count)).OrderBy(c => c.Type));
     }
+
+    [Fact]
+    public async Task Co_travellers_are_the_persons_seen_at_the_same_device_within_the_window_ranked_by_times()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var records = new List<CaptureRecord>();
+        void Add(long person, long device, DateTimeOffset at, CaptureType type = CaptureType.Face) => records.Add(new CaptureRecord(
+            new Capture
+            {
+                Id = records.Count + 1,
+                Type = type,
+                Source = "co",
+                SourceId = $"co-{records.Count}",
+                Time = at,
+                DeviceId = device,
+                DeviceCode = "31011801001320000001",
+                PersonId = person,
+                IngestedAt = at,
+            },
+            null));
+
+        // Person 1 passes devices 10, 11, 12, 13; person 2 is with them three times, person 3 once, person 4 at the
+        // same device but ten minutes later, person 5 within the window at another device; bodies do not count.
+        for (var i = 0; i < 4; i++)
+        {
+            Add(1, 10 + i, CaptureStart.AddHours(i));
+        }
+
+        Add(2, 10, CaptureStart.AddSeconds(20));
+        Add(2, 11, CaptureStart.AddHours(1).AddSeconds(-45));
+        Add(2, 13, CaptureStart.AddHours(3).AddSeconds(5));
+        Add(2, 13, CaptureStart.AddHours(3).AddSeconds(9));
+        Add(3, 12, CaptureStart.AddHours(2).AddSeconds(30));
+        Add(4, 10, CaptureStart.AddMinutes(10));
+        Add(5, 99, CaptureStart.AddSeconds(3));
+        Add(6, 11, CaptureStart.AddHours(1), CaptureType.Body);
+        await Captures.AppendCapturesAsync(records, ct);
+
+        var query = new CoTravellerQuery { PersonId = 1, Type = CaptureType.Face, WindowSeconds = 60, MinTimes = 2 };
+        var ranked = await Captures.CoTravellersAsync(query, ct);
+        var two = Assert.Single(ranked);
+        Assert.Equal((2L, 3), (two.PersonId, two.Times));
+        Assert.Equal(4, two.Occurrences.Count); // two captures of person 2 beside the one at device 13
+        Assert.All(two.Occurrences, o => Assert.InRange((o.OtherTime - o.TargetTime).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(60)));
+
+        var once = await Captures.CoTravellersAsync(query with { MinTimes = 1 }, ct);
+        Assert.Equal([2L, 3L], once.Select(c => c.PersonId));
+        var late = await Captures.CoTravellersAsync(query with { MinTimes = 1, WindowSeconds = 700 }, ct);
+        Assert.Contains(late, c => c.PersonId == 4);
+        var someDevices = await Captures.CoTravellersAsync(query with { MinTimes = 1, DeviceIds = [12, 13] }, ct);
+        Assert.Equal([(3L, 1), (2L, 1)], someDevices.Select(c => (c.PersonId, c.Times))); // equal times: the earlier first
+        var range = await Captures.CoTravellersAsync(query with { MinTimes = 1, From = CaptureStart.AddMinutes(30), Until = CaptureStart.AddHours(2).AddMinutes(30) }, ct);
+        Assert.Equal([(2L, 1), (3L, 1)], range.Select(c => (c.PersonId, c.Times)));
+    }
 }

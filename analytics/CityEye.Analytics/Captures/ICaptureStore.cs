@@ -33,6 +33,9 @@ public interface ICaptureStore
     /// <summary>How many captures of a type have a vector, per UTC day.</summary>
     Task<IReadOnlyList<CaptureDayCount>> CountCaptureVectorsByDayAsync(CaptureType type, CancellationToken cancellationToken);
 
+    /// <summary>The persons seen with a person (VC-17), most often first, each co-occurrence listed.</summary>
+    Task<IReadOnlyList<CoTraveller>> CoTravellersAsync(CoTravellerQuery query, CancellationToken cancellationToken);
+
     /// <summary>Captures per type and UTC day in [fromDay, untilDay), optionally only of some devices.</summary>
     Task<IReadOnlyList<CaptureTypeDayCount>> CountCapturesAsync(DateOnly fromDay, DateOnly untilDay, IReadOnlyCollection<long>? deviceIds, CancellationToken cancellationToken);
 }

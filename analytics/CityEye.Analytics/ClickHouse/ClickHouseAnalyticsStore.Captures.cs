@@ -126,6 +126,15 @@ public sealed partial class ClickHouseAnalyticsStore
         return [.. rows.Select(r => new CaptureTypeDayCount(CaptureColumns.ParseType(r.GetProperty("type").GetString()!), Day(r), LogColumns.Long(r.GetProperty("n"))))];
     }
 
+    public async Task<IReadOnlyList<CoTraveller>> CoTravellersAsync(CoTravellerQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rows = await QueryAsync(CoTravellerSql.Pairs(query, ClickHouseSql.Literal, "ALL INNER JOIN"), cancellationToken);
+        return CoTravellerSql.Rank(query, rows.Select(r => (
+            LogColumns.Long(r.GetProperty("tid")), LogColumns.Long(r.GetProperty("oid")), LogColumns.Long(r.GetProperty("device_id")),
+            LogColumns.Long(r.GetProperty("tat")), LogColumns.Long(r.GetProperty("oat")), LogColumns.Long(r.GetProperty("opid")))));
+    }
+
     private static DateOnly Day(JsonElement row) => DateOnly.ParseExact(row.GetProperty("day").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static Capture CaptureOf(JsonElement row) => CaptureColumns.FromValues(i => row.GetProperty(CaptureColumns.Names[i]));

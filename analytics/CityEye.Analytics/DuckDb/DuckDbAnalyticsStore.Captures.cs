@@ -151,6 +151,26 @@ public sealed partial class DuckDbAnalyticsStore
             return counts;
         }, cancellationToken);
 
+    public async Task<IReadOnlyList<CoTraveller>> CoTravellersAsync(CoTravellerQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new List<object>();
+        var sql = CoTravellerSql.Pairs(query, Bind(parameters), "INNER JOIN");
+        var pairs = await WithLockAsync(async () =>
+        {
+            var rows = new List<(long, long, long, long, long, long)>();
+            await using var command = Command(sql, parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+            }
+
+            return rows;
+        }, cancellationToken);
+        return CoTravellerSql.Rank(query, pairs);
+    }
+
     private async Task<long> MaxCaptureIdUnlockedAsync(CancellationToken cancellationToken) =>
         await ScalarAsync($"SELECT COALESCE(MAX(id), 0) FROM {CaptureColumns.Table}", [], cancellationToken) is long max ? max : 0;
 

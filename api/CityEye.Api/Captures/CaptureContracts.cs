@@ -303,3 +303,20 @@ internal static class ImageSearchForm
 
     private static CaptureType? Invalid(List<Violation> problems, string field) => Invalid<CaptureType>(problems, field);
 }
+
+/// <summary>Co-traveller query of a capture's person (VC-17): window in seconds (±), least times, time range, how many.</summary>
+public sealed record CoTravellerRequest(
+    [property: Range(5, 3600)] int WindowSeconds = 60,
+    [property: Range(1, 100)] int MinTimes = 2,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    [property: Range(1, 200)] int Limit = 50);
+
+/// <summary>One co-occurrence: the target's capture and the companion's capture at the same device.</summary>
+public sealed record CoOccurrenceResponse(long DeviceId, CaptureResponse? Target, CaptureResponse? Other, long TargetCaptureId, long OtherCaptureId, DateTimeOffset TargetTime, DateTimeOffset OtherTime);
+
+/// <summary>A companion: the person, how many of the target's captures it was beside, and every co-occurrence.</summary>
+public sealed record CoTravellerResponse(long PersonId, int Times, IReadOnlyList<CoOccurrenceResponse> Occurrences);
+
+/// <summary>The companions of the person a capture belongs to, most often first.</summary>
+public sealed record CoTravellersResponse(long PersonId, IReadOnlyList<CoTravellerResponse> Items);

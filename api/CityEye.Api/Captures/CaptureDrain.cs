@@ -141,6 +141,7 @@ internal sealed partial class CaptureDrain(
 
             var started = time.GetTimestamp();
             batch = await DescribeAsync(batch, cancellationToken);
+            batch = await LinkPersonsAsync(batch, cancellationToken);
             var written = (await store.AppendCapturesAsync(batch, cancellationToken)).ToHashSet();
             foreach (var type in batch.Where(r => r.Vector is not null && written.Contains(r.Capture.Id)).GroupBy(r => r.Capture.Type))
             {
@@ -206,6 +207,69 @@ internal sealed partial class CaptureDrain(
 
         return described;
     }
+
+    /// <summary>
+    /// Gives every face and body capture with a vector its person (see <see cref="CapturesOptions.LinkPersons"/>):
+    /// the person of the most similar capture already indexed or earlier in the batch, or a new person (its own id).
+    /// A replayed batch links the same way, since the index answers the same.
+    /// </summary>
+    private async Task<List<CaptureRecord>> LinkPersonsAsync(List<CaptureRecord> batch, CancellationToken cancellationToken)
+    {
+        if (!options.Value.LinkPersons)
+        {
+            return batch;
+        }
+
+        var candidates = new Dictionary<long, VectorHit>();
+        foreach (var record in batch.Where(Linkable))
+        {
+            var hits = await index.SearchAsync(
+                new VectorQuery
+                {
+                    Type = record.Capture.Type,
+                    Vector = record.Vector!,
+                    Limit = 1,
+                    From = record.Capture.Time.AddDays(-options.Value.PersonWindowDays),
+                    Until = record.Capture.Time.AddDays(1),
+                    MinSimilarity = (float)Threshold(record.Capture.Type),
+                },
+                cancellationToken);
+            if (hits is [var best, ..] && best.Id != record.Capture.Id)
+            {
+                candidates[record.Capture.Id] = best;
+            }
+        }
+
+        var persons = candidates.Count == 0 ? [] : (await store.GetCapturesAsync([.. candidates.Values.Select(h => h.Id).Distinct()], cancellationToken)).ToDictionary(c => c.Id, c => c.PersonId);
+        var linked = new List<CaptureRecord>(batch.Count);
+        foreach (var record in batch)
+        {
+            if (!Linkable(record))
+            {
+                linked.Add(record);
+                continue;
+            }
+
+            var (person, similarity) = candidates.TryGetValue(record.Capture.Id, out var hit) && persons.GetValueOrDefault(hit.Id) is > 0 and var found ? (found, hit.Similarity) : (0L, 0f);
+            foreach (var earlier in linked.Where(l => l.Capture.Type == record.Capture.Type && l.Vector is not null && l.Capture.PersonId > 0))
+            {
+                var cosine = VectorMath.Dot(record.Vector!, earlier.Vector!);
+                if (cosine >= Threshold(record.Capture.Type) && cosine > similarity)
+                {
+                    (person, similarity) = (earlier.Capture.PersonId, cosine);
+                }
+            }
+
+            linked.Add(record with { Capture = record.Capture with { PersonId = person > 0 ? person : record.Capture.Id } });
+        }
+
+        return linked;
+    }
+
+    private static bool Linkable(CaptureRecord record) =>
+        record.Vector is not null && record.Capture.PersonId == 0 && record.Capture.Type is CaptureType.Face or CaptureType.Body;
+
+    private double Threshold(CaptureType type) => type == CaptureType.Face ? options.Value.FacePersonThreshold : options.Value.BodyPersonThreshold;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

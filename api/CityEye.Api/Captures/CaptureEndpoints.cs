@@ -80,6 +80,13 @@ internal static class CaptureEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        group.MapGet("/captures/{id:long}/co-travellers", CoTravellersAsync)
+            .RequirePermission(Permissions.CapturesView)
+            .WithName("Captures_CoTravellers")
+            .WithSummary("The persons seen with the person of this capture (VC-17): captured at the same device within ±windowSeconds of one of the person's captures at least minTimes times, most often first, every co-occurrence listed; within the caller's devices.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapPost("/detect", DetectAsync)
             .RequirePermission(Permissions.CapturesView)
             .WithName("Captures_Detect")
@@ -313,6 +320,42 @@ internal static class CaptureEndpoints
         }
 
         return TypedResults.Ok(await VectorSearchAsync(capture.Type, vector, request, caller, index, store, regions, devices, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<CoTravellersResponse>, ValidationProblem, ProblemHttpResult>> CoTravellersAsync(
+        long id, [AsParameters] CoTravellerRequest request, Caller caller, ICaptureStore store, CaptureRegions regions, DeviceStore devices, CancellationToken cancellationToken)
+    {
+        var capture = await VisibleAsync(id, caller, store, devices, cancellationToken);
+        if (capture is null)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        if (capture.PersonId <= 0)
+        {
+            return TypedResults.Ok(new CoTravellersResponse(0, []));
+        }
+
+        var scope = await regions.ResolveAsync(caller.DeviceScope, null, null, null, cancellationToken);
+        var companions = await store.CoTravellersAsync(
+            new CoTravellerQuery
+            {
+                PersonId = capture.PersonId,
+                Type = capture.Type,
+                From = request.From,
+                Until = request.To,
+                WindowSeconds = request.WindowSeconds,
+                MinTimes = request.MinTimes,
+                DeviceIds = scope?.ToList(),
+                Limit = request.Limit,
+            },
+            cancellationToken);
+        var ids = companions.SelectMany(c => c.Occurrences).SelectMany(o => new[] { o.TargetCaptureId, o.OtherCaptureId }).Distinct().Take(2_000).ToList();
+        var described = (await DescribeAsync(await store.GetCapturesAsync(ids, cancellationToken), devices, cancellationToken)).ToDictionary(c => c.Id);
+        return TypedResults.Ok(new CoTravellersResponse(capture.PersonId, [.. companions.Select(c => new CoTravellerResponse(
+            c.PersonId,
+            c.Times,
+            [.. c.Occurrences.Select(o => new CoOccurrenceResponse(o.DeviceId, described.GetValueOrDefault(o.TargetCaptureId), described.GetValueOrDefault(o.OtherCaptureId), o.TargetCaptureId, o.OtherCaptureId, o.TargetTime, o.OtherTime))]))]));
     }
 
     private static async Task<Results<Ok<DetectResponse>, ValidationProblem>> DetectAsync(IFormFile? image, IFeatureExtractor extractor, IOptions<CapturesOptions> options, CancellationToken cancellationToken)

@@ -32,6 +32,22 @@ public sealed class CapturesOptions
     /// <summary>Days of ingested source ids the duplicate check keeps in memory (older retries are still never stored twice).</summary>
     public int DuplicateWindowDays { get; set; } = 7;
 
+    /// <summary>
+    /// Link each face and body capture to a person archive at ingest: the most similar earlier capture of the last
+    /// <see cref="PersonWindowDays"/> days at or above the type's threshold gives its person; otherwise the capture
+    /// starts a new one. The co-traveller query works on these persons.
+    /// </summary>
+    public bool LinkPersons { get; set; } = true;
+
+    /// <summary>Cosine similarity at which two face captures are taken for one person (faceres vectors).</summary>
+    public double FacePersonThreshold { get; set; } = 0.7;
+
+    /// <summary>Cosine similarity at which two body captures are taken for one person (appearance + colour vectors).</summary>
+    public double BodyPersonThreshold { get; set; } = 0.85;
+
+    /// <summary>How far back a capture looks for its person.</summary>
+    public int PersonWindowDays { get; set; } = 30;
+
     /// <summary>Pause the drain (tests of back-pressure and of a kill before storing).</summary>
     public bool DrainPaused { get; set; }
 }

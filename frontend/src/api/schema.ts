@@ -1545,6 +1545,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/captures/{id}/co-travellers': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The persons seen with the person of this capture (VC-17): captured at the same device within ±windowSeconds of one of the person's captures at least minTimes times, most often first, every co-occurrence listed; within the caller's devices. */
+    get: operations['Captures_CoTravellers']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/detect': {
     parameters: {
       query?: never
@@ -1956,6 +1973,35 @@ export interface components {
       username: string
       displayName: string
       password: string
+    }
+    /** @description One co-occurrence: the target's capture and the companion's capture at the same device. */
+    CoOccurrenceResponse: {
+      /** Format: int64 */
+      deviceId: number
+      target: null | components['schemas']['CaptureResponse']
+      other: null | components['schemas']['CaptureResponse']
+      /** Format: int64 */
+      targetCaptureId: number
+      /** Format: int64 */
+      otherCaptureId: number
+      /** Format: date-time */
+      targetTime: string
+      /** Format: date-time */
+      otherTime: string
+    }
+    /** @description A companion: the person, how many of the target's captures it was beside, and every co-occurrence. */
+    CoTravellerResponse: {
+      /** Format: int64 */
+      personId: number
+      /** Format: int32 */
+      times: number
+      occurrences: components['schemas']['CoOccurrenceResponse'][]
+    }
+    /** @description The companions of the person a capture belongs to, most often first. */
+    CoTravellersResponse: {
+      /** Format: int64 */
+      personId: number
+      items: components['schemas']['CoTravellerResponse'][]
     }
     /** @description A new API token: its name, lifetime and the permissions it is limited to (default: all of the caller's). */
     CreateApiTokenRequest: {
@@ -6639,6 +6685,52 @@ export interface operations {
       }
       /** @description Service Unavailable */
       503: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Captures_CoTravellers: {
+    parameters: {
+      query?: {
+        windowSeconds?: number
+        minTimes?: number
+        from?: string
+        to?: string
+        limit?: number
+      }
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CoTravellersResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
         headers: {
           [name: string]: unknown
         }

@@ -14,6 +14,8 @@ namespace CityEye.Api.Tests.Captures;
 public sealed class CaptureEndpointsTests(ApiFactory factory)
 {
     private static readonly string[] IngestScope = ["captures.ingest"];
+    private static readonly string[] PersonASources = ["a1", "a2", "a3"];
+    private static readonly string[] PersonBSources = ["b0", "b1", "b2"];
 
     [Fact]
     public async Task Ingest_checks_every_capture_stores_the_good_ones_once_and_reports_each()
@@ -203,6 +205,61 @@ public sealed class CaptureEndpointsTests(ApiFactory factory)
         using var noCapture = await admin.PostAsJsonAsync(Url("/api/search/image"), new { threshold = 0.5, deviceIds = "1,x" }, ct);
         badFields = (await ProblemAssert.IsProblemAsync(noCapture, HttpStatusCode.BadRequest, ct)).GetProperty("violations").EnumerateArray().Select(v => v.GetProperty("field").GetString()).ToList();
         Assert.Equal(["deviceIds", "captureId"], badFields);
+    }
+
+    [Fact]
+    public async Task Captures_of_one_person_are_linked_at_ingest_and_co_travellers_are_ranked_within_the_callers_devices()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        using var ivs = await CaptureTestData.TokenClientAsync(factory, admin, "智能视频系统", IngestScope, ct);
+        var (inside, outside) = await DevicesAsync(admin, ct);
+        var source = "co-" + Guid.NewGuid().ToString("N")[..8];
+        var start = TimeProvider.System.GetUtcNow().AddHours(-3);
+        var png = Convert.ToBase64String(CaptureTestData.Png(24, 24, 5, 5, 5));
+        var captures = new List<object>();
+        void Add(string id, int person, int n, long device, DateTimeOffset at) =>
+            captures.Add(new { sourceId = id, type = "face", time = at, deviceId = device, image = png, vector = CaptureTestData.Vector(1024, person, n) });
+
+        // Person 50 passes four places; person 51 is beside it at three of them (one outside the station), 52 once.
+        long[] route = [inside[0].Id, inside[1].Id, outside[0].Id, inside[0].Id];
+        for (var i = 0; i < route.Length; i++)
+        {
+            Add($"a{i}", 50, i, route[i], start.AddMinutes(30 * i));
+        }
+
+        Add("b0", 51, 0, inside[0].Id, start.AddSeconds(20));
+        Add("b1", 51, 1, inside[1].Id, start.AddMinutes(30).AddSeconds(-40));
+        Add("b2", 51, 2, outside[0].Id, start.AddMinutes(60).AddSeconds(10));
+        Add("c0", 52, 0, inside[1].Id, start.AddMinutes(30).AddSeconds(15));
+        using var pushed = await ivs.PostAsJsonAsync(Url("/api/captures"), new { source, captures }, ct);
+        Assert.Equal(8, (await pushed.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accepted").GetInt32());
+        var stored = (await WaitForCapturesAsync(admin, $"source={source}", 8, ct)).ToDictionary(c => c.GetProperty("sourceId").GetString()!);
+
+        // One person archive per person: the vectors linked them at ingest.
+        var personA = stored["a0"].GetProperty("personId").GetInt64();
+        Assert.All(PersonASources, id => Assert.Equal(personA, stored[id].GetProperty("personId").GetInt64()));
+        var personB = stored["b0"].GetProperty("personId").GetInt64();
+        Assert.NotEqual(personA, personB);
+        Assert.Equal(personB, stored["b2"].GetProperty("personId").GetInt64());
+        Assert.Equal(4, (await admin.GetFromJsonAsync<JsonElement>(Url($"/api/captures?personId={personA}"), ct)).GetProperty("total").GetInt64());
+
+        var co = await admin.GetFromJsonAsync<JsonElement>(Url($"/api/captures/{stored["a1"].GetProperty("id").GetInt64()}/co-travellers?windowSeconds=60&minTimes=2"), ct);
+        Assert.Equal(personA, co.GetProperty("personId").GetInt64());
+        var companion = Assert.Single(co.GetProperty("items").EnumerateArray());
+        Assert.Equal((personB, 3), (companion.GetProperty("personId").GetInt64(), companion.GetProperty("times").GetInt32()));
+        Assert.Equal(
+            PersonBSources,
+            companion.GetProperty("occurrences").EnumerateArray().Select(o => o.GetProperty("other").GetProperty("sourceId").GetString()).Order());
+        var loose = await admin.GetFromJsonAsync<JsonElement>(Url($"/api/captures/{stored["a0"].GetProperty("id").GetInt64()}/co-travellers?windowSeconds=60&minTimes=1"), ct);
+        Assert.Equal(2, loose.GetProperty("items").GetArrayLength());
+
+        // The station user does not see the co-occurrence at the other station's device.
+        using var station = await factory.SignInAsync("station", "Station#2026", ct);
+        var seen = await station.GetFromJsonAsync<JsonElement>(Url($"/api/captures/{stored["a0"].GetProperty("id").GetInt64()}/co-travellers?windowSeconds=60&minTimes=2"), ct);
+        Assert.Equal(2, Assert.Single(seen.GetProperty("items").EnumerateArray()).GetProperty("times").GetInt32());
+        using var bad = await admin.GetAsync(Url($"/api/captures/{stored["a0"].GetProperty("id").GetInt64()}/co-travellers?windowSeconds=1"), ct);
+        await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, ct);
     }
 
     /// <summary>Two devices of the station user's police station (夏阳) and one of another station.</summary>

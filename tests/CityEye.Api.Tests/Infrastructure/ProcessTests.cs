@@ -372,6 +372,7 @@ public sealed class ProcessTests
 
             // The drain is paused: the captures are acknowledged (journaled) but certainly not stored when the node dies.
             using (var first = StartApi(port, [.. node, "--Captures:DrainPaused=true", "--Captures:MaxBacklog=60"]))
+            using (Killed(first))
             {
                 using var client = Client(port);
                 await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, first, ct);
@@ -412,6 +413,7 @@ public sealed class ProcessTests
             }
 
             using var second = StartApi(port, node);
+            using var killSecond = Killed(second);
             using var client2 = Client(port);
             await WaitForAsync(client2, async () => (await client2.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
             using var login2 = await client2.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Capture#Kill2026" }, ct);
@@ -437,6 +439,24 @@ public sealed class ProcessTests
         {
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    /// <summary>Kills the process when disposed, so that a failing test leaves no node running.</summary>
+    private static Disposer Killed(Process process) => new(() =>
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    });
+
+    private sealed class Disposer(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
     }
 
     private static Process StartApi(int port, params string[] arguments) =>
