@@ -193,16 +193,6 @@ public sealed partial class DuckDbAnalyticsStore
         return known;
     }
 
-    private async Task<IReadOnlyList<Capture>> ReadCapturesAsync(string sql, IReadOnlyList<object> parameters, CancellationToken cancellationToken)
-    {
-        var captures = new List<Capture>();
-        await using var command = Command(sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            captures.Add(CaptureColumns.FromValues(i => reader.IsDBNull(i) ? null : reader.GetValue(i)));
-        }
-
-        return captures;
-    }
+    private async Task<IReadOnlyList<Capture>> ReadCapturesAsync(string sql, IReadOnlyList<object> parameters, CancellationToken cancellationToken) =>
+        await ReadRowsAsync(sql, parameters, CaptureColumns.FromValues, cancellationToken);
 }

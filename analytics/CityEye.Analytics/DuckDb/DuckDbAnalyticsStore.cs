@@ -256,17 +256,21 @@ public sealed partial class DuckDbAnalyticsStore : IAnalyticsStore, Captures.ICa
     private async Task<long> MaxSequenceUnlockedAsync(CancellationToken cancellationToken) =>
         await ScalarAsync($"SELECT COALESCE(MAX(seq), 0) FROM {LogColumns.Table}", [], cancellationToken) is long max ? max : 0;
 
-    private async Task<List<LogEntry>> ReadEntriesAsync(string sql, IReadOnlyList<object> parameters, CancellationToken cancellationToken)
+    private Task<List<LogEntry>> ReadEntriesAsync(string sql, IReadOnlyList<object> parameters, CancellationToken cancellationToken) =>
+        ReadRowsAsync(sql, parameters, LogColumns.FromValues, cancellationToken);
+
+    /// <summary>Rows of a query, each mapped from its column values (null for SQL NULL).</summary>
+    private async Task<List<T>> ReadRowsAsync<T>(string sql, IReadOnlyList<object> parameters, Func<Func<int, object?>, T> map, CancellationToken cancellationToken)
     {
-        var entries = new List<LogEntry>();
+        var rows = new List<T>();
         await using var command = Command(sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            entries.Add(LogColumns.FromValues(i => reader.IsDBNull(i) ? null : reader.GetValue(i)));
+            rows.Add(map(i => reader.IsDBNull(i) ? null : reader.GetValue(i)));
         }
 
-        return entries;
+        return rows;
     }
 
     private DuckDBCommand Command(string sql, IReadOnlyList<object> parameters)
