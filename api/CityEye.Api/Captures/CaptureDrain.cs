@@ -241,6 +241,9 @@ internal sealed partial class CaptureDrain(
         }
 
         var persons = candidates.Count == 0 ? [] : (await store.GetCapturesAsync([.. candidates.Values.Select(h => h.Id).Distinct()], cancellationToken)).ToDictionary(c => c.Id, c => c.PersonId);
+        // Within the batch a capture is compared only with the captures that started a person here (not with every
+        // earlier one), so a batch of n captures of k new persons costs n·k comparisons, not n².
+        var founders = new List<(CaptureType Type, float[] Vector, long Person)>();
         var linked = new List<CaptureRecord>(batch.Count);
         foreach (var record in batch)
         {
@@ -251,16 +254,22 @@ internal sealed partial class CaptureDrain(
             }
 
             var (person, similarity) = candidates.TryGetValue(record.Capture.Id, out var hit) && persons.GetValueOrDefault(hit.Id) is > 0 and var found ? (found, hit.Similarity) : (0L, 0f);
-            foreach (var earlier in linked.Where(l => l.Capture.Type == record.Capture.Type && l.Vector is not null && l.Capture.PersonId > 0))
+            foreach (var founder in founders.Where(f => f.Type == record.Capture.Type))
             {
-                var cosine = VectorMath.Dot(record.Vector!, earlier.Vector!);
+                var cosine = VectorMath.Dot(record.Vector!, founder.Vector);
                 if (cosine >= Threshold(record.Capture.Type) && cosine > similarity)
                 {
-                    (person, similarity) = (earlier.Capture.PersonId, cosine);
+                    (person, similarity) = (founder.Person, cosine);
                 }
             }
 
-            linked.Add(record with { Capture = record.Capture with { PersonId = person > 0 ? person : record.Capture.Id } });
+            if (person == 0)
+            {
+                person = record.Capture.Id;
+                founders.Add((record.Capture.Type, record.Vector!, person));
+            }
+
+            linked.Add(record with { Capture = record.Capture with { PersonId = person } });
         }
 
         return linked;
