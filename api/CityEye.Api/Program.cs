@@ -94,6 +94,7 @@ api.MapBehaviourEndpoints();
 api.MapSearchEndpoints();
 api.MapMapEndpoints();
 api.MapCaptureEndpoints();
+api.MapWorkbenchEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

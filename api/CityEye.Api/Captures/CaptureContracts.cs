@@ -115,7 +115,8 @@ public sealed record CaptureSearchRequest(
     long? PersonId = null,
     [property: AllowedValues(null, "", "newest", "oldest")] string? Order = null,
     [property: Range(1, 10_000)] int Page = 1,
-    [property: Range(1, 200)] int PageSize = 50) : IValidatableObject
+    [property: Range(1, 200)] int PageSize = 50,
+    bool Remember = false) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -198,6 +199,9 @@ public sealed record ImageSearchRequest
 
     [Range(1, 1000)]
     public int Limit { get; init; } = 100;
+
+    /// <summary>Keep this search in the caller's latest searches.</summary>
+    public bool Remember { get; init; }
 }
 
 /// <summary>One image-search hit: the capture, how similar (0–1), where and when.</summary>
@@ -259,6 +263,7 @@ internal static class ImageSearchForm
                 : null,
             Polygon = NullIfEmpty(form["polygon"]),
             Limit = (int)Number(form, "limit", 100, problems),
+            Remember = form["remember"].ToString() is "true" or "1",
         };
         problems.AddRange(CaptureEndpoints.Check(request));
         return (request, type, box, problems);

@@ -165,7 +165,7 @@ internal static class CaptureEndpoints
     }
 
     private static async Task<Results<Ok<CapturePageResponse>, ValidationProblem>> SearchAsync(
-        [AsParameters] CaptureSearchRequest request, Caller caller, ICaptureStore store, CaptureRegions regions, DeviceStore devices, CancellationToken cancellationToken)
+        [AsParameters] CaptureSearchRequest request, HttpContext context, Caller caller, ICaptureStore store, CaptureRegions regions, DeviceStore devices, SearchHistoryStore history, CancellationToken cancellationToken)
     {
         var deviceIds = await regions.ResolveAsync(caller.DeviceScope, request.DeviceIds, request.OrganisationId, request.Polygon, cancellationToken);
         var page = await store.QueryCapturesAsync(
@@ -185,6 +185,21 @@ internal static class CaptureEndpoints
                 Limit = request.PageSize,
             },
             cancellationToken);
+        if (request.Remember)
+        {
+            var kept = context.Request.Query.Where(q => q.Key is not ("remember" or "page" or "pageSize") && !string.IsNullOrEmpty(q.Value)).ToList();
+            await history.AddAsync(
+                caller.User.Username,
+                new SearchHistoryEntry
+                {
+                    Kind = request.CaptureType == CaptureType.Vehicle ? "vehicle" : "attributes",
+                    Summary = string.Join(" · ", kept.Select(q => $"{q.Key}={q.Value}")),
+                    Request = JsonSerializer.Serialize(kept.ToDictionary(q => q.Key, q => q.Value.ToString())),
+                    Results = (int)Math.Min(page.Total, int.MaxValue),
+                },
+                cancellationToken);
+        }
+
         return TypedResults.Ok(new CapturePageResponse(page.Total, await DescribeAsync(page.Items, devices, cancellationToken)));
     }
 
@@ -235,7 +250,7 @@ internal static class CaptureEndpoints
 
     private static async Task<Results<Ok<ImageSearchResponse>, ValidationProblem, ProblemHttpResult>> SearchByImageAsync(
         HttpContext context, Caller caller, ICaptureStore store, IVectorIndex index, CaptureRegions regions, DeviceStore devices, IFeatureExtractor extractor,
-        IOptions<CapturesOptions> options, CancellationToken cancellationToken)
+        SearchHistoryStore history, BlobStore blobs, IOptions<CapturesOptions> options, CancellationToken cancellationToken)
     {
         if (!context.Request.HasFormContentType)
         {
@@ -249,7 +264,13 @@ internal static class CaptureEndpoints
                 return Problems.Validation([new Violation("body", ErrorCodes.MalformedBody)]);
             }
 
-            return await SearchByCaptureAsync(body ?? new ImageSearchRequest(), caller, store, index, regions, devices, cancellationToken);
+            var byCapture = await SearchByCaptureAsync(body ?? new ImageSearchRequest(), caller, store, index, regions, devices, cancellationToken);
+            if (body is { Remember: true } && byCapture.Result is Ok<ImageSearchResponse> found)
+            {
+                await RememberAsync(history, caller, body, body.Type ?? found.Value!.Type, null, null, found.Value!.Items.Count, cancellationToken);
+            }
+
+            return byCapture;
         }
 
         var form = await context.Request.ReadFormAsync(cancellationToken);
@@ -289,7 +310,43 @@ internal static class CaptureEndpoints
             return Problems.Validation("image", ErrorCodes.CaptureImageInvalid);
         }
 
-        return TypedResults.Ok(await VectorSearchAsync(type!.Value, vector, request, caller, index, store, regions, devices, cancellationToken));
+        var response = await VectorSearchAsync(type!.Value, vector, request, caller, index, store, regions, devices, cancellationToken);
+        if (request.Remember)
+        {
+            var reference = await blobs.PutAsync(image!, ImageProbe.Read(image!)?.ContentType == "image/png" ? ".png" : ".jpg", cancellationToken);
+            await RememberAsync(history, caller, request, type!.Value, box, reference, response.Items.Count, cancellationToken);
+        }
+
+        return TypedResults.Ok(response);
+    }
+
+    private static Task<long> RememberAsync(SearchHistoryStore history, Caller caller, ImageSearchRequest request, CaptureType type, CaptureBox? box, string? image, int results, CancellationToken cancellationToken)
+    {
+        var typeName = type.ToString().ToLowerInvariant();
+        var parameters = new Dictionary<string, object?>
+        {
+            ["type"] = typeName,
+            ["captureId"] = request.CaptureId,
+            ["box"] = box is null ? null : $"{box.X},{box.Y},{box.Width},{box.Height}",
+            ["threshold"] = request.Threshold,
+            ["from"] = request.From,
+            ["to"] = request.To,
+            ["deviceIds"] = request.DeviceIds,
+            ["organisationId"] = request.OrganisationId,
+            ["polygon"] = request.Polygon,
+            ["limit"] = request.Limit,
+        }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value);
+        return history.AddAsync(
+            caller.User.Username,
+            new SearchHistoryEntry
+            {
+                Kind = "image",
+                Summary = string.Join(" · ", parameters.Select(p => $"{p.Key}={p.Value}")),
+                Request = JsonSerializer.Serialize(parameters, Json),
+                Image = image,
+                Results = results,
+            },
+            cancellationToken);
     }
 
     private static async Task<Results<Ok<ImageSearchResponse>, ValidationProblem, ProblemHttpResult>> SearchByCaptureAsync(

@@ -2,6 +2,7 @@ using CityEye.Analytics;
 using CityEye.Analytics.Captures;
 using CityEye.Api.Infrastructure;
 using CityEye.Api.Infrastructure.Startup;
+using CityEye.Core.Captures;
 using CityEye.Core.Storage;
 using CityEye.VectorSearch;
 using CityEye.VectorSearch.Milvus;
@@ -48,6 +49,13 @@ internal static class CapturesFeature
         services.AddHostedService(sp => sp.GetRequiredService<CaptureDrain>());
         services.AddSingleton<CaptureIngest>();
         services.AddSingleton<CaptureRegions>();
+        services.AddSingleton<PersonLibraryStore>();
+        services.AddSingleton<VehicleRegistryStore>();
+        services.AddSingleton<CaptureFavouriteStore>();
+        services.AddSingleton<SearchHistoryStore>();
+        services.AddSingleton<ShelfStore>();
+        services.AddSingleton<ShelfRouting>();
+        services.AddHttpClient(ShelfRouting.Client, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddStartupStep<VectorIndexStep>();
         return services;
     }

@@ -48,6 +48,12 @@ public sealed class CapturesOptions
     /// <summary>How far back a capture looks for its person.</summary>
     public int PersonWindowDays { get; set; } = 30;
 
+    /// <summary>
+    /// An OSRM-compatible routing service (<c>{url}/route/v1/driving/{lng},{lat};{lng},{lat}?overview=full&amp;geometries=geojson</c>)
+    /// that draws shelf trajectories along roads; empty draws straight lines between the capture places.
+    /// </summary>
+    public string? RoutingUrl { get; set; }
+
     /// <summary>Pause the drain (tests of back-pressure and of a kill before storing).</summary>
     public bool DrainPaused { get; set; }
 }

@@ -97,6 +97,12 @@ public static class ErrorCodes
     public const string RequestTooLarge = "request.tooLarge";
     public const string CaptureNoTarget = "capture.noTarget";
     public const string ModelsUnavailable = "models.unavailable";
+    public const string CaptureNotFace = "capture.notFace";
+    public const string CaptureNotVisible = "capture.notVisible";
+    public const string FavouriteGroupFull = "favourites.groupFull";
+    public const string FavouriteGroupLimit = "favourites.groupLimit";
+    public const string ShelfFull = "shelf.full";
+    public const string ShelfEmpty = "shelf.empty";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -184,6 +190,12 @@ public static class ErrorCodes
         [RequestTooLarge] = "The request body is larger than {max} MB.",
         [CaptureNoTarget] = "No {type} was found in the image; draw a box around it.",
         [ModelsUnavailable] = "The detection models are not available right now; try again shortly.",
+        [CaptureNotFace] = "Identity look-ups need a face capture.",
+        [CaptureNotVisible] = "Capture {value} does not exist or is outside your devices.",
+        [FavouriteGroupFull] = "A favourite group holds at most {max} captures.",
+        [FavouriteGroupLimit] = "You can have at most {max} favourite groups.",
+        [ShelfFull] = "The shelf holds at most {max} captures; archive it first.",
+        [ShelfEmpty] = "The shelf is empty; nothing to archive.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

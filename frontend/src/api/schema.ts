@@ -1579,6 +1579,334 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/captures/{id}/identity': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The three people of the person library whose ID photos are most like this face capture, with similarity (VC-7). */
+    get: operations['Captures_Identity']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/persons/{id}/photo': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The ID photo of a person of the library. */
+    get: operations['Persons_Photo']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/vehicles/{plate}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The registered owner and related people of a plate, and the owner's other vehicles (VC-8). */
+    get: operations['Vehicles_Owner']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/capture-favourites': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's favourite groups of captures with their sizes. */
+    get: operations['Favourites_Groups']
+    put?: never
+    /** Creates a favourite group (names are unique per user). */
+    post: operations['Favourites_CreateGroup']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/capture-favourites/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Renames a favourite group. */
+    put: operations['Favourites_RenameGroup']
+    post?: never
+    /** Deletes a favourite group and its entries. */
+    delete: operations['Favourites_DeleteGroup']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/capture-favourites/{id}/items': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The captures of a favourite group, newest addition first. */
+    get: operations['Favourites_Items']
+    put?: never
+    /** Adds captures (inside the caller's devices) to a favourite group. */
+    post: operations['Favourites_Add']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/capture-favourites/{id}/items/remove': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Removes captures from a favourite group. */
+    post: operations['Favourites_Remove']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/capture-favourites/{id}/copy': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Copies every capture of a group into another of the caller's groups. */
+    post: operations['Favourites_Copy']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/search/history': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's latest 20 remembered searches (image, attribute and vehicle searches sent with remember=true), newest first. */
+    get: operations['SearchHistory_List']
+    put?: never
+    post?: never
+    /** Forgets the caller's searches. */
+    delete: operations['SearchHistory_Clear']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/search/history/{id}/image': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The uploaded query image of a remembered image search. */
+    get: operations['SearchHistory_Image']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's staging shelf (or one of its archives with archiveId), in capture-time order. */
+    get: operations['Shelf_Get']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/items': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Puts captures on the shelf, suspected unless status=confirmed; captures already there keep their status. */
+    post: operations['Shelf_Add']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/items/{captureId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Marks a staged capture confirmed or suspected, with an optional note. */
+    put: operations['Shelf_Update']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/items/remove': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Takes captures off the shelf. */
+    post: operations['Shelf_Remove']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/trajectory': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The shelf's (or an archive's) captures as a trajectory: places in time order and the path between them, along roads when Captures:RoutingUrl is set, straight lines otherwise. */
+    get: operations['Shelf_Trajectory']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The shelf (or an archive) as a zip: shelf.xlsx (time, place, device, type, status, attributes, image file names) and each capture's scene and feature (target) images. */
+    get: operations['Shelf_Export']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/archives': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's saved shelves, newest first. */
+    get: operations['Shelf_Archives']
+    put?: never
+    /** Saves the current shelf under a name and empties it. */
+    post: operations['Shelf_Archive']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/archives/{id}/restore': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Puts an archive's captures back on the shelf and removes the archive. */
+    post: operations['Shelf_Restore']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/shelf/archives/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post?: never
+    /** Deletes a saved shelf. */
+    delete: operations['Shelf_DeleteArchive']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -1826,6 +2154,10 @@ export interface components {
       /** Format: int32 */
       height: number
     }
+    /** @description Captures to add to or remove from a favourite group or the shelf. */
+    CaptureIdsRequest: {
+      captureIds: null | number[]
+    }
     /**
      * @description One capture. The device by GB/T 28181 code (`deviceCode`) or node id (`deviceId`); the target crop
      *     inline as base64 (`image`, JPEG or PNG) or as a URL of the source system (`imageUrl`); the scene likewise
@@ -1892,6 +2224,11 @@ export interface components {
     }
     /** @enum {unknown} */
     CaptureType: 'face' | 'body' | 'vehicle' | null
+    /** @description How many captures a change touched. */
+    ChangedResponse: {
+      /** Format: int32 */
+      changed: number
+    }
     /** @description A user's own password change; the new password must pass the password policy. */
     ChangePasswordRequest: {
       currentPassword: string
@@ -2359,11 +2696,51 @@ export interface components {
       | 'request.tooLarge'
       | 'capture.noTarget'
       | 'models.unavailable'
+      | 'capture.notFace'
+      | 'capture.notVisible'
+      | 'favourites.groupFull'
+      | 'favourites.groupLimit'
+      | 'shelf.full'
+      | 'shelf.empty'
     FacetValue: {
       value: string
       label: string
       /** Format: int64 */
       count: number
+    }
+    /** @description Copies every capture of a favourite group into another of the caller's groups. */
+    FavouriteCopyRequest: {
+      /** Format: int64 */
+      toGroupId: null | number
+    }
+    /** @description A new or renamed favourite group. */
+    FavouriteGroupRequest: {
+      name: null | string
+    }
+    /** @description A favourite group of the caller. */
+    FavouriteGroupResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      /** Format: int32 */
+      count: number
+      /** Format: date-time */
+      createdAt: string
+    }
+    /** @description A page of a favourite group. */
+    FavouritePageResponse: {
+      /** Format: int64 */
+      total: number
+      items: components['schemas']['FavouriteResponse'][]
+    }
+    /** @description A capture in a favourite group; `capture` is null when it has been dropped by retention or left the caller's devices. */
+    FavouriteResponse: {
+      /** Format: int64 */
+      captureId: number
+      captureType: components['schemas']['CaptureType']
+      /** Format: date-time */
+      addedAt: string
+      capture: null | components['schemas']['CaptureResponse']
     }
     /** @description One field's change in a device version. */
     FieldChange: {
@@ -2392,6 +2769,26 @@ export interface components {
       errors?: {
         [key: string]: string[]
       }
+    }
+    /** @description A person of the library matched to a face capture, with the similarity of their ID photo. */
+    IdentityCandidateResponse: {
+      /** Format: int64 */
+      personId: number
+      name: string
+      idNumber: string
+      gender: string
+      birthDate: string
+      address: string
+      /** Format: double */
+      similarity: number
+    }
+    /** @description The top candidates of the person library for a face capture (VC-7). */
+    IdentityResponse: {
+      /** Format: int64 */
+      captureId: number
+      /** Format: int32 */
+      librarySize: number
+      candidates: components['schemas']['IdentityCandidateResponse'][]
     }
     /** Format: binary */
     IFormFile: string
@@ -2427,6 +2824,8 @@ export interface components {
       polygon?: null | string
       /** Format: int32 */
       limit?: number
+      /** @description Keep this search in the caller's latest searches. */
+      remember?: boolean
     }
     /** @description Image-search hits, most similar first, with the captures grouped by device for the map. */
     ImageSearchResponse: {
@@ -2952,6 +3351,28 @@ export interface components {
      * @enum {unknown}
      */
     ReadinessState: 'starting' | 'ready' | 'failed'
+    /** @description A registered vehicle (机动车登记) with its owner and related people (VC-8). */
+    RegisteredVehicle: {
+      plate: string
+      plateColour: string
+      vehicleColour: string
+      vehicleType: string
+      brand: string
+      ownerName: string
+      ownerIdNumber: string
+      ownerPhone: string
+      ownerAddress: string
+      /** @description yyyy-MM-dd. */
+      registeredOn: string
+      related?: components['schemas']['RelatedPerson'][]
+    }
+    /** @description A person related to a registered vehicle (family member, frequent driver, …). */
+    RelatedPerson: {
+      name: string
+      idNumber: string
+      relation: string
+      phone: string
+    }
     /** @description An administrator's reset; the user must change the password at the next sign-in. */
     ResetPasswordRequest: {
       newPassword: string
@@ -3018,6 +3439,19 @@ export interface components {
       displayName: string
       organisationName: string
     }
+    /** @description One of the caller's latest searches; `request` holds the parameters to run it again. */
+    SearchHistoryResponse: {
+      /** Format: int64 */
+      id: number
+      kind: string
+      summary: string
+      request: string
+      hasImage: boolean
+      /** Format: int32 */
+      results: number
+      /** Format: date-time */
+      createdAt: string
+    }
     /** @description State of the device search index. */
     SearchIndexResponse: {
       /** @description Engine (Lucene, Elasticsearch). */
@@ -3070,6 +3504,47 @@ export interface components {
       category: string
       paths: string[]
     }
+    /** @description Captures to put on the shelf, confirmed or suspected (the default). */
+    ShelfAddRequest: {
+      captureIds: null | number[]
+      status?: null | string
+    }
+    /** @description Saves the current shelf under a name. */
+    ShelfArchiveRequest: {
+      name: null | string
+    }
+    /** @description A saved shelf. */
+    ShelfArchiveResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      /** Format: int32 */
+      itemCount: number
+      /** Format: date-time */
+      createdAt: string
+    }
+    /** @description A capture on the shelf with its capture (null when gone or outside the caller's devices). */
+    ShelfItemResponse: {
+      /** Format: int64 */
+      captureId: number
+      captureType: components['schemas']['CaptureType']
+      status: string
+      note: string
+      /** Format: date-time */
+      addedAt: string
+      capture: null | components['schemas']['CaptureResponse']
+    }
+    /** @description The shelf (or an archive) in capture-time order. */
+    ShelfResponse: {
+      /** Format: int64 */
+      archiveId: null | number
+      items: components['schemas']['ShelfItemResponse'][]
+    }
+    /** @description A new status (and optional note) of a capture on the shelf. */
+    ShelfUpdateRequest: {
+      status: null | string
+      note?: null | string
+    }
     /** @description A device grant, what it names, the devices it reaches now, and the roles it comes from. */
     SourcedDeviceGrant: {
       kind: string
@@ -3111,6 +3586,31 @@ export interface components {
       operations: number
       /** Format: int64 */
       users: number
+    }
+    /** @description A place of the trajectory: one capture. */
+    TrajectoryPoint: {
+      /** Format: int64 */
+      captureId: number
+      captureType: components['schemas']['CaptureType']
+      status: string
+      /** Format: date-time */
+      time: string
+      /** Format: int64 */
+      deviceId: number
+      deviceName: null | string
+      /** Format: double */
+      longitude: number
+      /** Format: double */
+      latitude: number
+    }
+    /**
+     * @description The trajectory of the shelf: its captures with a place in time order, and the path between consecutive places
+     *     ([lng, lat] pairs) — along roads when a routing service is configured and answered, straight lines otherwise.
+     */
+    TrajectoryResponse: {
+      points: components['schemas']['TrajectoryPoint'][]
+      legs: number[][][]
+      routed: boolean
     }
     TreeNodeResponse: {
       key: string
@@ -3264,6 +3764,11 @@ export interface components {
       displayName: string
       kind: string
       enabled: boolean
+    }
+    /** @description The registration of a plate with its owner, related people and the owner's other vehicles (VC-8). */
+    VehicleOwnerResponse: {
+      vehicle: components['schemas']['RegisteredVehicle']
+      ownerVehicles: string[]
     }
     /** @description One broken rule of one field. */
     Violation: {
@@ -6475,6 +6980,7 @@ export interface operations {
         order?: string
         page?: number
         pageSize?: number
+        remember?: boolean
       }
       header?: never
       path?: never
@@ -6784,6 +7290,787 @@ export interface operations {
       }
     }
   }
+  Captures_Identity: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['IdentityResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Persons_Photo: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Vehicles_Owner: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        plate: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VehicleOwnerResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Favourites_Groups: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FavouriteGroupResponse'][]
+        }
+      }
+    }
+  }
+  Favourites_CreateGroup: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FavouriteGroupRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FavouriteGroupResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Favourites_RenameGroup: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FavouriteGroupRequest']
+      }
+    }
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Favourites_DeleteGroup: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Favourites_Items: {
+    parameters: {
+      query?: {
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FavouritePageResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Favourites_Add: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CaptureIdsRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ChangedResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Favourites_Remove: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CaptureIdsRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ChangedResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Favourites_Copy: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FavouriteCopyRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ChangedResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  SearchHistory_List: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SearchHistoryResponse'][]
+        }
+      }
+    }
+  }
+  SearchHistory_Clear: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ChangedResponse']
+        }
+      }
+    }
+  }
+  SearchHistory_Image: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Get: {
+    parameters: {
+      query?: {
+        archiveId?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ShelfResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Add: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ShelfAddRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ChangedResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Update: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        captureId: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ShelfUpdateRequest']
+      }
+    }
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Remove: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CaptureIdsRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ChangedResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Trajectory: {
+    parameters: {
+      query?: {
+        archiveId?: number
+        status?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TrajectoryResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Export: {
+    parameters: {
+      query?: {
+        archiveId?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Archives: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ShelfArchiveResponse'][]
+        }
+      }
+    }
+  }
+  Shelf_Archive: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ShelfArchiveRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ShelfArchiveResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_Restore: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ChangedResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Shelf_DeleteArchive: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -6894,6 +8181,12 @@ export const errorCodeValues: ReadonlyArray<
   'request.tooLarge',
   'capture.noTarget',
   'models.unavailable',
+  'capture.notFace',
+  'capture.notVisible',
+  'favourites.groupFull',
+  'favourites.groupLimit',
+  'shelf.full',
+  'shelf.empty',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']

@@ -24,4 +24,13 @@ internal static class ProblemAssert
         Assert.Equal(code, problem.GetProperty("code").GetString());
         return problem;
     }
+
+    /// <summary>Asserts a 400 ProblemDetails whose violations include the field with the error code.</summary>
+    public static async Task<JsonElement> HasFieldErrorAsync(HttpResponseMessage response, string field, string code, CancellationToken cancellationToken)
+    {
+        var problem = await IsProblemAsync(response, HttpStatusCode.BadRequest, cancellationToken);
+        var violations = problem.GetProperty("violations").EnumerateArray().Select(v => (v.GetProperty("field").GetString(), v.GetProperty("code").GetString())).ToList();
+        Assert.Contains((field, code), violations);
+        return problem;
+    }
 }
