@@ -16,9 +16,10 @@ done
 say() { printf '[run.sh] %s\n' "$*" >&2; }
 
 # 0. System packages the default configuration needs: libgomp1 (OpenMP, used by the embedded vector index's native
-#    library). Installed with apt-get when root; otherwise one line names it.
+#    library); ffmpeg, opencv-doc (its sample photos and the street video vtest.avi) and fonts-noto-cjk (rendered
+#    Chinese plates) for the demo captures. Installed with apt-get when root; otherwise one line names them.
 missing=()
-for pkg in libgomp1; do
+for pkg in libgomp1 ffmpeg opencv-doc fonts-noto-cjk; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -104,7 +104,7 @@ fi
 # --- Browser end-to-end: the real server (./run.sh) on a fresh data folder, headless Debian Chromium.
 say "browser end-to-end"
 e2e_port=$(free_port)
-setsid ./run.sh --urls "http://127.0.0.1:$e2e_port" --CityEye:DataDir="$work/e2e-data" > "$results/e2e-server.log" 2>&1 &
+setsid ./run.sh --urls "http://127.0.0.1:$e2e_port" --CityEye:DataDir="$work/e2e-data" --CityEye:DemoCaptures=3000 > "$results/e2e-server.log" 2>&1 &
 server_pid=$!
 export E2E_BASE_URL="http://127.0.0.1:$e2e_port"
 export E2E_ARTIFACTS="$results/e2e"

@@ -57,14 +57,14 @@ start_server_with() {
   shift 2
   SERVER_LOG="$BENCH_TMP/server-$port-$(date +%s%N).log"
   if [[ "$BENCH_LAUNCHER" == run.sh ]]; then
-    (cd "$BENCH_ROOT" && exec setsid ./run.sh --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir" "$@") \
+    (cd "$BENCH_ROOT" && exec setsid ./run.sh --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir" --CityEye:DemoCaptures=0 "$@") \
       >"$SERVER_LOG" 2>&1 </dev/null &
   else
     [[ -f "$CITYEYE_DLL" ]] || die "$CITYEYE_DLL is missing: build first (./run.sh --build-only), or set CITYEYE_DLL"
     local content_root
     content_root=$(dirname "$CITYEYE_DLL")
     (cd "$content_root" && exec setsid dotnet "$CITYEYE_DLL" --contentRoot "$content_root" \
-      --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir" "$@") \
+      --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir" --CityEye:DemoCaptures=0 "$@") \
       >"$SERVER_LOG" 2>&1 </dev/null &
   fi
   SERVER_PID=$!

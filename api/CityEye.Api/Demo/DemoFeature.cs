@@ -10,6 +10,7 @@ internal static class DemoFeature
     public static IServiceCollection AddDemoFeature(this IServiceCollection services)
     {
         services.AddSingleton<IJobHandler, DemoSeedJob>();
+        services.AddSingleton<IJobHandler, DemoCapturesJob>();
         services.AddSingleton<DemoSeedMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<DemoSeedMonitor>());
         services.AddStartupStep<DemoStep>();

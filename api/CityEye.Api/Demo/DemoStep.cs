@@ -16,6 +16,7 @@ internal sealed class DemoStep(
     JobStore jobs,
     OrganisationStore organisations,
     DemoSeedMonitor monitor,
+    IOptions<CityEye.Vision.VisionOptions> vision,
     ILogger<DemoStep> logger) : IStartupStep
 {
     public string Name => DemoSeedMonitor.ReadinessName;
@@ -45,6 +46,21 @@ internal sealed class DemoStep(
                     "system",
                     null,
                     cancellationToken);
+            }
+
+            if (settings.DemoCaptures > 0 && vision.Value.Enabled)
+            {
+                await jobs.EnqueueAsync(
+                    DemoCapturesJob.JobKind,
+                    "生成演示抓拍数据 (demo captures)",
+                    DemoCapturesJob.Serialize(new DemoCapturesParameters(job.Id, settings.DemoCaptures, settings.DemoCaptureDays, settings.DemoSeed)),
+                    "system",
+                    null,
+                    cancellationToken);
+            }
+            else if (settings.DemoCaptures > 0)
+            {
+                logger.LogInformation("Demo captures skipped: Vision:Enabled is false (their vectors come from the models)");
             }
 
             monitor.Follow(job.Id, string.Empty);

@@ -33,6 +33,18 @@ public sealed class CityEyeOptions
     public int DemoAuditUsers { get; set; } = 300;
 
     /// <summary>
+    /// Demo captures (faces, persons, vehicles moving along routes between the demo cameras, vectors from the real
+    /// models) pushed through the ingest API after the district is seeded; 0 writes none. Needs the models
+    /// (<c>Vision:Enabled</c>). Only on a node that seeds the demo.
+    /// </summary>
+    [Range(0, 20_000_000)]
+    public int DemoCaptures { get; set; } = 100_000;
+
+    /// <summary>Days (up to today) the demo captures spread over.</summary>
+    [Range(1, 60)]
+    public int DemoCaptureDays { get; set; } = 7;
+
+    /// <summary>
     /// Password of the first administrator (<c>admin</c>) when the demo is not seeded and the store has no users.
     /// </summary>
     public string? AdminPassword { get; set; }

@@ -302,6 +302,24 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
         return rows.ToList();
     }
 
+    /// <summary>
+    /// Position and function type of the cameras inside <paramref name="scope"/> that produce captures: smart cameras
+    /// and checkpoints (function types 1 vehicle checkpoint, 2 person checkpoint, 3 micro checkpoint, 4 feature capture).
+    /// </summary>
+    public async Task<IReadOnlyList<(long Id, double Longitude, double Latitude, string FunctionType)>> CaptureCamerasAsync(DeviceScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long, double, double, string)>(new CommandDefinition(
+            $"""
+            SELECT id, longitude, latitude, COALESCE(function_type, '') FROM devices
+            WHERE (type = 'SmartBullet' OR function_type IN ('1', '2', '3', '4')) AND {database.DeviceScopeFilter(scope, "organisation_id", "id")}
+            ORDER BY id
+            """,
+            new { scopeOrganisations = Database.DeviceScopeParameter(scope) },
+            cancellationToken: cancellationToken));
+        return rows.ToList();
+    }
+
     /// <summary>Id, owning organisation and position of every device inside <paramref name="scope"/> (capture regions).</summary>
     public async Task<IReadOnlyList<(long Id, long OrganisationId, double Longitude, double Latitude)>> LocatedAsync(DeviceScope scope, CancellationToken cancellationToken)
     {

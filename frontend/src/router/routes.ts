@@ -27,6 +27,12 @@ declare module 'vue-router' {
       | 'TrendCharts'
       | 'User'
       | 'Key'
+      | 'Camera'
+      | 'Filter'
+      | 'Van'
+      | 'Tickets'
+      | 'Star'
+      | 'Clock'
   }
 }
 
@@ -123,6 +129,80 @@ export const routes: RouteRecordRaw[] = [
           order: 70,
           nav: true,
           icon: 'Connection',
+        },
+      },
+      {
+        path: 'captures/image',
+        name: 'image-search',
+        component: () => import('@/views/captures/ImageSearchView.vue'),
+        meta: {
+          permission: 'captures.view',
+          titleKey: 'nav.imageSearch',
+          order: 72,
+          nav: true,
+          icon: 'Camera',
+        },
+      },
+      {
+        path: 'captures/attributes',
+        name: 'attribute-search',
+        component: () => import('@/views/captures/CaptureSearchView.vue'),
+        props: { mode: 'attributes' },
+        meta: {
+          permission: 'captures.view',
+          titleKey: 'nav.attributeSearch',
+          order: 73,
+          nav: true,
+          icon: 'Filter',
+        },
+      },
+      {
+        path: 'captures/vehicles',
+        name: 'vehicle-search',
+        component: () => import('@/views/captures/CaptureSearchView.vue'),
+        props: { mode: 'vehicles' },
+        meta: {
+          permission: 'captures.view',
+          titleKey: 'nav.vehicleSearch',
+          order: 74,
+          nav: true,
+          icon: 'Van',
+        },
+      },
+      {
+        path: 'captures/shelf',
+        name: 'shelf',
+        component: () => import('@/views/captures/ShelfView.vue'),
+        meta: {
+          permission: 'captures.view',
+          titleKey: 'nav.shelf',
+          order: 75,
+          nav: true,
+          icon: 'Tickets',
+        },
+      },
+      {
+        path: 'captures/favourites',
+        name: 'capture-favourites',
+        component: () => import('@/views/captures/FavouritesView.vue'),
+        meta: {
+          permission: 'captures.view',
+          titleKey: 'nav.favourites',
+          order: 76,
+          nav: true,
+          icon: 'Star',
+        },
+      },
+      {
+        path: 'captures/history',
+        name: 'search-history',
+        component: () => import('@/views/captures/SearchHistoryView.vue'),
+        meta: {
+          permission: 'captures.view',
+          titleKey: 'nav.searchHistory',
+          order: 77,
+          nav: true,
+          icon: 'Clock',
         },
       },
       {

@@ -69,6 +69,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests edit demo devices by version: the simulated status feed would make them stale at random.
         builder.UseSetting("CityEye:StatusSimulationSeconds", "0");
         builder.UseSetting("CityEye:DemoAuditUsers", "0");
+        builder.UseSetting("CityEye:DemoCaptures", "0");
         builder.UseSetting("Behaviour:Scheduled", "false");
         builder.UseSetting("CityEye:SpaRoot", Path.Combine(_dataDir, "no-spa"));
         // Fewer KDF rounds keep sign-in fast in tests; the format and code path are the production ones.

@@ -460,7 +460,7 @@ public sealed class ProcessTests
     }
 
     private static Process StartApi(int port, params string[] arguments) =>
-        ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", .. arguments]);
+        ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", "--CityEye:DemoCaptures=0", .. arguments]);
 
     private static HttpClient Client(int port)
     {

@@ -1,0 +1,138 @@
+// Browser end-to-end tests of the video computing centre (视频计算): an investigator uploads a real photo, picks a
+// face and finds that person's captures among the demo captures (vectors from the real models), checks the
+// identity against the person library, then stages three results and sees their trajectory on the shelf's map.
+// The node must run with demo captures (test.sh starts it with CityEye:DemoCaptures); the test waits for that job.
+// Environment in support.mjs.
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, before, describe, test } from 'node:test'
+import {
+  ADMIN,
+  ARTIFACTS,
+  byTestId,
+  closeBrowser,
+  openPage,
+  signIn,
+  startBrowser,
+  waitForPath,
+} from './support.mjs'
+
+const INVESTIGATOR = { username: 'investigator', password: 'Investigator#2026' }
+// A group photo of @vladmandic/face-api (MIT), a dev dependency of the model service; the demo captures contain
+// the faces of this photo seen at several cameras.
+const PHOTO = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../vision/model-service/node_modules/@vladmandic/face-api/demo/sample1.jpg',
+)
+
+before(startBrowser)
+after(closeBrowser)
+
+/** Waits until the demo-captures job has finished (it runs after the district is seeded). */
+async function waitForDemoCaptures(page) {
+  const deadline = Date.now() + 15 * 60_000
+  while (Date.now() < deadline) {
+    const response = await page.request.get('/api/jobs?kind=demo-captures&pageSize=1')
+    const body = await response.json()
+    const job = body.items?.[0]
+    if (job?.status === 'succeeded') {
+      return job
+    }
+    assert.ok(
+      !job || job.status === 'queued' || job.status === 'running',
+      `demo captures ${job?.status}: ${job?.error}`,
+    )
+    await page.waitForTimeout(3_000)
+  }
+  throw new Error('the demo captures did not finish in 15 minutes')
+}
+
+describe('video computing', { timeout: 1_200_000 }, () => {
+  test('an uploaded photo finds that person at several cameras, and three results make a trajectory', async () => {
+    const admin = await openPage()
+    try {
+      await signIn(admin.page, ADMIN)
+      await waitForPath(admin.page, '/')
+      await waitForDemoCaptures(admin.page)
+    } finally {
+      await admin.context.close()
+    }
+
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      // Start from an empty shelf so the test can run again on the same node.
+      const current = await (await page.request.get('/api/shelf')).json()
+      if (current.items.length > 0) {
+        await page.request.post('/api/shelf/items/remove', {
+          data: { captureIds: current.items.map((i) => i.captureId) },
+          headers: { 'X-CityEye-Request': '1' },
+        })
+      }
+
+      await page.locator(byTestId('nav-image-search')).click()
+      await waitForPath(page, '/captures/image')
+      await page.locator(byTestId('image-input')).setInputFiles(PHOTO)
+      // The models find the faces (and persons) of the group photo; the first face is chosen.
+      await page.locator(byTestId('targets-found')).waitFor({ state: 'visible', timeout: 60_000 })
+      const boxes = page.locator(byTestId('target-box'))
+      assert.ok((await boxes.count()) >= 3, 'several targets are boxed on the photo')
+      assert.ok(
+        (await page.locator(`${byTestId('target-box')}.face`).count()) >= 1,
+        'a face is boxed',
+      )
+      await page
+        .locator(`${byTestId('target-box')}.face`)
+        .first()
+        .click()
+
+      await page.locator(byTestId('image-search')).click()
+      await page.locator(byTestId('result-count')).waitFor({ state: 'visible', timeout: 60_000 })
+      const similarities = await page.locator(byTestId('similarity')).allTextContents()
+      const strong = similarities.map((s) => parseFloat(s)).filter((s) => s >= 70)
+      assert.ok(
+        strong.length >= 3,
+        `that person is found at several cameras: ${similarities.slice(0, 8).join(' ')}`,
+      )
+      await page.screenshot({
+        path: path.join(ARTIFACTS, 'captures-image-search.png'),
+        fullPage: true,
+      })
+
+      // The best hit's detail: identity from the person library.
+      await page.locator(byTestId('capture-card')).first().click()
+      await page.locator(byTestId('identify')).click()
+      const identity = page.locator(`${byTestId('identity')} .candidate`)
+      await identity.first().waitFor({ state: 'visible' })
+      assert.equal(await identity.count(), 3)
+      await page.screenshot({ path: path.join(ARTIFACTS, 'captures-detail.png') })
+      await page.keyboard.press('Escape')
+
+      // Three results on the shelf, ordered by time on the map.
+      const picks = page.locator(`${byTestId('capture-card')} .pick`)
+      for (let i = 0; i < 3; i++) {
+        await picks.nth(i).click()
+      }
+      await page.locator(byTestId('stage-selected')).click()
+      await page.locator('.el-message--success').waitFor({ state: 'visible' })
+      await page.locator(byTestId('nav-shelf')).click()
+      await waitForPath(page, '/captures/shelf')
+      await page.locator(byTestId('shelf-item')).nth(2).waitFor({ state: 'visible' })
+      assert.equal(await page.locator(byTestId('shelf-item')).count(), 3)
+      const summary = page.locator(byTestId('trajectory-summary'))
+      await summary.filter({ hasText: '3' }).waitFor({ state: 'visible' })
+      await page.locator('.trajectory-stop').nth(2).waitFor({ state: 'visible' })
+      assert.equal(await page.locator('.trajectory-stop').count(), 3)
+      assert.ok(
+        (await page.locator(`${byTestId('trajectory-map')} path.leaflet-interactive`).count()) >= 1,
+        'the path is drawn',
+      )
+      await page.screenshot({ path: path.join(ARTIFACTS, 'captures-shelf.png'), fullPage: true })
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+})
