@@ -38,7 +38,7 @@ public sealed class USearchVectorIndexTests : IDisposable
         }
 
         var files = Directory.GetFiles(Path.Combine(_folder, "face")).Select(Path.GetFileName).Order().ToList();
-        Assert.Equal(["20261120.entries", "20261120.usearch", "20261121.entries", "20261121.usearch", "20261122.entries", "20261122.usearch", "20261123.entries", "20261123.usearch", "20261124.entries", "20261124.usearch"], files);
+        Assert.Equal([.. Enumerable.Range(20, 5).SelectMany(d => new[] { $"202611{d}.entries", $"202611{d}.sha256", $"202611{d}.usearch" })], files);
 
         await using var reopened = new USearchVectorIndex(_folder, Options());
         await reopened.InitialiseAsync(ct);
@@ -52,6 +52,8 @@ public sealed class USearchVectorIndexTests : IDisposable
     [InlineData("truncate")]
     [InlineData("garbage")]
     [InlineData("entries")]
+    [InlineData("middle")]
+    [InlineData("no-checksum")]
     public async Task A_damaged_segment_is_set_aside_and_its_day_can_be_added_again(string damage)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -76,6 +78,20 @@ public sealed class USearchVectorIndexTests : IDisposable
                 var bytes = File.ReadAllBytes(victim);
                 new Random(3).NextBytes(bytes.AsSpan(0, 256));
                 File.WriteAllBytes(victim, bytes);
+                break;
+            case "middle":
+                // Inside the vector and graph sections: USearch itself loads such a file and may crash later; the
+                // checksum saved beside the segment catches it.
+                var inside = File.ReadAllBytes(victim);
+                for (var i = inside.Length / 2; i < (inside.Length / 2) + 64; i++)
+                {
+                    inside[i] ^= 0x5A;
+                }
+
+                File.WriteAllBytes(victim, inside);
+                break;
+            case "no-checksum":
+                File.Delete(Path.ChangeExtension(victim, ".sha256"));
                 break;
             default:
                 File.WriteAllBytes(Path.ChangeExtension(victim, ".entries"), [1, 2, 3]);

@@ -88,6 +88,7 @@ internal sealed unsafe class USearchSegment : IDisposable
     /// </summary>
     public static USearchSegment Load(DateOnly day, string indexPath, string entriesPath, int dimensions, UsScalar quantisation, VectorOptions options)
     {
+        VerifyChecksums(indexPath, entriesPath);
         var segment = Create(day, dimensions, quantisation, options);
         try
         {
@@ -274,7 +275,13 @@ internal sealed unsafe class USearchSegment : IDisposable
         }
     }
 
-    /// <summary>Saves the index and its entries (temporary files renamed into place, entries last).</summary>
+    /// <summary>
+    /// The checksum file beside a segment's index: the SHA-256 of the index file and of the entry file. USearch's own
+    /// format has none, and damage inside its vector or graph section can load without error and crash later.
+    /// </summary>
+    public static string ChecksumPath(string indexPath) => Path.ChangeExtension(indexPath, ".sha256");
+
+    /// <summary>Saves the index, its entries and their checksums (temporary files renamed into place, checksums last).</summary>
     public void Save(string indexPath, string entriesPath)
     {
         lock (_addGate)
@@ -291,8 +298,11 @@ internal sealed unsafe class USearchSegment : IDisposable
                 UsNative.usearch_save(_handle, indexPath + ".tmp", &error);
                 UsNative.Check(error, "save");
                 WriteEntries(entriesPath + ".tmp");
+                var sums = ChecksumPath(indexPath);
+                File.WriteAllText(sums + ".tmp", $"{Sha256(indexPath + ".tmp")} {Sha256(entriesPath + ".tmp")}\n");
                 File.Move(indexPath + ".tmp", indexPath, overwrite: true);
                 File.Move(entriesPath + ".tmp", entriesPath, overwrite: true);
+                File.Move(sums + ".tmp", sums, overwrite: true);
                 Volatile.Write(ref _dirty, false);
             }
             finally
@@ -440,6 +450,28 @@ internal sealed unsafe class USearchSegment : IDisposable
         {
             throw new VectorIndexException($"{Path.GetFileName(path)} is cut short.", e);
         }
+    }
+
+    /// <summary>Throws <see cref="VectorIndexException"/> unless both files match the checksums saved with them.</summary>
+    private static void VerifyChecksums(string indexPath, string entriesPath)
+    {
+        var sums = ChecksumPath(indexPath);
+        if (!File.Exists(sums))
+        {
+            throw new VectorIndexException($"{Path.GetFileName(indexPath)} has no checksum file.");
+        }
+
+        var expected = File.ReadAllText(sums).Trim().Split(' ');
+        if (expected.Length != 2 || expected[0] != Sha256(indexPath) || expected[1] != Sha256(entriesPath))
+        {
+            throw new VectorIndexException($"{Path.GetFileName(indexPath)} or its entry file does not match its checksum.");
+        }
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     private readonly record struct Entry(long TimeMs, long DeviceId);

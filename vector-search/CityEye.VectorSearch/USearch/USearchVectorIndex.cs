@@ -163,6 +163,7 @@ public sealed partial class USearchVectorIndex : IVectorIndex
                 segment.Dispose();
                 File.Delete(IndexPath(key.Type, key.Day));
                 File.Delete(EntriesPath(key.Type, key.Day));
+                File.Delete(USearchSegment.ChecksumPath(IndexPath(key.Type, key.Day)));
                 dropped++;
             }
         }
@@ -234,7 +235,7 @@ public sealed partial class USearchVectorIndex : IVectorIndex
     private void SetAside(CaptureType type, DateOnly day, string reason)
     {
         var stamp = Environment.TickCount64.ToString(CultureInfo.InvariantCulture);
-        foreach (var path in new[] { IndexPath(type, day), EntriesPath(type, day) })
+        foreach (var path in new[] { IndexPath(type, day), EntriesPath(type, day), USearchSegment.ChecksumPath(IndexPath(type, day)) })
         {
             if (File.Exists(path))
             {
