@@ -96,21 +96,25 @@ internal sealed partial class JournalSecurityEventSink(LogJournal journal, ILogg
 /// what (module, operation and data type from the endpoint, related device, call address), how it ended (status,
 /// duration). The entry is in the journal before the request's task completes; the analytics store is never waited for.
 /// </summary>
-/// <summary>API token names by id (a token's name never changes), for the calling system of service-call entries.</summary>
+/// <summary>
+/// API token names by owner and id (a token's name never changes), for the calling system of service-call entries.
+/// Keyed by the owner too: SQLite hands the id of a deleted newest row (a user deleted with its tokens) to the next
+/// token, which then belongs to another user.
+/// </summary>
 internal sealed class TokenNames(ApiTokenStore tokens)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Name, string CommissioningUnit)> _names = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long UserId, long TokenId), (string Name, string CommissioningUnit)> _names = new();
 
     /// <summary>The calling system's name and commissioning unit for a token (a token's name and unit never change).</summary>
     public async Task<(string Name, string CommissioningUnit)> NameAsync(long userId, long tokenId, CancellationToken cancellationToken)
     {
-        if (_names.TryGetValue(tokenId, out var name))
+        if (_names.TryGetValue((userId, tokenId), out var name))
         {
             return name;
         }
 
         var found = (await tokens.ListAsync(userId, null, cancellationToken)).FirstOrDefault(t => t.Id == tokenId);
-        return found is null ? ($"token {tokenId}", string.Empty) : _names.GetOrAdd(tokenId, ($"{found.Name} (token {tokenId})", found.CommissioningUnit ?? string.Empty));
+        return found is null ? ($"token {tokenId}", string.Empty) : _names.GetOrAdd((userId, tokenId), ($"{found.Name} (token {tokenId})", found.CommissioningUnit ?? string.Empty));
     }
 }
 
