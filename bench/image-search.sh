@@ -32,6 +32,7 @@ if [[ "$BENCH_LAUNCHER" == run.sh ]]; then build_once; fi
 log "launcher: $(launcher_description); $(nproc) cores; $captures demo captures; $runs runs of $seconds s at $concurrency concurrent"
 
 data="$BENCH_TMP/data"
+START_NS=$(date +%s%N)
 start_server_with "$port" "$data" --CityEye:DemoAuditUsers=0 "--CityEye:DemoCaptures=$captures"
 wait_ready "$port" 300 >/dev/null
 cookies="$BENCH_TMP/cookies"
