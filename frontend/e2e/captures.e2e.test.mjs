@@ -1,6 +1,6 @@
 // Browser end-to-end tests of the video computing centre (视频计算): an investigator uploads a real photo, picks a
 // face and finds that person's captures among the demo captures (vectors from the real models), checks the
-// identity against the person library, then stages three results and sees their trajectory on the shelf's map.
+// identity against the person library and the people seen with them, then stages three results and sees their trajectory on the shelf's map.
 // The node must run with demo captures (test.sh starts it with CityEye:DemoCaptures); the test waits for that job.
 // Environment in support.mjs.
 import assert from 'node:assert/strict'
@@ -107,6 +107,12 @@ describe('video computing', { timeout: 1_200_000 }, () => {
       const identity = page.locator(`${byTestId('identity')} .candidate`)
       await identity.first().waitFor({ state: 'visible' })
       assert.equal(await identity.count(), 3)
+      // The people of the group photo were generated walking together: the co-traveller analysis finds them.
+      await page.locator(byTestId('co-travellers')).click()
+      await page
+        .locator(`${byTestId('co-traveller-list')} .companion`)
+        .first()
+        .waitFor({ state: 'visible' })
       await page.screenshot({ path: path.join(ARTIFACTS, 'captures-detail.png') })
       await page.keyboard.press('Escape')
 

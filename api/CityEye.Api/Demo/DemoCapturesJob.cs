@@ -90,11 +90,27 @@ internal sealed class DemoCapturesJob(
         var byRoad = new DemoRoutes(vehicleCameras, 300, 4_000);
         var plan = Allocate(identities, parameters.Count);
         var items = new List<CaptureIngestItem>(parameters.Count);
+        // The people of one group photo go about together: the first of each photo and type leads, the others are
+        // seen at the same cameras a few seconds later (most of the time), so the co-traveller query finds them.
+        var leaders = new Dictionary<(string Origin, CaptureType Type), List<DemoSighting>>();
         foreach (var (identity, wanted) in plan)
         {
             var routes = identity.Type == CaptureType.Vehicle ? byRoad : onFoot;
             var speed = identity.Type == CaptureType.Vehicle ? 7 + (random.NextDouble() * 6) : 1.1 + (random.NextDouble() * 0.5);
-            var sightings = routes.Plan(random, wanted, speed, parameters.Days, until);
+            List<DemoSighting> sightings;
+            if (identity.Real && identity.Type != CaptureType.Vehicle && leaders.TryGetValue((identity.Origin, identity.Type), out var leader))
+            {
+                sightings = [.. leader.Where(_ => random.NextDouble() < 0.8).Select(l => l with { Time = l.Time.AddSeconds(2 + random.Next(18)) }).Where(l => l.Time < until)];
+            }
+            else
+            {
+                sightings = routes.Plan(random, wanted, speed, parameters.Days, until);
+                if (identity.Real && identity.Type != CaptureType.Vehicle)
+                {
+                    leaders[(identity.Origin, identity.Type)] = sightings;
+                }
+            }
+
             for (var s = 0; s < sightings.Count; s++)
             {
                 var variant = identity.Variants[random.Next(identity.Variants.Count)];

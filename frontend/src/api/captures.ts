@@ -4,6 +4,7 @@ import type {
   CapturePage,
   CaptureType,
   ChangedResponse,
+  CoTravellers,
   DetectResponse,
   FavouriteGroup,
   FavouritePage,
@@ -85,6 +86,16 @@ export function searchByCapture(
 
 export function identify(captureId: number): Promise<IdentityResponse> {
   return http.get<IdentityResponse>(`/api/captures/${captureId}/identity`)
+}
+
+export function coTravellers(
+  captureId: number,
+  windowSeconds: number,
+  minTimes: number,
+): Promise<CoTravellers> {
+  return http.get<CoTravellers>(`/api/captures/${captureId}/co-travellers`, {
+    query: { windowSeconds, minTimes },
+  })
 }
 
 export function vehicleOwner(plate: string): Promise<VehicleOwner> {
