@@ -268,9 +268,36 @@ public sealed class CaptureEndpointsTests(ApiFactory factory)
         var organisations = await admin.GetFromJsonAsync<JsonElement>(Url("/api/organisations"), ct);
         var xiayang = organisations.EnumerateArray().First(o => o.GetProperty("name").GetString() == "夏阳派出所").GetProperty("id").GetInt64();
         var other = organisations.EnumerateArray().First(o => o.GetProperty("kind").GetString() == "station" && o.GetProperty("id").GetInt64() != xiayang).GetProperty("id").GetInt64();
-        async Task<List<(long, string)>> Of(long organisation) =>
-            [.. (await admin.GetFromJsonAsync<JsonElement>(Url($"/api/devices/search?organisationId={organisation}&pageSize=2"), ct)).GetProperty("items").EnumerateArray()
-                .Select(d => (d.GetProperty("id").GetInt64(), d.GetProperty("gbCode").GetString()!))];
+        // The search index follows the ledger a moment later, and other tests delete, move and recode devices: take
+        // the ids from the search, but the code and unit from the device file, and only devices still there.
+        async Task<List<(long, string)>> Of(long organisation)
+        {
+            var found = new List<(long, string)>();
+            var name = organisations.EnumerateArray().First(o => o.GetProperty("id").GetInt64() == organisation).GetProperty("name").GetString();
+            foreach (var hit in (await admin.GetFromJsonAsync<JsonElement>(Url($"/api/devices/search?organisationId={organisation}&pageSize=20"), ct)).GetProperty("items").EnumerateArray())
+            {
+                using var response = await admin.GetAsync(Url($"/api/devices/{hit.GetProperty("id").GetInt64()}"), ct);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    continue;
+                }
+
+                var file = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+                if (file.GetProperty("organisationName").GetString() == name && file.GetProperty("fields").GetProperty("gbCode").GetString() is { Length: 20 } code)
+                {
+                    found.Add((file.GetProperty("id").GetInt64(), code));
+                }
+
+                if (found.Count == 2)
+                {
+                    break;
+                }
+            }
+
+            Assert.Equal(2, found.Count);
+            return found;
+        }
+
         return (await Of(xiayang), await Of(other));
     }
 
