@@ -369,9 +369,7 @@ internal static class CaptureEndpoints
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        var vector = (await store.ReadCaptureVectorsAsync(capture.Type, capture.Id - 1, 1, CaptureColumns.DayOf(capture.Time.ToUnixTimeMilliseconds()), cancellationToken))
-            .FirstOrDefault(v => v.Id == capture.Id)?.Vector;
-        if (vector is null)
+        if (await StoredVectorAsync(store, capture, cancellationToken) is not { } vector)
         {
             return Problems.Validation("captureId", ErrorCodes.CaptureNoVector);
         }
@@ -535,15 +533,21 @@ internal static class CaptureEndpoints
     }
 
     /// <summary>Captures with their device's name and position.</summary>
-    internal static async Task<List<CaptureResponse>> DescribeAsync(IReadOnlyList<Capture> captures, DeviceStore devices, CancellationToken cancellationToken)
-    {
-        var known = (await devices.GetManyAsync([.. captures.Select(c => c.DeviceId).Distinct()], cancellationToken)).ToDictionary(d => d.Id);
-        return [.. captures.Select(c =>
+    internal static async Task<List<CaptureResponse>> DescribeAsync(IReadOnlyList<Capture> captures, DeviceStore devices, CancellationToken cancellationToken) =>
+        Describe(captures, (await devices.GetManyAsync([.. captures.Select(c => c.DeviceId).Distinct()], cancellationToken)).ToDictionary(d => d.Id));
+
+    /// <summary>The feature vector a capture was stored with (from the analytics store), or null when it has none.</summary>
+    internal static async Task<float[]?> StoredVectorAsync(ICaptureStore store, Capture capture, CancellationToken cancellationToken) =>
+        (await store.ReadCaptureVectorsAsync(capture.Type, capture.Id - 1, 1, CaptureColumns.DayOf(capture.Time.ToUnixTimeMilliseconds()), cancellationToken))
+            .FirstOrDefault(v => v.Id == capture.Id)?.Vector;
+
+    /// <summary>Captures with the name and position of their device among <paramref name="known"/>.</summary>
+    internal static List<CaptureResponse> Describe(IReadOnlyList<Capture> captures, IReadOnlyDictionary<long, Core.Domain.Device> known) =>
+        [.. captures.Select(c =>
         {
             var device = known.GetValueOrDefault(c.DeviceId);
             return new CaptureResponse(c.Id, c.Type, c.Source, c.SourceId, c.Time, c.DeviceId, c.DeviceCode, device?.Name, device?.Longitude, device?.Latitude, c.Box, c.Attributes, c.PersonId, c.SceneImage is not null);
         })];
-    }
 }
 
 /// <summary>The vector index failed; answered as 503 <c>vectors.unavailable</c>.</summary>

@@ -92,9 +92,7 @@ internal static class WorkbenchEndpoints
             return Problems.Validation("id", ErrorCodes.CaptureNotFace);
         }
 
-        var vector = (await store.ReadCaptureVectorsAsync(capture.Type, capture.Id - 1, 1, CaptureColumns.DayOf(capture.Time.ToUnixTimeMilliseconds()), cancellationToken))
-            .FirstOrDefault(v => v.Id == capture.Id)?.Vector;
-        if (vector is null)
+        if (await CaptureEndpoints.StoredVectorAsync(store, capture, cancellationToken) is not { } vector)
         {
             return Problems.Validation("id", ErrorCodes.CaptureNoVector);
         }
@@ -287,15 +285,12 @@ internal static class WorkbenchEndpoints
     /// <summary>The captures among <paramref name="ids"/> that exist and lie inside the caller's devices, described.</summary>
     private static async Task<Dictionary<long, CaptureResponse>> VisibleAsync(IEnumerable<long> ids, Caller caller, ICaptureStore captures, DeviceStore devices, CancellationToken cancellationToken)
     {
+        // One device read serves both the scope check and the description.
         var found = await captures.GetCapturesAsync([.. ids.Distinct()], cancellationToken);
-        var described = await CaptureEndpoints.DescribeAsync(found, devices, cancellationToken);
-        if (!caller.DeviceScope.IsAll)
-        {
-            var inScope = (await devices.GetManyAsync([.. found.Select(c => c.DeviceId).Distinct()], cancellationToken))
-                .Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
-            described = [.. described.Where(c => inScope.Contains(c.DeviceId))];
-        }
-
+        var known = (await devices.GetManyAsync([.. found.Select(c => c.DeviceId).Distinct()], cancellationToken)).ToDictionary(d => d.Id);
+        var described = CaptureEndpoints.Describe(
+            caller.DeviceScope.IsAll ? found : [.. found.Where(c => known.GetValueOrDefault(c.DeviceId) is { } d && caller.DeviceScope.Includes(d.OrganisationId, d.Id))],
+            known);
         return described.ToDictionary(c => c.Id);
     }
 
