@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Vector search figures (issue 8): the embedded USearch index of CityEye (USearchVectorIndex, one HNSW segment per UTC
-# day) against FAISS IndexHNSWFlat (Debian's python3-faiss) over the same generated vectors:
+# Vector search figures (issue 8): the embedded USearch index of CityEye (USearchVectorIndex, one HNSW segment per
+# --segment-days UTC days, 7 by default as in VectorOptions) against FAISS IndexHNSWFlat (Debian's python3-faiss) over the same generated vectors:
 # build rate, memory, index bytes on disk, start-up over the saved index, recall@10 against a brute-force scan,
 # p50/p99 at 16 concurrent queries with and without a time + device filter, and q/s at equal recall.
 #   bench/vectors.sh [--count N] [--runs N] [--queries N] [--skip-peer] [--keep]
 #                    [--ef N] [--ef-sweep 16,32,64,128,256,512] [--connectivity N] [--expansion-add N]
-#                    [--quantisation f16|i8|f32] [--concurrency N] [--passes N] [--batch N] [--lanes N]
+#                    [--quantisation f16|i8|f32] [--segment-days N] [--concurrency N] [--passes N] [--batch N] [--lanes N]
 #                    [--seed N] [--targets 0.9,0.95,0.99]
 #                    [--clusters N] [--days N] [--devices N] [--filter-devices N] [--filter-days D]
 # Data: --count (1,000,000) clustered unit vectors of 512 dimensions over 10 UTC days and 2,000 devices, --queries
 # (200) noisy copies of members, each with a 5-day range (--filter-days) and 200 devices (--filter-devices), written
 # once to the temp folder and read by both sides. Index options default to VectorOptions (ef 64, M 16,
 # efConstruction 128, f16; --connectivity and --expansion-add apply to FAISS too); the adds go in batches of 2,000
-# (CaptureDrain.BatchSize), one AddAsync at a time (--lanes N adds N days in parallel: separate segments).
+# (CaptureDrain.BatchSize), one AddAsync at a time (--lanes N adds N segments in parallel).
 # Temp files (about 4 KiB per vector: vectors, both indexes) go to $TMPDIR and are deleted on exit unless --keep.
 # Takes long: 54 min at --count 200000 --runs 1 on 2 busy cores, 46 of them FAISS's build (Debian builds FAISS without
 # SIMD: OPTIMIZE GENERIC); at 1,000,000 the USearch build alone should take about 30 min and FAISS's several hours, so
@@ -41,7 +41,7 @@ while [[ $# -gt 0 ]]; do
     --passes) passes=$2; shift 2 ;;
     --connectivity) bench_args+=("$1" "$2"); faiss_args+=(--m "$2"); shift 2 ;;
     --expansion-add) bench_args+=("$1" "$2"); faiss_args+=(--ef-construction "$2"); shift 2 ;;
-    --ef | --quantisation | --concurrency | --batch | --lanes | --seed | --targets | --clusters | --days | --devices | \
+    --ef | --quantisation | --segment-days | --concurrency | --batch | --lanes | --seed | --targets | --clusters | --days | --devices | \
       --filter-devices | --filter-days)
       bench_args+=("$1" "$2"); shift 2 ;;
     *) die "unknown argument $1" ;;

@@ -13,13 +13,13 @@ internal static class IndexBench
 
     /// <summary>
     /// Adds every row in batches, in time order like the capture drain (one AddAsync at a time with one lane; with more
-    /// lanes, each lane adds its own days, in parallel), saves, and measures memory and the files.
+    /// lanes, each lane adds its own segments, in parallel), saves, and measures memory and the files.
     /// </summary>
     public static async Task<BuildResult> BuildAsync(string dataFolder, string indexFolder, VectorOptions options, int batch, int lanes)
     {
         var meta = DataSet.ReadMeta(dataFolder);
         var entries = DataSet.ReadEntries(dataFolder, meta);
-        var days = DayRanges(entries, meta);
+        var days = SegmentRanges(entries, meta, options.SegmentDays);
         await using var index = new USearchVectorIndex(indexFolder, options);
         await index.InitialiseAsync(CancellationToken.None);
         using var vectors = File.OpenHandle(Path.Combine(dataFolder, DataSet.VectorsFile));
@@ -59,7 +59,7 @@ internal static class IndexBench
         GC.Collect();
         var (rss, peak) = Memory();
         var info = await index.DescribeAsync(CancellationToken.None);
-        var segments = (await index.CountByDayAsync(Type, CancellationToken.None)).Count;
+        var segments = days.Count;
         return new BuildResult
         {
             Count = meta.Count,
@@ -70,6 +70,7 @@ internal static class IndexBench
             Batch = batch,
             Lanes = lanes,
             Segments = segments,
+            SegmentDays = options.SegmentDays,
             Seconds = seconds,
             VectorsPerSecond = meta.Count / seconds,
             VectorsPerCpuSecond = meta.Count / cpu,
@@ -145,12 +146,12 @@ internal static class IndexBench
             Until = DateTimeOffset.FromUnixTimeMilliseconds(filters[q].UntilMs),
             DeviceIds = filters[q].Devices.ToHashSet(),
         }).ToArray();
-        var (exactShare, meanCandidates, meanSegments) = FilteredPaths(DataSet.ReadEntries(dataFolder, meta), filters, meta);
+        var (exactShare, meanCandidates, meanSegments) = FilteredPaths(DataSet.ReadEntries(dataFolder, meta), filters, meta, options.SegmentDays);
 
         // One query at a time (also the warm-up): recall without interference of concurrent searches.
         var recallSequential = Recall(await SequentialAsync(index, plain), truth[0]);
         var filteredRecallSequential = Recall(await SequentialAsync(index, filtered), truth[1]);
-        Console.Error.WriteLine(F($"ef {ef}, one query at a time: recall@{meta.K} {recallSequential:F4}, filtered {filteredRecallSequential:F4} ({exactShare:P0} of the filtered day searches by exact scan, {meanCandidates:F0} candidates per day segment on average)"));
+        Console.Error.WriteLine(F($"ef {ef}, one query at a time: recall@{meta.K} {recallSequential:F4}, filtered {filteredRecallSequential:F4} ({exactShare:P0} of the filtered segment searches by exact scan, {meanCandidates:F0} candidates per segment on average)"));
 
         var unfilteredRuns = new List<LoadRun>();
         var filteredRuns = new List<LoadRun>();
@@ -209,14 +210,14 @@ internal static class IndexBench
         };
     }
 
-    /// <summary>The rows of each UTC day (rows are in time order).</summary>
-    private static List<(int First, int End)> DayRanges(long[] entries, DataMeta meta)
+    /// <summary>The rows of each segment of <paramref name="span"/> UTC days (rows are in time order).</summary>
+    private static List<(int First, int End)> SegmentRanges(long[] entries, DataMeta meta, int span)
     {
         var ranges = new List<(int, int)>();
         var first = 0;
         for (var row = 1; row <= meta.Count; row++)
         {
-            if (row == meta.Count || DayOf(entries[2 * row]) != DayOf(entries[2 * first]))
+            if (row == meta.Count || SegmentOf(entries[2 * row], span) != SegmentOf(entries[2 * first], span))
             {
                 ranges.Add((first, row));
                 first = row;
@@ -233,6 +234,9 @@ internal static class IndexBench
     }
 
     private static DateOnly DayOf(long timeMs) => VectorChecks.DayOf(DateTimeOffset.FromUnixTimeMilliseconds(timeMs));
+
+    /// <summary>The day number of the first day of a time's segment (as USearchVectorIndex counts them).</summary>
+    private static int SegmentOf(long timeMs, int span) => DayOf(timeMs).DayNumber - (DayOf(timeMs).DayNumber % span);
 
     private static async Task ReportProgressAsync(Func<long> added, int total, Stopwatch clock, CancellationToken cancellationToken)
     {
@@ -253,19 +257,19 @@ internal static class IndexBench
     }
 
     /// <summary>
-    /// How the index answers the filtered queries, from the same rule as USearchSegment: per (query, day segment) the
-    /// candidates are the entries of the query's devices that day; below USearchVectorIndex.ExactBelow the segment is
-    /// scanned exactly, otherwise its graph is walked with the filter.
+    /// How the index answers the filtered queries, from the same rule as USearchSegment: per (query, segment) the
+    /// candidates are the entries of the query's devices in that segment; below USearchVectorIndex.ExactBelow the
+    /// segment is scanned exactly, otherwise its graph is walked with the filter.
     /// </summary>
-    private static (double ExactShare, double MeanCandidates, double MeanSegments) FilteredPaths(long[] entries, QueryFilter[] filters, DataMeta meta)
+    private static (double ExactShare, double MeanCandidates, double MeanSegments) FilteredPaths(long[] entries, QueryFilter[] filters, DataMeta meta, int span)
     {
-        var perDay = new Dictionary<DateOnly, int[]>();
+        var perSegment = new Dictionary<int, int[]>();
         for (var row = 0; row < meta.Count; row++)
         {
-            var day = DayOf(entries[2 * row]);
-            if (!perDay.TryGetValue(day, out var counts))
+            var segment = SegmentOf(entries[2 * row], span);
+            if (!perSegment.TryGetValue(segment, out var counts))
             {
-                perDay[day] = counts = new int[meta.Devices + 1];
+                perSegment[segment] = counts = new int[meta.Devices + 1];
             }
 
             counts[entries[(2 * row) + 1]]++;
@@ -274,11 +278,11 @@ internal static class IndexBench
         long searches = 0, exact = 0, candidates = 0;
         foreach (var filter in filters)
         {
-            var from = DateTimeOffset.FromUnixTimeMilliseconds(filter.FromMs);
-            var until = DateTimeOffset.FromUnixTimeMilliseconds(filter.UntilMs);
-            foreach (var day in VectorChecks.DaysIn(from, until, perDay.Keys.Order()))
+            var first = SegmentOf(filter.FromMs, span);
+            var last = SegmentOf(filter.UntilMs - 1, span);
+            foreach (var (segment, counts) in perSegment.Where(s => s.Key >= first && s.Key <= last))
             {
-                var count = filter.Devices.Sum(d => (long)perDay[day][d]);
+                var count = filter.Devices.Sum(d => (long)counts[d]);
                 searches++;
                 candidates += count;
                 if (count < USearchVectorIndex.ExactBelow)

@@ -1,10 +1,11 @@
 // Vector index benchmark (bench/vectors.sh): the embedded USearch index of CityEye (USearchVectorIndex, one HNSW
-// segment per UTC day) over a generated clustered data set; FAISS runs on the same files (bench/faiss_peer.py).
+// segment per span of UTC days) over a generated clustered data set; FAISS runs on the same files (bench/faiss_peer.py).
 //   generate --data DIR [--count N] [--queries N] [--clusters N] [--days N] [--devices N] [--filter-devices N] [--filter-days D] [--seed N]
 //   build    --data DIR --index DIR --json FILE [--batch N] [--lanes N] [index options]
 //   search   --data DIR --index DIR --json FILE [--runs N] [--concurrency N] [--passes N] [--ef-sweep 16,32,...] [--no-filtered-sweep] [index options]
 //   report   --data DIR --build FILE --search FILE [--faiss FILE] [--targets 0.9,0.95,0.99]
-// Index options: --ef N (ExpansionSearch), --connectivity N (M), --expansion-add N (efConstruction), --quantisation f16|i8|f32.
+// Index options: --ef N (ExpansionSearch), --connectivity N (M), --expansion-add N (efConstruction), --quantisation f16|i8|f32,
+// --segment-days N (SegmentDays).
 using System.Diagnostics;
 using System.Globalization;
 using CityEye.Bench;
@@ -41,6 +42,7 @@ VectorOptions IndexOptions(int dimensions) => new()
     Connectivity = Int("connectivity", new VectorOptions().Connectivity),
     ExpansionAdd = Int("expansion-add", new VectorOptions().ExpansionAdd),
     Quantisation = options.GetValueOrDefault("quantisation", new VectorOptions().Quantisation),
+    SegmentDays = Int("segment-days", new VectorOptions().SegmentDays),
 };
 
 var data = Text("data");
@@ -80,7 +82,7 @@ switch (args[0])
             var meta = DataSet.ReadMeta(data);
             var result = await IndexBench.BuildAsync(data, Text("index"), IndexOptions(meta.Dimensions), Int("batch", 2_000), Int("lanes", 1));
             Write(Text("json"), result);
-            Console.Error.WriteLine(F($"build: {result.Count:N0} vectors in {result.Seconds:F1} s = {result.VectorsPerSecond:N0} vectors/s into {result.Segments} day segments; save {result.FlushSeconds:F1} s; RSS {result.RssMiB:N0} MiB (peak {result.PeakRssMiB:N0}), native {result.NativeBytes / 1048576.0:N0} MiB, on disk {result.DiskBytes / 1048576.0:N0} MiB"));
+            Console.Error.WriteLine(F($"build: {result.Count:N0} vectors in {result.Seconds:F1} s = {result.VectorsPerSecond:N0} vectors/s into {result.Segments} segments; save {result.FlushSeconds:F1} s; RSS {result.RssMiB:N0} MiB (peak {result.PeakRssMiB:N0}), native {result.NativeBytes / 1048576.0:N0} MiB, on disk {result.DiskBytes / 1048576.0:N0} MiB"));
             break;
         }
 

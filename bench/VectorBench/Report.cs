@@ -16,7 +16,7 @@ internal static class Report
         text.AppendLine(F($"{meta.Count:N0} vectors of {meta.Dimensions} dimensions ({meta.Clusters:N0} clusters), {meta.Days} UTC days, {meta.Devices:N0} devices; {meta.Queries} queries, recall@{meta.K} against a brute-force float32 cosine scan; {Environment.ProcessorCount} cores"));
         text.AppendLine();
         text.AppendLine(header);
-        Row("index", F($"HNSW per UTC day ({build.Segments} segment{(build.Segments == 1 ? string.Empty : "s")}), cosine, {build.Quantisation}, M={build.Connectivity}, efConstruction={build.ExpansionAdd}"),
+        Row("index", F($"HNSW per {build.SegmentDays} UTC day{(build.SegmentDays == 1 ? string.Empty : "s")} ({build.Segments} segment{(build.Segments == 1 ? string.Empty : "s")}), cosine, {build.Quantisation}, M={build.Connectivity}, efConstruction={build.ExpansionAdd}"),
             faiss is null ? null : F($"one HNSW, inner product on unit vectors, f32, M={faiss.M}, efConstruction={faiss.EfConstruction}"));
         Row("build", F($"**{build.VectorsPerSecond:N0} vectors/s** ({build.Seconds:N0} s; {build.VectorsPerCpuSecond:N0} per CPU-second; batches of {build.Batch:N0}, {Lanes(build.Lanes)}) + save {build.FlushSeconds:F1} s"),
             faiss is null ? null : F($"**{faiss.VectorsPerSecond:N0} vectors/s** ({faiss.BuildSeconds:N0} s; {faiss.VectorsPerCpuSecond:N0} per CPU-second; {faiss.Threads} OpenMP threads)"));
@@ -51,7 +51,7 @@ internal static class Report
         }
 
         text.AppendLine();
-        text.AppendLine(F($"Latency: medians of {search.Unfiltered.Runs.Length} runs of {search.Passes} × {meta.Queries} queries from {search.Concurrency} concurrent callers; filters: a {meta.FilterDays:0.#}-day range (about {search.MeanSegmentsPerFilteredQuery:F1} day segments, the first and last partial) and {meta.FilterDevices} of the {meta.Devices} devices, about {search.MeanCandidatesPerSegment:N0} candidates per day segment."));
+        text.AppendLine(F($"Latency: medians of {search.Unfiltered.Runs.Length} runs of {search.Passes} × {meta.Queries} queries from {search.Concurrency} concurrent callers; filters: a {meta.FilterDays:0.#}-day range (about {search.MeanSegmentsPerFilteredQuery:F1} segments searched) and {meta.FilterDevices} of the {meta.Devices} devices, about {search.MeanCandidatesPerSegment:N0} candidates per segment."));
         text.AppendLine();
         text.AppendLine(faiss is null
             ? "| ef | USearch recall | q/s (per CPU-s) | USearch filtered recall | q/s (per CPU-s) |\n|---|---|---|---|---|"

@@ -22,6 +22,9 @@ internal sealed record BuildResult
 
     public required int Segments { get; init; }
 
+    /// <summary>UTC days per segment (VectorOptions.SegmentDays).</summary>
+    public required int SegmentDays { get; init; }
+
     /// <summary>From the first AddAsync to the last one returning (reading the rows from the file included).</summary>
     public required double Seconds { get; init; }
 
@@ -86,7 +89,7 @@ internal sealed record SearchResult
 
     public required double FilteredRecallSequential { get; init; }
 
-    /// <summary>Share of the filtered (query, day segment) searches answered by an exact scan of the device's entries.</summary>
+    /// <summary>Share of the filtered (query, segment) searches answered by an exact scan of the device's entries.</summary>
     public required double ExactShare { get; init; }
 
     public required double MeanCandidatesPerSegment { get; init; }

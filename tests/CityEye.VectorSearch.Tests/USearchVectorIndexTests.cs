@@ -37,8 +37,9 @@ public sealed class USearchVectorIndexTests : IDisposable
             before = await index.SearchAsync(query, ct);
         }
 
-        var files = Directory.GetFiles(Path.Combine(_folder, "face")).Select(Path.GetFileName).Order().ToList();
-        Assert.Equal([.. Enumerable.Range(20, 5).SelectMany(d => new[] { $"202611{d}.entries", $"202611{d}.sha256", $"202611{d}.usearch" })], files);
+        // 20 to 24 November 2026 in the 7-day segments starting Monday 16 and Monday 23 November.
+        var files = Directory.GetFiles(Path.Combine(_folder, "face", "7d")).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal([.. Enumerable.Range(0, 2).Select(w => 16 + (7 * w)).SelectMany(d => new[] { $"202611{d}.entries", $"202611{d}.sha256", $"202611{d}.usearch" })], files);
 
         await using var reopened = new USearchVectorIndex(_folder, Options());
         await reopened.InitialiseAsync(ct);
@@ -54,7 +55,7 @@ public sealed class USearchVectorIndexTests : IDisposable
     [InlineData("entries")]
     [InlineData("middle")]
     [InlineData("no-checksum")]
-    public async Task A_damaged_segment_is_set_aside_and_its_day_can_be_added_again(string damage)
+    public async Task A_damaged_segment_is_set_aside_and_its_days_can_be_added_again(string damage)
     {
         var ct = TestContext.Current.CancellationToken;
         var faces = VectorIndexConformance.Faces();
@@ -64,7 +65,7 @@ public sealed class USearchVectorIndexTests : IDisposable
             await index.AddAsync(CaptureType.Face, faces, ct);
         }
 
-        var victim = Path.Combine(_folder, "face", "20261121.usearch");
+        var victim = Path.Combine(_folder, "face", "7d", "20261116.usearch");
         switch (damage)
         {
             case "truncate":
@@ -100,16 +101,94 @@ public sealed class USearchVectorIndexTests : IDisposable
 
         await using var reopened = new USearchVectorIndex(_folder, Options());
         await reopened.InitialiseAsync(ct);
-        Assert.Contains(reopened.DamagedSegments, d => d.StartsWith("face/20261121", StringComparison.Ordinal));
+        Assert.Contains(reopened.DamagedSegments, d => d.StartsWith("face/20261116", StringComparison.Ordinal));
         var counts = await reopened.CountByDayAsync(CaptureType.Face, ct);
-        Assert.DoesNotContain(counts, c => c.Day == new DateOnly(2026, 11, 21));
-        Assert.Contains(Directory.GetFiles(Path.Combine(_folder, "face")), f => f.Contains(".damaged-", StringComparison.Ordinal));
+        Assert.Equal([new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 24)], counts.Select(c => c.Day));
+        Assert.Contains(Directory.GetFiles(Path.Combine(_folder, "face", "7d")), f => f.Contains(".damaged-", StringComparison.Ordinal));
 
-        // The host re-adds the day from the analytics store; the segment answers again.
-        var day = faces.Where(f => DateOnly.FromDateTime(f.Time.UtcDateTime) == new DateOnly(2026, 11, 21)).ToList();
-        Assert.Equal(day.Count, await reopened.AddAsync(CaptureType.Face, day, ct));
-        var hits = await reopened.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = day[3].Vector, Limit = 1 }, ct);
-        Assert.Equal(day[3].Id, hits.Single().Id);
+        // The host re-adds the segment's days (20 to 22 November) from the analytics store; the segment answers again.
+        var days = faces.Where(f => DateOnly.FromDateTime(f.Time.UtcDateTime) < new DateOnly(2026, 11, 23)).ToList();
+        Assert.Equal(days.Count, await reopened.AddAsync(CaptureType.Face, days, ct));
+        var hits = await reopened.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = days[3].Vector, Limit = 1 }, ct);
+        Assert.Equal(days[3].Id, hits.Single().Id);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(31)]
+    public async Task Any_segment_span_gives_the_same_answers_and_a_changed_span_starts_empty_for_the_rebuild(int days)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var faces = VectorIndexConformance.Faces();
+        var from = new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
+        var until = new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero);
+        var devices = new HashSet<long> { 101, 104, 108 };
+        await using (var weekly = new USearchVectorIndex(_folder, Options()))
+        {
+            await weekly.InitialiseAsync(ct);
+            await weekly.AddAsync(CaptureType.Face, faces, ct);
+        }
+
+        await using var index = new USearchVectorIndex(_folder, Options(segmentDays: days));
+        await index.InitialiseAsync(ct);
+        Assert.Empty(await index.CountByDayAsync(CaptureType.Face, ct));
+        Assert.False(Directory.Exists(Path.Combine(_folder, "face", "7d")));
+
+        await index.AddAsync(CaptureType.Face, faces, ct);
+        Assert.Equal(
+            faces.GroupBy(f => DateOnly.FromDateTime(f.Time.UtcDateTime)).Select(g => new VectorDayCount(g.Key, g.Count())),
+            await index.CountByDayAsync(CaptureType.Face, ct));
+        // With the device set (an exact scan of its entries) and without (the graph, the time as a filter).
+        foreach (var scope in new[] { devices, null })
+        {
+            int found = 0, wanted = 0;
+            foreach (var probe in faces.Where((_, i) => i % 37 == 0))
+            {
+                bool Keep(VectorEntry f) => f.Time >= from && f.Time < until && (scope is null || scope.Contains(f.DeviceId));
+                var expected = TestVectors.ExactTop(probe.Vector, faces, 5, Keep);
+                var hits = await index.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = probe.Vector, Limit = 5, From = from, Until = until, DeviceIds = scope }, ct);
+                Assert.All(hits, h => Assert.True(Keep(faces[(int)h.Id - 1]), $"hit {h.Id} at {h.Time:O} by {h.DeviceId} is outside the filter"));
+                Assert.Equal(expected.Count, hits.Count);
+                if (Keep(probe))
+                {
+                    Assert.Equal(probe.Id, hits[0].Id);
+                }
+
+                found += hits.Count(h => expected.Contains(h.Id));
+                wanted += expected.Count;
+            }
+
+            Assert.True(found >= 0.95 * wanted, $"{days}-day segments, devices {(scope is null ? "all" : "3")}: {found} of {wanted} exact hits");
+        }
+    }
+
+    [Fact]
+    public async Task Retention_drops_whole_segments_and_the_expired_days_of_the_segment_it_cuts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var index = new USearchVectorIndex(_folder, Options());
+        await index.InitialiseAsync(ct);
+        var faces = VectorIndexConformance.Faces(count: 6_000);
+        await index.AddAsync(CaptureType.Face, faces, ct);
+        await index.FlushAsync(ct);
+
+        // 20 November to 2 December: segments from 16, 23 and 30 November; keep from 25 November on.
+        Assert.Equal(5, await index.DropDaysBeforeAsync(new DateOnly(2026, 11, 25), ct));
+        Assert.False(File.Exists(Path.Combine(_folder, "face", "7d", "20261116.usearch")));
+        Assert.True(File.Exists(Path.Combine(_folder, "face", "7d", "20261123.usearch")));
+        var counts = await index.CountByDayAsync(CaptureType.Face, ct);
+        Assert.Equal(new DateOnly(2026, 11, 25), counts[0].Day);
+        Assert.Equal(faces.Count(f => f.Time >= new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero)), counts.Sum(c => c.Count));
+        var expired = faces.First(f => f.Time.Day == 24);
+        Assert.DoesNotContain(await index.SearchAsync(new VectorQuery { Type = CaptureType.Face, Vector = expired.Vector, Limit = 20 }, ct), h => h.Id == expired.Id);
+    }
+
+    [Fact]
+    public void A_segment_span_outside_one_to_31_days_is_refused_with_the_setting_named()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new USearchVectorIndex(_folder, Options(segmentDays: 0)));
+        Assert.Contains("Vectors:SegmentDays", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -172,6 +251,6 @@ public sealed class USearchVectorIndexTests : IDisposable
         }
     }
 
-    private static VectorOptions Options(string quantisation = "f16") =>
-        new() { FaceDimensions = 64, BodyDimensions = 32, VehicleDimensions = 32, Quantisation = quantisation };
+    private static VectorOptions Options(string quantisation = "f16", int segmentDays = 7) =>
+        new() { FaceDimensions = 64, BodyDimensions = 32, VehicleDimensions = 32, Quantisation = quantisation, SegmentDays = segmentDays };
 }

@@ -6,7 +6,7 @@ namespace CityEye.VectorSearch;
 /// The feature-vector index of face, body and vehicle captures (VC-1, VC-3, VC-9, VC-17): one space per capture
 /// type, keyed by capture id, with the capture time and device kept beside each vector so that searches filter by
 /// time range and device set (the caller's device scope intersected with the request's region). Similarity is cosine
-/// similarity in [-1, 1]. Providers: <c>USearch/</c> (embedded HNSW, segmented by day, persisted under the data
+/// similarity in [-1, 1]. Providers: <c>USearch/</c> (embedded HNSW, segmented by spans of days, persisted under the data
 /// folder) and <c>Milvus/</c> (Milvus 2.5+ over its RESTful API v2, a collection per type, a partition per day). Both
 /// pass one conformance suite.
 /// </summary>
@@ -33,7 +33,7 @@ public interface IVectorIndex : IAsyncDisposable
     /// <summary>How many vectors of a type each UTC day holds (what the rebuild compares with the analytics store).</summary>
     Task<IReadOnlyList<VectorDayCount>> CountByDayAsync(CaptureType type, CancellationToken cancellationToken);
 
-    /// <summary>Drops every day before <paramref name="cutoff"/> (retention); returns the segments dropped.</summary>
+    /// <summary>Drops every day before <paramref name="cutoff"/> (retention); returns how many days (or day partitions) were dropped.</summary>
     Task<int> DropDaysBeforeAsync(DateOnly cutoff, CancellationToken cancellationToken);
 
     /// <summary>Makes what was added durable (the embedded index saves its changed segments).</summary>

@@ -31,6 +31,12 @@ public sealed class VectorOptions
     /// <summary>Embedded index: how vectors are stored (<c>f16</c>, <c>i8</c> or <c>f32</c>).</summary>
     public string Quantisation { get; set; } = "f16";
 
+    /// <summary>
+    /// Embedded index: how many UTC days one segment (one HNSW graph) holds, 1 to 31. Each query searches every segment
+    /// its time range touches, so larger segments answer long ranges faster; 7 starts each segment on a Monday.
+    /// </summary>
+    public int SegmentDays { get; set; } = 7;
+
     /// <summary>Embedded index: how often changed segments are saved.</summary>
     public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 

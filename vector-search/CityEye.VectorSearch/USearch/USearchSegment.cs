@@ -5,11 +5,14 @@ using System.Runtime.InteropServices;
 namespace CityEye.VectorSearch.USearch;
 
 /// <summary>
-/// One UTC day of one capture type: a native USearch HNSW index (cosine, quantised) plus, for each key, the capture
-/// time and device that filters test, and the keys of each device for exact scans of small filtered sets. Adds are
-/// serialised by <see cref="_addGate"/> and run in parallel inside a batch after the capacity is reserved; searches
-/// run concurrently with adds (USearch allows it once the capacity is reserved); growing the capacity, saving and
-/// freeing take the exclusive side of <see cref="_lock"/>.
+/// A span of UTC days (<see cref="VectorOptions.SegmentDays"/>) of one capture type: a native USearch HNSW index
+/// (cosine, quantised) plus, for each key, the capture time and device that filters test, the keys of each device for
+/// exact scans of small filtered sets, and the count of each day for the rebuild and for estimating how much a time
+/// range keeps. Adds are serialised by <see cref="_addGate"/> and run one at a time: USearch 2.26's concurrent adds
+/// can leave a node stored but unreachable by search (unum-cloud/USearch issue 735, unfixed in this release), which
+/// the tests here caught as a stored vector not found by itself. Searches run concurrently with adds once the capacity
+/// is reserved; growing the capacity, saving and freeing take the exclusive side of <see cref="_lock"/>. The candidate list of a search (ef) is
+/// the hit count asked of the native search, so concurrent searches never share a setting.
 /// </summary>
 internal sealed unsafe class USearchSegment : IDisposable
 {
@@ -21,21 +24,29 @@ internal sealed unsafe class USearchSegment : IDisposable
     private readonly ConcurrentDictionary<long, Entry> _entries = new();
     private readonly ConcurrentDictionary<long, ConcurrentQueue<long>> _byDevice = new();
     private readonly int _dimensions;
-    private readonly int _addThreads;
+    private readonly int[] _dayCounts;
     private nint _handle;
     private bool _dirty;
 
-    private USearchSegment(DateOnly day, nint handle, int dimensions)
+    private USearchSegment(DateOnly start, int days, nint handle, int dimensions)
     {
-        Day = day;
+        Start = start;
+        _dayCounts = new int[days];
         _handle = handle;
         _dimensions = dimensions;
-        _addThreads = 1;
     }
 
-    public DateOnly Day { get; }
+    /// <summary>The first UTC day the segment holds.</summary>
+    public DateOnly Start { get; }
+
+    /// <summary>How many days the segment spans.</summary>
+    public int Days => _dayCounts.Length;
 
     public long Count => _entries.Count;
+
+    /// <summary>Vectors per day (days without any left out).</summary>
+    public IEnumerable<VectorDayCount> CountsByDay() =>
+        _dayCounts.Select((count, i) => new VectorDayCount(Start.AddDays(i), Volatile.Read(ref _dayCounts[i]))).Where(c => c.Count > 0);
 
     public bool IsDirty => Volatile.Read(ref _dirty);
 
@@ -56,8 +67,8 @@ internal sealed unsafe class USearchSegment : IDisposable
         }
     }
 
-    /// <summary>A new empty segment.</summary>
-    public static USearchSegment Create(DateOnly day, int dimensions, UsScalar quantisation, VectorOptions options)
+    /// <summary>A new empty segment of <paramref name="days"/> days from <paramref name="start"/>.</summary>
+    public static USearchSegment Create(DateOnly start, int days, int dimensions, UsScalar quantisation, VectorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var init = new UsInitOptions
@@ -77,7 +88,7 @@ internal sealed unsafe class USearchSegment : IDisposable
             throw new VectorIndexException("USearch init returned no index.");
         }
 
-        var segment = new USearchSegment(day, handle, dimensions);
+        var segment = new USearchSegment(start, days, handle, dimensions);
         segment.SetThreads();
         return segment;
     }
@@ -86,10 +97,10 @@ internal sealed unsafe class USearchSegment : IDisposable
     /// Loads a saved segment (index and entry files); throws <see cref="VectorIndexException"/> when either is damaged
     /// or does not match (the caller drops the segment and rebuilds it from the analytics store).
     /// </summary>
-    public static USearchSegment Load(DateOnly day, string indexPath, string entriesPath, int dimensions, UsScalar quantisation, VectorOptions options)
+    public static USearchSegment Load(DateOnly start, int days, string indexPath, string entriesPath, int dimensions, UsScalar quantisation, VectorOptions options)
     {
         VerifyChecksums(indexPath, entriesPath);
-        var segment = Create(day, dimensions, quantisation, options);
+        var segment = Create(start, days, dimensions, quantisation, options);
         try
         {
             nint error = 0;
@@ -120,7 +131,7 @@ internal sealed unsafe class USearchSegment : IDisposable
 
     public bool Contains(long id) => _entries.ContainsKey(id);
 
-    /// <summary>Adds the entries not yet present, in parallel; returns how many were added.</summary>
+    /// <summary>Adds the entries not yet present; returns how many were added.</summary>
     public int Add(IReadOnlyList<VectorEntry> entries)
     {
         lock (_addGate)
@@ -136,9 +147,8 @@ internal sealed unsafe class USearchSegment : IDisposable
             try
             {
                 var handle = _handle;
-                Parallel.For(0, fresh.Count, new ParallelOptions { MaxDegreeOfParallelism = _addThreads }, i =>
+                foreach (var entry in fresh)
                 {
-                    var entry = fresh[i];
                     nint error = 0;
                     fixed (float* vector = entry.Vector)
                     {
@@ -146,9 +156,8 @@ internal sealed unsafe class USearchSegment : IDisposable
                     }
 
                     UsNative.Check(error, "add");
-                    _entries[entry.Id] = new Entry(entry.Time.ToUnixTimeMilliseconds(), entry.DeviceId);
-                    _byDevice.GetOrAdd(entry.DeviceId, _ => new ConcurrentQueue<long>()).Enqueue(entry.Id);
-                });
+                    Track(entry.Id, new Entry(entry.Time.ToUnixTimeMilliseconds(), entry.DeviceId));
+                }
             }
             finally
             {
@@ -171,8 +180,9 @@ internal sealed unsafe class USearchSegment : IDisposable
                 var removed = 0;
                 foreach (var id in ids)
                 {
-                    if (_entries.TryRemove(id, out _))
+                    if (_entries.TryRemove(id, out var entry))
                     {
+                        Interlocked.Decrement(ref _dayCounts[DayIndex(entry.TimeMs)]);
                         nint error = 0;
                         UsNative.usearch_remove(_handle, (ulong)id, &error);
                         UsNative.Check(error, "remove");
@@ -194,10 +204,25 @@ internal sealed unsafe class USearchSegment : IDisposable
         }
     }
 
+    /// <summary>Removes the entries of the days before <paramref name="cutoff"/>; returns how many days held any.</summary>
+    public int RemoveDaysBefore(DateOnly cutoff)
+    {
+        var days = CountsByDay().Count(c => c.Day < cutoff);
+        if (days > 0)
+        {
+            var cutoffMs = new DateTimeOffset(cutoff.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+            Remove([.. _entries.Where(e => e.Value.TimeMs < cutoffMs).Select(e => e.Key)]);
+        }
+
+        return days;
+    }
+
     /// <summary>
-    /// The <paramref name="limit"/> nearest entries passing the time range and device set. A filter that leaves few
-    /// entries (fewer than <paramref name="exactBelow"/> by the device counts) is answered by an exact scan of those
-    /// entries; otherwise the graph is searched with the filter, with a wider candidate list the more it excludes.
+    /// The <paramref name="limit"/> nearest entries passing the time range and device set. A device set that leaves
+    /// few entries (fewer than <paramref name="exactBelow"/> by the device counts) is answered by an exact scan of
+    /// those entries; otherwise the graph is searched with the filter, with a candidate list (ef) widened by the
+    /// inverse square root of the share the filter is estimated to keep (device counts times the day counts the time
+    /// range covers).
     /// </summary>
     public List<VectorHit> Search(float[] query, int limit, long? fromMs, long? untilMs, IReadOnlySet<long>? devices, int expansion, int exactBelow)
     {
@@ -227,27 +252,27 @@ internal sealed unsafe class USearchSegment : IDisposable
             }
 
             var filter = new Filter(_entries, fromMs ?? long.MinValue, untilMs ?? long.MaxValue, devices);
-            var selectivity = Math.Max(candidates / (double)total, 0.01);
-            var ef = (int)Math.Min(Math.Max(limit, expansion) / Math.Sqrt(selectivity), 4096);
-            var keys = new ulong[limit];
-            var distances = new float[limit];
+            var selectivity = Math.Max(candidates / (double)total * TimeShare(fromMs, untilMs, total), 0.005);
+            var ef = (int)Math.Clamp(Math.Max(limit, expansion) / Math.Sqrt(selectivity), limit, 4096);
+            var keys = new ulong[ef];
+            var distances = new float[ef];
             nint error = 0;
-            UsNative.usearch_change_expansion_search(_handle, (nuint)ef, &error);
             nuint found;
             fixed (float* q = query)
             fixed (ulong* k = keys)
             fixed (float* d = distances)
             {
+                // USearch widens its candidate list to the hit count asked for: asking for ef hits is a per-query ef.
                 if (devices is null && !timeFiltered)
                 {
-                    found = UsNative.usearch_search(_handle, q, UsScalar.F32, (nuint)limit, k, d, &error);
+                    found = UsNative.usearch_search(_handle, q, UsScalar.F32, (nuint)ef, k, d, &error);
                 }
                 else
                 {
                     var state = GCHandle.Alloc(filter);
                     try
                     {
-                        found = UsNative.usearch_filtered_search(_handle, q, UsScalar.F32, (nuint)limit, &Accept, (void*)GCHandle.ToIntPtr(state), k, d, &error);
+                        found = UsNative.usearch_filtered_search(_handle, q, UsScalar.F32, (nuint)ef, &Accept, (void*)GCHandle.ToIntPtr(state), k, d, &error);
                     }
                     finally
                     {
@@ -257,8 +282,8 @@ internal sealed unsafe class USearchSegment : IDisposable
             }
 
             UsNative.Check(error, "search");
-            var hits = new List<VectorHit>((int)found);
-            for (var i = 0; i < (int)found; i++)
+            var hits = new List<VectorHit>(Math.Min((int)found, limit));
+            for (var i = 0; i < (int)found && hits.Count < limit; i++)
             {
                 var id = (long)keys[i];
                 if (_entries.TryGetValue(id, out var entry))
@@ -376,10 +401,43 @@ internal sealed unsafe class USearchSegment : IDisposable
         return [.. hits.OrderByDescending(h => h.Similarity).Take(limit)];
     }
 
+    private int DayIndex(long timeMs) =>
+        (int)Math.Floor((timeMs - new DateTimeOffset(Start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds()) / 86_400_000.0);
+
+    private void Track(long id, Entry entry)
+    {
+        _entries[id] = entry;
+        Interlocked.Increment(ref _dayCounts[DayIndex(entry.TimeMs)]);
+        _byDevice.GetOrAdd(entry.DeviceId, _ => new ConcurrentQueue<long>()).Enqueue(id);
+    }
+
+    /// <summary>The share of the segment's entries a time range keeps, from the day counts (part days pro rata).</summary>
+    private double TimeShare(long? fromMs, long? untilMs, long total)
+    {
+        if (fromMs is null && untilMs is null)
+        {
+            return 1;
+        }
+
+        var startMs = new DateTimeOffset(Start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        double kept = 0;
+        for (var i = 0; i < _dayCounts.Length; i++)
+        {
+            var dayStart = startMs + (i * 86_400_000L);
+            var overlap = Math.Min(untilMs ?? long.MaxValue, dayStart + 86_400_000L) - Math.Max(fromMs ?? long.MinValue, dayStart);
+            if (overlap > 0)
+            {
+                kept += Volatile.Read(ref _dayCounts[i]) * Math.Min(overlap / 86_400_000.0, 1);
+            }
+        }
+
+        return Math.Clamp(kept / total, 0, 1);
+    }
+
     private void SetThreads()
     {
         nint error = 0;
-        UsNative.usearch_change_threads_add(_handle, (nuint)_addThreads, &error);
+        UsNative.usearch_change_threads_add(_handle, 1, &error);
         UsNative.Check(error, "change_threads_add");
         UsNative.usearch_change_threads_search(_handle, SearchThreads, &error);
         UsNative.Check(error, "change_threads_search");
@@ -442,8 +500,13 @@ internal sealed unsafe class USearchSegment : IDisposable
             {
                 var id = reader.ReadInt64();
                 var entry = new Entry(reader.ReadInt64(), reader.ReadInt64());
-                _entries[id] = entry;
-                _byDevice.GetOrAdd(entry.DeviceId, _ => new ConcurrentQueue<long>()).Enqueue(id);
+                var dayIndex = DayIndex(entry.TimeMs);
+                if (dayIndex < 0 || dayIndex >= _dayCounts.Length)
+                {
+                    throw new VectorIndexException($"{Path.GetFileName(path)} holds a capture of {DateTimeOffset.FromUnixTimeMilliseconds(entry.TimeMs):yyyy-MM-dd}, outside the segment's days.");
+                }
+
+                Track(id, entry);
             }
         }
         catch (EndOfStreamException e)

@@ -7,12 +7,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CityEye.VectorSearch.USearch;
 
 /// <summary>
-/// The embedded vector index: per capture type, one USearch HNSW segment per UTC day under
-/// <c>{folder}/{type}/{yyyyMMdd}.usearch</c> with its entry file (<c>.entries</c>: capture id, time, device). A time
-/// range searches only its days; retention deletes whole days. Segments are saved every
-/// <see cref="VectorOptions.SaveInterval"/> by the host and on dispose; one that fails to load (damaged, cut short,
-/// of another dimension) is set aside and listed in <see cref="DamagedSegments"/>, and the host re-adds its day from
-/// the analytics store (adds are idempotent by id).
+/// The embedded vector index: per capture type, one USearch HNSW segment per span of
+/// <see cref="VectorOptions.SegmentDays"/> UTC days (from a Monday when the span is 7) under
+/// <c>{folder}/{type}/{days}d/{first day:yyyyMMdd}.usearch</c> with its entry file (<c>.entries</c>: capture id, time,
+/// device) and checksums (<c>.sha256</c>). A time range searches only the segments it touches, with the time as a
+/// filter inside the first and last; retention deletes whole segments and the expired days of the segment it cuts.
+/// Fewer, larger segments make a query cheaper (one graph search each); smaller ones make a narrow time range cheaper.
+/// Segments are saved every <see cref="VectorOptions.SaveInterval"/> by the host and on dispose; one that fails to load
+/// (damaged, cut short, of another dimension) is set aside and listed in <see cref="DamagedSegments"/>, and the host
+/// re-adds its days from the analytics store (adds are idempotent by id). Segments of another span (the setting
+/// changed) are deleted at start and rebuilt the same way.
 /// </summary>
 public sealed partial class USearchVectorIndex : IVectorIndex
 {
@@ -23,7 +27,8 @@ public sealed partial class USearchVectorIndex : IVectorIndex
     private readonly VectorOptions _options;
     private readonly UsScalar _quantisation;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<(CaptureType Type, DateOnly Day), USearchSegment> _segments = new();
+    private readonly int _span;
+    private readonly ConcurrentDictionary<(CaptureType Type, DateOnly Start), USearchSegment> _segments = new();
     private readonly object _createGate = new();
     private readonly List<string> _damaged = [];
 
@@ -41,6 +46,9 @@ public sealed partial class USearchVectorIndex : IVectorIndex
             "f32" => UsScalar.F32,
             _ => throw new ArgumentException($"Vectors:Quantisation must be f16, i8 or f32, not '{options.Quantisation}'.", nameof(options)),
         };
+        _span = options.SegmentDays is >= 1 and <= 31
+            ? options.SegmentDays
+            : throw new ArgumentException($"Vectors:SegmentDays must be between 1 and 31, not {options.SegmentDays}.", nameof(options));
     }
 
     public string Provider => "USearch";
@@ -61,24 +69,30 @@ public sealed partial class USearchVectorIndex : IVectorIndex
     {
         foreach (var type in Enum.GetValues<CaptureType>())
         {
-            var folder = TypeFolder(type);
+            var folder = SpanFolder(type);
             Directory.CreateDirectory(folder);
+            RemoveOtherLayouts(type);
             foreach (var path in Directory.EnumerateFiles(folder, "*.usearch").Order(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!DateOnly.TryParseExact(Path.GetFileNameWithoutExtension(path), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                    || _segments.ContainsKey((type, day)))
+                if (!DateOnly.TryParseExact(Path.GetFileNameWithoutExtension(path), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+                    || _segments.ContainsKey((type, start)))
                 {
                     continue;
                 }
 
                 try
                 {
-                    _segments[(type, day)] = USearchSegment.Load(day, path, EntriesPath(type, day), _options.Dimensions(type), _quantisation, _options);
+                    if (SegmentStart(start) != start)
+                    {
+                        throw new VectorIndexException($"{Path.GetFileName(path)} does not start a {_span}-day segment.");
+                    }
+
+                    _segments[(type, start)] = USearchSegment.Load(start, _span, path, EntriesPath(type, start), _options.Dimensions(type), _quantisation, _options);
                 }
                 catch (Exception e) when (e is VectorIndexException or IOException)
                 {
-                    SetAside(type, day, e.Message);
+                    SetAside(type, start, e.Message);
                 }
             }
         }
@@ -90,13 +104,12 @@ public sealed partial class USearchVectorIndex : IVectorIndex
     {
         ArgumentNullException.ThrowIfNull(entries);
         VectorChecks.Require(type, entries.Select(e => e.Vector), _options.Dimensions(type));
+        // Segments are separate graphs: a batch spanning several (a rebuild) adds to them in parallel.
         var added = 0;
-        foreach (var day in entries.GroupBy(e => VectorChecks.DayOf(e.Time)))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            added += Segment(type, day.Key).Add([.. day]);
-        }
-
+        Parallel.ForEach(
+            entries.GroupBy(e => SegmentStart(VectorChecks.DayOf(e.Time))),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            span => Interlocked.Add(ref added, Segment(type, span.Key).Add([.. span])));
         return Task.FromResult(added);
     }
 
@@ -110,20 +123,20 @@ public sealed partial class USearchVectorIndex : IVectorIndex
         }
 
         var limit = Math.Clamp(query.Limit, 1, 10_000);
-        var days = VectorChecks.DaysIn(query.From, query.Until, Days(query.Type)).ToList();
         var hits = new List<VectorHit>();
-        foreach (var day in days)
+        foreach (var segment in _segments.Where(s => s.Key.Type == query.Type).Select(s => s.Value).OrderBy(s => s.Start))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!_segments.TryGetValue((query.Type, day), out var segment))
+            var segmentStart = new DateTimeOffset(segment.Start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var segmentEnd = segmentStart.AddDays(segment.Days);
+            if (query.From >= segmentEnd || query.Until <= segmentStart)
             {
                 continue;
             }
 
-            // Only the first and last day need the time test; the days between are covered whole.
-            var dayStart = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            long? from = query.From is { } f && f > dayStart ? f.ToUnixTimeMilliseconds() : null;
-            long? until = query.Until is { } u && u < dayStart.AddDays(1) ? u.ToUnixTimeMilliseconds() : null;
+            // Only the segments at the ends of the range need the time test; those between are covered whole.
+            long? from = query.From is { } f && f > segmentStart ? f.ToUnixTimeMilliseconds() : null;
+            long? until = query.Until is { } u && u < segmentEnd ? u.ToUnixTimeMilliseconds() : null;
             hits.AddRange(segment.Search(query.Vector, limit, from, until, query.DeviceIds, _options.ExpansionSearch, ExactBelow));
         }
 
@@ -148,23 +161,27 @@ public sealed partial class USearchVectorIndex : IVectorIndex
 
     public Task<IReadOnlyList<VectorDayCount>> CountByDayAsync(CaptureType type, CancellationToken cancellationToken)
     {
-        IReadOnlyList<VectorDayCount> counts = [.. _segments.Where(s => s.Key.Type == type && s.Value.Count > 0)
-            .Select(s => new VectorDayCount(s.Key.Day, s.Value.Count)).OrderBy(c => c.Day)];
+        IReadOnlyList<VectorDayCount> counts = [.. _segments.Where(s => s.Key.Type == type).SelectMany(s => s.Value.CountsByDay()).OrderBy(c => c.Day)];
         return Task.FromResult(counts);
     }
 
+    /// <summary>Returns how many days (of any type) held vectors and were dropped.</summary>
     public Task<int> DropDaysBeforeAsync(DateOnly cutoff, CancellationToken cancellationToken)
     {
         var dropped = 0;
-        foreach (var key in _segments.Keys.Where(k => k.Day < cutoff).ToList())
+        foreach (var key in _segments.Keys.Where(k => k.Start < cutoff).ToList())
         {
-            if (_segments.TryRemove(key, out var segment))
+            if (key.Start.AddDays(_span) > cutoff)
             {
+                dropped += _segments[key].RemoveDaysBefore(cutoff);
+            }
+            else if (_segments.TryRemove(key, out var segment))
+            {
+                dropped += segment.CountsByDay().Count();
                 segment.Dispose();
-                File.Delete(IndexPath(key.Type, key.Day));
-                File.Delete(EntriesPath(key.Type, key.Day));
-                File.Delete(USearchSegment.ChecksumPath(IndexPath(key.Type, key.Day)));
-                dropped++;
+                File.Delete(IndexPath(key.Type, key.Start));
+                File.Delete(EntriesPath(key.Type, key.Start));
+                File.Delete(USearchSegment.ChecksumPath(IndexPath(key.Type, key.Start)));
             }
         }
 
@@ -213,22 +230,55 @@ public sealed partial class USearchVectorIndex : IVectorIndex
 
     private string TypeFolder(CaptureType type) => Path.Combine(_folder, type.ToString().ToLowerInvariant());
 
-    private string IndexPath(CaptureType type, DateOnly day) => Path.Combine(TypeFolder(type), day.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + ".usearch");
+    private string SpanFolder(CaptureType type) => Path.Combine(TypeFolder(type), _span.ToString(CultureInfo.InvariantCulture) + "d");
 
-    private string EntriesPath(CaptureType type, DateOnly day) => Path.ChangeExtension(IndexPath(type, day), ".entries");
+    private string IndexPath(CaptureType type, DateOnly start) => Path.Combine(SpanFolder(type), start.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + ".usearch");
 
-    private List<DateOnly> Days(CaptureType type) => [.. _segments.Keys.Where(k => k.Type == type).Select(k => k.Day).Order()];
+    private string EntriesPath(CaptureType type, DateOnly start) => Path.ChangeExtension(IndexPath(type, start), ".entries");
 
-    private USearchSegment Segment(CaptureType type, DateOnly day)
+    /// <summary>The first day of the segment holding <paramref name="day"/> (day numbers count from a Monday).</summary>
+    private DateOnly SegmentStart(DateOnly day) => DateOnly.FromDayNumber(day.DayNumber - (day.DayNumber % _span));
+
+    private USearchSegment Segment(CaptureType type, DateOnly start)
     {
-        if (_segments.TryGetValue((type, day), out var segment))
+        if (_segments.TryGetValue((type, start), out var segment))
         {
             return segment;
         }
 
         lock (_createGate)
         {
-            return _segments.GetOrAdd((type, day), _ => USearchSegment.Create(day, _options.Dimensions(type), _quantisation, _options));
+            return _segments.GetOrAdd((type, start), _ => USearchSegment.Create(start, _span, _options.Dimensions(type), _quantisation, _options));
+        }
+    }
+
+    /// <summary>
+    /// Deletes the segments of another span (the per-day files of earlier versions directly in the type's folder, and
+    /// folders of another <see cref="VectorOptions.SegmentDays"/>): the host rebuilds their days from the analytics
+    /// store. Damaged files set aside are kept.
+    /// </summary>
+    private void RemoveOtherLayouts(CaptureType type)
+    {
+        var current = SpanFolder(type);
+        var stale = Directory.EnumerateFiles(TypeFolder(type))
+            .Where(f => Path.GetExtension(f) is ".usearch" or ".entries" or ".sha256")
+            .Concat(Directory.EnumerateDirectories(TypeFolder(type)).Where(d => d != current && Path.GetFileName(d).EndsWith('d')))
+            .ToList();
+        foreach (var path in stale)
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+
+        if (stale.Count > 0)
+        {
+            LogOtherLayoutRemoved(_logger, type, stale.Count, _span);
         }
     }
 
@@ -250,6 +300,9 @@ public sealed partial class USearchVectorIndex : IVectorIndex
 
         LogSegmentSetAside(_logger, type, day, reason);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} {Type} vector files of another segment span; their days are rebuilt from the analytics store in {Days}-day segments")]
+    private static partial void LogOtherLayoutRemoved(ILogger logger, CaptureType type, int count, int days);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Type} vector segment of {Day} could not be loaded and was set aside to be rebuilt from the analytics store: {Reason}")]
     private static partial void LogSegmentSetAside(ILogger logger, CaptureType type, DateOnly day, string reason);
