@@ -20,6 +20,7 @@ using CityEye.Api.Notifications;
 using CityEye.Api.Organisations;
 using CityEye.Api.Search;
 using CityEye.Api.Users;
+using CityEye.Api.Video;
 using CityEye.Api.Vision;
 using CityEye.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,7 @@ builder.Services
     .AddBehaviourFeature()
     .AddVisionFeature()
     .AddCapturesFeature()
+    .AddVideoFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -95,6 +97,7 @@ api.MapSearchEndpoints();
 api.MapMapEndpoints();
 api.MapCaptureEndpoints();
 api.MapWorkbenchEndpoints();
+api.MapVideoEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

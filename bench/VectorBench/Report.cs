@@ -28,7 +28,7 @@ internal static class Report
         var faissAtEf = faiss?.Sweep.FirstOrDefault(p => p.Ef == search.Ef);
         Row(F($"recall@{meta.K}, ef={search.Ef}, no filter"), F($"{search.RecallSequential:F3}"), faissAtEf is null ? null : F($"{faissAtEf.Recall:F3}"));
         Row(F($"recall@{meta.K}, ef={search.Ef}, time + device filter"),
-            F($"{search.FilteredRecallSequential:F3} ({search.ExactShare:P0} of the day searches by exact scan)"),
+            F($"{search.FilteredRecallSequential:F3} ({search.ExactShare:P0} of the segment searches by exact scan)"),
             faissAtEf?.FilteredRecall is { } fr ? F($"{fr:F3} (IDSelectorBitmap)") : null);
         Row(F($"{search.Concurrency} concurrent, no filter, ef={search.Ef}"),
             F($"p50 **{search.Unfiltered.MedianP50Ms:F1} ms**, p99 **{search.Unfiltered.MedianP99Ms:F1} ms**, {search.Unfiltered.MedianQps:N0} q/s, {search.Unfiltered.MedianCpuMsPerQuery:F2} CPU ms/query"),

@@ -144,6 +144,15 @@ internal sealed class DeviceNames(Core.Devices.DeviceStore devices)
 
 internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJournal journal, TokenNames tokenNames, DeviceNames deviceNames, TimeProvider time, ILogger<OperationLogMiddleware> logger)
 {
+    private const string DeviceItem = "cityeye.log.device";
+
+    /// <summary>Names the device a request outside <c>/api/devices/{id}</c> works on (its body's device id), for the log entry.</summary>
+    public static void NameDevice(HttpContext context, long deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[DeviceItem] = deviceId;
+    }
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || IsBackgroundPoll(context.Request))
@@ -237,7 +246,8 @@ internal sealed partial class OperationLogMiddleware(RequestDelegate next, LogJo
             Module = module,
             Operation = operation,
             DataType = dataType,
-            DeviceCode = module == "devices" && context.Request.RouteValues.TryGetValue("id", out var id) ? Convert.ToString(id, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty : string.Empty,
+            DeviceCode = module == "devices" && context.Request.RouteValues.TryGetValue("id", out var id) ? Convert.ToString(id, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty
+                : context.Items.TryGetValue(DeviceItem, out var named) ? Convert.ToString(named, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty : string.Empty,
             SystemName = token is null ? string.Empty : $"token {token}",
             ServiceCategory = token is null ? string.Empty : tag,
             ServiceSubcategory = token is null ? string.Empty : dataType,

@@ -22,6 +22,7 @@ public static class Permissions
     public const string StatsView = "stats.view";
     public const string CapturesView = "captures.view";
     public const string CapturesIngest = "captures.ingest";
+    public const string VideoView = "video.view";
 
     /// <summary>Every permission with its Chinese label, for role editors and the OpenAPI description.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -42,6 +43,7 @@ public static class Permissions
         [StatsView] = "查看运营统计看板",
         [CapturesView] = "人脸、人体、车辆检索与轨迹（以图搜图、属性检索、车牌检索）",
         [CapturesIngest] = "推送抓拍数据（智能视频系统接入）",
+        [VideoView] = "实时视频调阅与抓图",
     };
 
     /// <summary>
@@ -56,6 +58,7 @@ public static class Permissions
         new("users", "用户与权限", [UsersManage, UsersAllUnits, ApiTokensManage]),
         new("audit", "日志与审计", [AuditView, StatsView]),
         new("video-computing", "视频计算", [CapturesView, CapturesIngest]),
+        new("video", "视频联网", [VideoView]),
     ];
 }
 

@@ -103,6 +103,12 @@ public static class ErrorCodes
     public const string FavouriteGroupLimit = "favourites.groupLimit";
     public const string ShelfFull = "shelf.full";
     public const string ShelfEmpty = "shelf.empty";
+    public const string VideoOffline = "video.offline";
+    public const string VideoBusy = "video.busy";
+    public const string VideoUnavailable = "video.unavailable";
+    public const string VideoStreamLimit = "video.streamLimit";
+    public const string VideoUrlInvalid = "video.urlInvalid";
+    public const string VideoStreamEnded = "video.streamEnded";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -196,6 +202,12 @@ public static class ErrorCodes
         [FavouriteGroupLimit] = "You can have at most {max} favourite groups.",
         [ShelfFull] = "The shelf holds at most {max} captures; archive it first.",
         [ShelfEmpty] = "The shelf is empty; nothing to archive.",
+        [VideoOffline] = "Device {value} is {status}: it has no video now.",
+        [VideoBusy] = "The node already plays {running} live streams, its limit of {limit}; try again shortly.",
+        [VideoUnavailable] = "The video cannot be produced: {value}",
+        [VideoStreamLimit] = "You already have {open} live streams open, your limit of {limit}; close one first.",
+        [VideoUrlInvalid] = "This video address has expired or belongs to another session; open the video again.",
+        [VideoStreamEnded] = "The live stream has ended; open the video again.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

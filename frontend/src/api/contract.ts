@@ -127,3 +127,7 @@ export type ShelfArchive = Schemas['ShelfArchiveResponse']
 export type Trajectory = Schemas['TrajectoryResponse']
 export type ChangedResponse = Schemas['ChangedResponse']
 export type CoTravellers = Schemas['CoTravellersResponse']
+
+export type LiveVideo = Schemas['LiveResponse']
+export type VideoCapabilities = Schemas['VideoCapabilitiesResponse']
+export type OpenStreams = Schemas['OpenStreamsResponse']

@@ -1907,6 +1907,74 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/video/live': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Opens a device's live video: an HLS playlist URL (H.264) signed for this session, valid until expiresAt. 404 outside the caller's devices, 409 when the device is offline, 429 beyond the caller's stream limit, 503 when the node runs all the encoders it may. */
+    post: operations['Video_Live']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/live/{deviceId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post?: never
+    /** Tells the node the player closed a device's live video (it no longer counts towards the stream limit). */
+    delete: operations['Video_Close']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/streams': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's open live streams and their limit (UM-2). */
+    get: operations['Video_Streams']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/{id}/snapshot': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A JPEG of what the device shows now. */
+    get: operations['Devices_Snapshot']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -2702,6 +2770,12 @@ export interface components {
       | 'favourites.groupLimit'
       | 'shelf.full'
       | 'shelf.empty'
+      | 'video.offline'
+      | 'video.busy'
+      | 'video.unavailable'
+      | 'video.streamLimit'
+      | 'video.urlInvalid'
+      | 'video.streamEnded'
     FacetValue: {
       value: string
       label: string
@@ -3034,6 +3108,25 @@ export interface components {
        */
       updatedAt: string
     }
+    /** @description Opens a device's live video. */
+    LiveRequest: {
+      /** Format: int64 */
+      deviceId: null | number
+    }
+    /**
+     * @description A live stream to play: `url` is an HLS playlist (H.264) signed for the signed-in session only and valid until
+     *     `expiresAt`; ask again before then to keep watching.
+     */
+    LiveResponse: {
+      url: string
+      /** Format: date-time */
+      expiresAt: string
+      /** Format: int64 */
+      deviceId: number
+      deviceName: string
+      gbCode: string
+      capabilities: components['schemas']['VideoCapabilitiesResponse']
+    }
     /** @description An administrator's lock: until a time, or until unlocked when DateTimeOffset? LockUserRequest.Until is null. */
     LockUserRequest: {
       /** Format: date-time */
@@ -3269,6 +3362,21 @@ export interface components {
       /** Format: date-time */
       readAt: null | string
     }
+    /** @description A live stream the caller has open, for the stream limit (UM-2). */
+    OpenStreamResponse: {
+      /** Format: int64 */
+      deviceId: number
+      /** Format: date-time */
+      openedAt: string
+      /** Format: date-time */
+      lastReadAt: string
+    }
+    /** @description The caller's open streams and their limit. */
+    OpenStreamsResponse: {
+      /** Format: int32 */
+      limit: number
+      streams: components['schemas']['OpenStreamResponse'][]
+    }
     /** @description The supervisors' dashboards: operations per unit and module per day, active users per day, most-viewed devices. */
     OperationStatsResponse: {
       days: string[]
@@ -3317,6 +3425,7 @@ export interface components {
       | 'stats.view'
       | 'users.all-units'
       | 'users.manage'
+      | 'video.view'
     /** @description A permission of the function tree. */
     PermissionInfo: {
       code: string
@@ -3769,6 +3878,12 @@ export interface components {
     VehicleOwnerResponse: {
       vehicle: components['schemas']['RegisteredVehicle']
       ownerVehicles: string[]
+    }
+    /** @description What a device supports: live video, PTZ control, recordings. */
+    VideoCapabilitiesResponse: {
+      live: boolean
+      ptz: boolean
+      recordings: boolean
     }
     /** @description One broken rule of one field. */
     Violation: {
@@ -8071,6 +8186,162 @@ export interface operations {
       }
     }
   }
+  Video_Live: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LiveRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LiveResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Video_Close: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        deviceId: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Video_Streams: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['OpenStreamsResponse']
+        }
+      }
+    }
+  }
+  Devices_Snapshot: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -8187,6 +8458,12 @@ export const errorCodeValues: ReadonlyArray<
   'favourites.groupLimit',
   'shelf.full',
   'shelf.empty',
+  'video.offline',
+  'video.busy',
+  'video.unavailable',
+  'video.streamLimit',
+  'video.urlInvalid',
+  'video.streamEnded',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -8213,6 +8490,7 @@ export const permissionValues: ReadonlyArray<
   'stats.view',
   'users.all-units',
   'users.manage',
+  'video.view',
 ]
 export const readinessStateValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReadinessState']

@@ -33,6 +33,7 @@ declare module 'vue-router' {
       | 'Tickets'
       | 'Star'
       | 'Clock'
+      | 'Monitor'
   }
 }
 
@@ -203,6 +204,18 @@ export const routes: RouteRecordRaw[] = [
           order: 77,
           nav: true,
           icon: 'Clock',
+        },
+      },
+      {
+        path: 'video/split',
+        name: 'video-split',
+        component: () => import('@/views/video/VideoSplitView.vue'),
+        meta: {
+          permission: 'video.view',
+          titleKey: 'nav.videoSplit',
+          order: 78,
+          nav: true,
+          icon: 'Monitor',
         },
       },
       {

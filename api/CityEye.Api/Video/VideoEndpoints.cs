@@ -1,0 +1,150 @@
+using CityEye.Api.Auth;
+using CityEye.Api.Infrastructure;
+using CityEye.Api.Logs;
+using CityEye.Core.Auth;
+using CityEye.Core.Devices;
+using CityEye.Core.Domain;
+using CityEye.Core.Validation;
+using CityEye.Video;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CityEye.Api.Video;
+
+/// <summary>
+/// Live video and snapshots (VI-6, VI-7, UM-2): a stream starts only for a device inside the caller's device scope
+/// that is online, within the caller's concurrent-stream limit and the node's encoder cap; its URL is signed for the
+/// caller's session and short-lived. Media files are served under <c>/media</c> (outside <c>/api</c>, so the operation
+/// log holds the opening of a stream, not every segment).
+/// </summary>
+internal static class VideoEndpoints
+{
+    public static void MapVideoEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api").WithTags("Video").RequirePermission(Permissions.VideoView);
+        group.MapPost("/video/live", OpenLiveAsync).WithName("Video_Live")
+            .WithSummary("Opens a device's live video: an HLS playlist URL (H.264) signed for this session, valid until expiresAt. 404 outside the caller's devices, 409 when the device is offline, 429 beyond the caller's stream limit, 503 when the node runs all the encoders it may.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapDelete("/video/live/{deviceId:long}", (long deviceId, Caller caller, LiveViewers viewers) =>
+            {
+                viewers.Close(caller.User.UserId, deviceId);
+                return TypedResults.NoContent();
+            })
+            .WithName("Video_Close").WithSummary("Tells the node the player closed a device's live video (it no longer counts towards the stream limit).");
+        group.MapGet("/video/streams", async (Caller caller, LiveViewers viewers, UserStore users, CancellationToken ct) =>
+                TypedResults.Ok(new OpenStreamsResponse(
+                    (await users.GetAsync(caller.User.UserId, ct))?.MaxStreams ?? UserAccount.DefaultMaxStreams,
+                    [.. viewers.Of(caller.User.UserId).Select(v => new OpenStreamResponse(v.DeviceId, v.OpenedAt, v.LastReadAt))])))
+            .WithName("Video_Streams").WithSummary("The caller's open live streams and their limit (UM-2).");
+        group.MapGet("/devices/{id:long}/snapshot", SnapshotAsync).WithName("Devices_Snapshot")
+            .WithSummary("A JPEG of what the device shows now.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        routes.MapGet("/media/live/{token}/{file}", LiveFile).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
+    }
+
+    /// <summary>The hash of the credential the request carries (session cookie or API token), that stream URLs are bound to.</summary>
+    internal static byte[] Binding(HttpContext context) =>
+        StreamTokens.Binding(context.User.FindFirst(CityEyeClaims.ApiTokenId)?.Value is { } token
+            ? "token:" + token
+            : "session:" + SessionAuthenticationHandler.SessionKey(context.Request));
+
+    private static async Task<Results<Ok<LiveResponse>, ProblemHttpResult>> OpenLiveAsync(
+        LiveRequest request, Caller caller, HttpContext context, DeviceStore devices, UserStore users, LiveViewers viewers, IVideoSource source,
+        StreamTokens tokens, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var deviceId = request.DeviceId!.Value;
+        OperationLogMiddleware.NameDevice(context, deviceId);
+        var (device, problem) = await VisibleOnlineAsync(deviceId, caller, devices, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var open = viewers.Of(caller.User.UserId);
+        var limit = (await users.GetAsync(caller.User.UserId, cancellationToken))?.MaxStreams ?? UserAccount.DefaultMaxStreams;
+        if (open.Count >= limit && !open.Any(o => o.DeviceId == deviceId))
+        {
+            return Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.VideoStreamLimit, new Dictionary<string, object?> { ["limit"] = limit, ["open"] = open.Count });
+        }
+
+        var video = Video(device!);
+        try
+        {
+            await source.OpenLiveAsync(video, cancellationToken);
+        }
+        catch (VideoBusyException e)
+        {
+            context.Response.Headers.RetryAfter = "10";
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoBusy, new Dictionary<string, object?> { ["running"] = e.Running, ["limit"] = e.Limit });
+        }
+        catch (VideoUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
+        }
+
+        viewers.Read(caller.User.UserId, deviceId);
+        var expiresAt = time.GetUtcNow() + options.Value.StreamUrlLifetime;
+        var token = tokens.Issue(deviceId, caller.User.UserId, expiresAt, Binding(context));
+        var capabilities = source.Capabilities(video);
+        return TypedResults.Ok(new LiveResponse(
+            $"/media/live/{token}/index.m3u8", expiresAt, deviceId, device!.Name, device.GbCode,
+            new VideoCapabilitiesResponse(capabilities.Live, capabilities.Ptz, capabilities.Recordings)));
+    }
+
+    private static async Task<IResult> SnapshotAsync(long id, Caller caller, HttpContext context, DeviceStore devices, IVideoSource source, CancellationToken cancellationToken)
+    {
+        var (device, problem) = await VisibleOnlineAsync(id, caller, devices, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var jpeg = await source.SnapshotAsync(Video(device!), cancellationToken);
+            context.Response.Headers.CacheControl = "no-store";
+            return TypedResults.File(jpeg, "image/jpeg", $"{device!.GbCode}.jpg");
+        }
+        catch (VideoUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
+        }
+    }
+
+    /// <summary>A playlist or segment of a live stream, for the session its signed URL was issued to.</summary>
+    private static IResult LiveFile(string token, string file, HttpContext context, StreamTokens tokens, IVideoSource source, LiveViewers viewers, TimeProvider time)
+    {
+        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { } grant || grant.UserId != context.User.ToUserData().UserId)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.VideoUrlInvalid);
+        }
+
+        if (source.LiveFile(grant.DeviceId, file) is not { } path)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.VideoStreamEnded);
+        }
+
+        viewers.Read(grant.UserId, grant.DeviceId);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.PhysicalFile(path, file.EndsWith(".m3u8", StringComparison.Ordinal) ? "application/vnd.apple.mpegurl" : "video/mp2t");
+    }
+
+    /// <summary>The device when it is inside the caller's scope and online; otherwise the problem to answer.</summary>
+    private static async Task<(Device? Device, ProblemHttpResult? Problem)> VisibleOnlineAsync(long id, Caller caller, DeviceStore devices, CancellationToken cancellationToken)
+    {
+        var device = await devices.GetAsync(id, caller.DeviceScope, cancellationToken);
+        if (device is null)
+        {
+            return (null, Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound));
+        }
+
+        return device.Status == DeviceStatus.Online
+            ? (device, null)
+            : (device, Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.VideoOffline, new Dictionary<string, object?> { ["value"] = device.Name, ["status"] = device.Status.ToString().ToLowerInvariant() }));
+    }
+
+    private static VideoDevice Video(Device device) => new(device.Id, device.GbCode, device.Name, device.Type == DeviceType.HdDome);
+}

@@ -1,0 +1,118 @@
+// Browser end-to-end tests of the video interconnection centre (视频联网): an investigator opens four online cameras
+// in a 4-split and sees four live pictures whose clocks move, with the time to the first frame in the debug overlay;
+// closing the cells closes the streams on the node. Environment in support.mjs.
+import assert from 'node:assert/strict'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import {
+  ARTIFACTS,
+  byTestId,
+  closeBrowser,
+  openPage,
+  signIn,
+  startBrowser,
+  waitForPath,
+} from './support.mjs'
+
+const INVESTIGATOR = { username: 'investigator', password: 'Investigator#2026' }
+
+before(startBrowser)
+after(closeBrowser)
+
+/** A fingerprint of the clock corner (bottom right) of each playing video, drawn through a canvas. */
+function clockCorners(page) {
+  return page.$$eval('[data-testid="video-grid"] video', (videos) =>
+    videos.map((video) => {
+      const canvas = document.createElement('canvas')
+      canvas.width = 200
+      canvas.height = 40
+      const context = canvas.getContext('2d')
+      if (!context || video.videoWidth === 0) return null
+      context.drawImage(
+        video,
+        video.videoWidth - 200,
+        video.videoHeight - 40,
+        200,
+        40,
+        0,
+        0,
+        200,
+        40,
+      )
+      const pixels = context.getImageData(0, 0, 200, 40).data
+      let hash = 0
+      for (let i = 0; i < pixels.length; i += 4) hash = (hash * 31 + pixels[i]) >>> 0
+      return { hash, width: video.videoWidth, time: video.currentTime }
+    }),
+  )
+}
+
+describe('video interconnection', { timeout: 300_000 }, () => {
+  test('four cameras in a 4-split play live pictures with moving clocks', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      await page.goto('/video/split')
+      await page
+        .locator(`${byTestId('device-list')} li .device-name`)
+        .first()
+        .waitFor()
+      await page.getByText('时延').click()
+
+      // Click online devices until four cells play (a device may go offline between the list and the click).
+      const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
+      let next = 0
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const playing = await page.locator('[data-state="playing"]').count()
+        if (playing === 4) break
+        const failed = page.locator('[data-state="failed"]')
+        if ((await failed.count()) > 0) {
+          await failed.first().locator(byTestId('close')).click()
+        }
+        const cells = await page.locator('[data-testid="video-grid"] [data-device]').count()
+        if (cells < 4) {
+          await items.nth(next++).click()
+          continue
+        }
+        await page.waitForTimeout(1_000)
+      }
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-state="playing"]').length === 4,
+        null,
+        { timeout: 30_000 },
+      )
+
+      // Four pictures 640×360 whose clock corners change from one second to the next.
+      const before = await clockCorners(page)
+      await page.waitForTimeout(2_000)
+      const later = await clockCorners(page)
+      assert.equal(before.length, 4)
+      for (let i = 0; i < 4; i++) {
+        assert.ok(before[i] && later[i], `video ${i} has no picture`)
+        assert.equal(later[i].width, 640)
+        assert.ok(later[i].time > before[i].time, `video ${i} does not advance`)
+        assert.notEqual(later[i].hash, before[i].hash, `the clock of video ${i} does not move`)
+      }
+
+      const overlays = await page.locator(byTestId('first-frame')).allTextContents()
+      const firstFrames = overlays.map((text) => Number(/首帧 (\d+) ms/.exec(text)?.[1]))
+      assert.equal(firstFrames.filter((ms) => ms > 0).length, 4, overlays.join(' | '))
+      console.log(`first frame after click (ms): ${firstFrames.join(', ')}`)
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-split-4.png') })
+
+      const streams = await (await page.request.get('/api/video/streams')).json()
+      assert.equal(streams.streams.length, 4)
+
+      // Closing every cell closes the streams on the node.
+      await page.locator(byTestId('close-all')).click()
+      await page.waitForFunction(() => document.querySelectorAll('[data-device]').length === 0)
+      await page.waitForTimeout(500)
+      const after = await (await page.request.get('/api/video/streams')).json()
+      assert.equal(after.streams.length, 0)
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+})

@@ -1,0 +1,18 @@
+import type { LiveVideo, OpenStreams } from '@/api/contract'
+import { buildUrl, http } from './http'
+
+/** Opens a device's live video: a signed HLS playlist URL for this session, valid until `expiresAt`. */
+export function openLive(deviceId: number, signal?: AbortSignal): Promise<LiveVideo> {
+  return http.post<LiveVideo>('/api/video/live', { deviceId }, { signal })
+}
+
+/** Tells the node the player closed a device's live video (it stops counting towards the stream limit). */
+export function closeLive(deviceId: number): Promise<void> {
+  return http.delete<void>(`/api/video/live/${deviceId}`)
+}
+
+export function getOpenStreams(signal?: AbortSignal): Promise<OpenStreams> {
+  return http.get<OpenStreams>('/api/video/streams', { signal })
+}
+
+export const snapshotUrl = (deviceId: number) => buildUrl(`/api/devices/${deviceId}/snapshot`)

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CityEye.Api.Tests.Captures;
+using CityEye.Api.Tests.Infrastructure;
+using CityEye.Core.Auth;
+using CityEye.Core.Devices;
+using CityEye.Core.Domain;
+using CityEye.Core.Organisations;
+using CityEye.Video;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static CityEye.Api.Tests.Infrastructure.ApiPaths;
+
+namespace CityEye.Api.Tests.Video;
+
+/// <summary>
+/// Live video and snapshots against the real node and Debian's ffmpeg: signed URLs bound to the session, device
+/// scope, offline devices, the user's stream limit and the node's encoder cap.
+/// </summary>
+[Collection(ApiFixtureGroup.Name)]
+public sealed class VideoEndpointsTests(ApiFactory factory)
+{
+    [Fact]
+    public async Task Live_video_is_hls_that_plays_in_the_session_that_opened_it_and_nowhere_else()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        var device = await OnlineDeviceAsync(admin, inside: true, ct);
+
+        using var opened = await admin.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = device.Id }, ct);
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        var live = await opened.Content.ReadFromJsonAsync<JsonElement>(ct);
+        var url = live.GetProperty("url").GetString()!;
+        Assert.StartsWith("/media/live/", url, StringComparison.Ordinal);
+        Assert.Equal(device.Code, live.GetProperty("gbCode").GetString());
+        Assert.InRange(live.GetProperty("expiresAt").GetDateTimeOffset(), TimeProvider.System.GetUtcNow().AddMinutes(5), TimeProvider.System.GetUtcNow().AddMinutes(11));
+
+        // The playlist and its segments, copied to a folder, are H.264 that ffprobe reads.
+        var folder = Directory.CreateTempSubdirectory("cityeye-live-").FullName;
+        try
+        {
+            using var playlist = await admin.GetAsync(Url(url), ct);
+            Assert.True(playlist.StatusCode == HttpStatusCode.OK, await playlist.Content.ReadAsStringAsync(ct));
+            Assert.Equal("application/vnd.apple.mpegurl", playlist.Content.Headers.ContentType?.MediaType);
+            var text = await playlist.Content.ReadAsStringAsync(ct);
+            // Closed as a finished playlist, or ffprobe would wait for the live playlist to grow.
+            await File.WriteAllTextAsync(Path.Combine(folder, "index.m3u8"), text + "#EXT-X-ENDLIST\n", ct);
+            foreach (var segment in text.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)))
+            {
+                using var bytes = await admin.GetAsync(Url(url.Replace("index.m3u8", segment, StringComparison.Ordinal)), ct);
+                Assert.Equal("video/mp2t", bytes.Content.Headers.ContentType?.MediaType);
+                await File.WriteAllBytesAsync(Path.Combine(folder, segment), await bytes.Content.ReadAsByteArrayAsync(ct), ct);
+            }
+
+            Assert.Contains("h264,640,360", await ProbeAsync(Path.Combine(folder, "index.m3u8"), ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        // Another session of the same user, another user, a changed token, another file name: refused.
+        using var otherSession = await factory.SignInAsync("admin", "Admin#2026", ct);
+        await ProblemAssert.IsProblemAsync(await otherSession.GetAsync(Url(url), ct), HttpStatusCode.Forbidden, "video.urlInvalid", ct);
+        using var station = await factory.SignInAsync("station", "Station#2026", ct);
+        await ProblemAssert.IsProblemAsync(await station.GetAsync(Url(url), ct), HttpStatusCode.Forbidden, "video.urlInvalid", ct);
+        var token = url.Split('/')[3];
+        var forged = token[..5] + (token[5] == 'A' ? 'B' : 'A') + token[6..];
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync(Url(url.Replace(token, forged, StringComparison.Ordinal)), ct), HttpStatusCode.Forbidden, "video.urlInvalid", ct);
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync(Url(url.Replace("index.m3u8", "ffmpeg.pid", StringComparison.Ordinal)), ct), HttpStatusCode.NotFound, "video.streamEnded", ct);
+        using var anonymous = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(Url(url), ct)).StatusCode);
+
+        var streams = await admin.GetFromJsonAsync<JsonElement>(Url("/api/video/streams"), ct);
+        Assert.Contains(streams.GetProperty("streams").EnumerateArray(), s => s.GetProperty("deviceId").GetInt64() == device.Id);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Url($"/api/video/live/{device.Id}"), ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Devices_outside_the_scope_offline_devices_and_bad_requests_get_clear_errors()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        var (inside, outside) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
+        var feed = factory.Services.GetRequiredService<DeviceStatusFeed>();
+        await feed.ApplyAsync([new StatusReport(inside[0].Code, DeviceStatus.Online, TimeProvider.System.GetUtcNow()), new StatusReport(inside[1].Code, DeviceStatus.Offline, TimeProvider.System.GetUtcNow()), new StatusReport(outside[0].Code, DeviceStatus.Online, TimeProvider.System.GetUtcNow())], ct);
+
+        using var station = await factory.SignInAsync("station", "Station#2026", ct);
+        await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = outside[0].Id }, ct), HttpStatusCode.NotFound, "notFound", ct);
+        await ProblemAssert.IsProblemAsync(await station.GetAsync(Url($"/api/devices/{outside[0].Id}/snapshot"), ct), HttpStatusCode.NotFound, "notFound", ct);
+        var offline = await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[1].Id }, ct), HttpStatusCode.Conflict, "video.offline", ct);
+        Assert.Equal("offline", offline.GetProperty("args").GetProperty("status").GetString());
+        await ProblemAssert.HasFieldErrorAsync(await station.PostAsJsonAsync(Url("/api/video/live"), new { }, ct), "deviceId", "field.required", ct);
+        await ProblemAssert.HasFieldErrorAsync(await station.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = -3 }, ct), "deviceId", "field.range", ct);
+        await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = 987_654_321 }, ct), HttpStatusCode.NotFound, "notFound", ct);
+
+        // A snapshot of the station's own online device is a JPEG.
+        using var snapshot = await station.GetAsync(Url($"/api/devices/{inside[0].Id}/snapshot"), ct);
+        Assert.Equal(HttpStatusCode.OK, snapshot.StatusCode);
+        Assert.Equal("image/jpeg", snapshot.Content.Headers.ContentType?.MediaType);
+        Assert.Equal([0xFF, 0xD8], (await snapshot.Content.ReadAsByteArrayAsync(ct))[..2]);
+
+        // The clerk has no video permission.
+        using var clerk = await factory.SignInAsync("clerk", "Clerk#2026", ct);
+        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_users_stream_limit_and_the_nodes_encoder_cap_refuse_one_stream_too_many()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        var (inside, outside) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
+        var feed = factory.Services.GetRequiredService<DeviceStatusFeed>();
+        await feed.ApplyAsync([.. inside.Concat(outside).Select(d => new StatusReport(d.Code, DeviceStatus.Online, TimeProvider.System.GetUtcNow()))], ct);
+
+        var bureau = (await factory.Services.GetRequiredService<OrganisationStore>().FindByCodeAsync("310118000000", ct))!.Id;
+        var username = "one-stream-" + Guid.NewGuid().ToString("N")[..6];
+        await factory.Services.GetRequiredService<UserStore>().CreateAsync(
+            new NewUser(username, "单路测试", bureau, "Stream#2026", [BuiltInRoles.Investigator, BuiltInRoles.AllDevices], MaxStreams: 1), factory.Services.GetRequiredService<PasswordHasher>(), ct);
+        using var user = await factory.SignInAsync(username, "Stream#2026", ct);
+
+        Assert.Equal(HttpStatusCode.OK, (await user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct)).StatusCode);
+        var limit = await ProblemAssert.IsProblemAsync(await user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = outside[0].Id }, ct), HttpStatusCode.TooManyRequests, "video.streamLimit", ct);
+        Assert.Equal(1, limit.GetProperty("args").GetProperty("limit").GetInt32());
+        Assert.Equal(1, limit.GetProperty("args").GetProperty("open").GetInt32());
+        Assert.Equal(HttpStatusCode.NoContent, (await user.DeleteAsync(Url($"/api/video/live/{inside[0].Id}"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = outside[0].Id }, ct)).StatusCode);
+
+        // The node's cap: with as many encoders as it may run, a new device is refused with 503 and Retry-After.
+        var options = factory.Services.GetRequiredService<IOptions<VideoOptions>>().Value;
+        var before = options.MaxEncoders;
+        options.MaxEncoders = factory.Services.GetRequiredService<IVideoSource>().Running().Count;
+        try
+        {
+            Assert.DoesNotContain(factory.Services.GetRequiredService<IVideoSource>().Running(), r => r.DeviceId == outside[1].Id);
+            using var busy = await admin.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = outside[1].Id }, ct);
+            await ProblemAssert.IsProblemAsync(busy, HttpStatusCode.ServiceUnavailable, "video.busy", ct);
+            Assert.Equal("10", busy.Headers.RetryAfter?.ToString());
+        }
+        finally
+        {
+            options.MaxEncoders = before;
+        }
+    }
+
+    /// <summary>A device of the station (inside) or of another station (outside), set online.</summary>
+    private async Task<(long Id, string Code)> OnlineDeviceAsync(HttpClient admin, bool inside, CancellationToken ct)
+    {
+        var (mine, others) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
+        var device = inside ? mine[0] : others[0];
+        await factory.Services.GetRequiredService<DeviceStatusFeed>().ApplyAsync([new StatusReport(device.Code, DeviceStatus.Online, TimeProvider.System.GetUtcNow())], ct);
+        return device;
+    }
+
+    private static async Task<string> ProbeAsync(string path, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", path })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return output;
+    }
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using CityEye.Video.Simulated;
+
+namespace CityEye.Video.Tests;
+
+/// <summary>Simulated cameras on Debian's real ffmpeg: live HLS, joins, the encoder cap, idle stop, crashes, leftovers, snapshots.</summary>
+public sealed class SimulatedVideoSourceTests : IAsyncLifetime
+{
+    private static readonly VideoDevice Card = new(101, "31011800001310000101", "青浦区 华新镇 新府中路口", IsPtz: false);
+    private static readonly VideoDevice Gradient = new(102, "31011800001320000102", "青浦区 夏阳街道 城中北路 球机", IsPtz: true);
+    private static readonly VideoDevice Footage = new(104, "31011800001310000104", "青浦区 盈浦街道 行人通道", IsPtz: false);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("cityeye-video-").FullName;
+    private SimulatedVideoSource _source = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _source = new SimulatedVideoSource(_folder, Options());
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _source.DisposeAsync();
+        Assert.Empty(Ffmpegs(_folder));
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_live_stream_is_h264_hls_that_ffprobe_reads_and_its_picture_moves()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var live = await _source.OpenLiveAsync(Card, ct);
+
+        var playlist = _source.LiveFile(Card.Id, "index.m3u8");
+        Assert.NotNull(playlist);
+        Assert.Contains("#EXTINF", await File.ReadAllTextAsync(playlist, ct), StringComparison.Ordinal);
+        var probe = await RunAsync("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", playlist], ct);
+        Assert.All(probe.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Equal("h264,640,360", line));
+
+        // Two segments a second apart hold different pictures (the clock and the scene move).
+        await Task.Delay(2_500, ct);
+        var segments = Directory.GetFiles(live.Folder, "seg*.ts").Order(StringComparer.Ordinal).ToList();
+        Assert.True(segments.Count >= 2, $"{segments.Count} segments after 2.5 s");
+        var first = await FrameAsync(segments[0], ct);
+        var second = await FrameAsync(segments[^1], ct);
+        Assert.NotEqual(first, second);
+
+        Assert.Null(_source.LiveFile(Card.Id, "../ffmpeg.pid"));
+        Assert.Null(_source.LiveFile(Card.Id, "name.txt"));
+        Assert.Null(_source.LiveFile(999, "index.m3u8"));
+    }
+
+    [Fact]
+    public async Task A_second_viewer_joins_the_running_encoder()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Viewers arriving together while it starts share one encoder and all get its first segment.
+        var opened = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _source.OpenLiveAsync(Gradient, ct)));
+        Assert.Single(opened.Distinct());
+        Assert.All(opened, o => Assert.True(File.Exists(Path.Combine(o.Folder, "index.m3u8"))));
+        Assert.Equal(opened[0], await _source.OpenLiveAsync(Gradient, ct));
+        Assert.Single(Ffmpegs(_folder));
+        Assert.Equal([Gradient.Id], _source.Running().Select(r => r.DeviceId));
+        Assert.True(_source.Capabilities(Gradient).Ptz);
+        Assert.False(_source.Capabilities(Card).Ptz);
+    }
+
+    [Fact]
+    public async Task Beyond_the_encoder_cap_the_start_is_refused_and_a_stream_nobody_reads_stops()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var source = new SimulatedVideoSource(Path.Combine(_folder, "capped"), Options(maxEncoders: 2, idle: TimeSpan.FromSeconds(2)));
+        await source.OpenLiveAsync(Card, ct);
+        await source.OpenLiveAsync(Gradient, ct);
+        var busy = await Assert.ThrowsAsync<VideoBusyException>(() => source.OpenLiveAsync(Footage, ct));
+        Assert.Equal((2, 2), (busy.Running, busy.Limit));
+        Assert.Contains("Video:MaxEncoders", busy.Message, StringComparison.Ordinal);
+
+        // Keep reading one of them: the other stops after the idle timeout and frees its place.
+        var watch = Stopwatch.StartNew();
+        while (source.Running().Count > 1 && watch.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            Assert.NotNull(source.LiveFile(Card.Id, "index.m3u8"));
+            await Task.Delay(250, ct);
+        }
+
+        Assert.Equal([Card.Id], source.Running().Select(r => r.DeviceId));
+        Assert.Single(Ffmpegs(Path.Combine(_folder, "capped")));
+        await source.OpenLiveAsync(Footage, ct);
+    }
+
+    [Fact]
+    public async Task An_encoder_that_dies_is_started_again_by_the_next_viewer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var before = await _source.OpenLiveAsync(Card, ct);
+        using (var process = Process.GetProcessById(Assert.Single(Ffmpegs(_folder))))
+        {
+            process.Kill();
+            await process.WaitForExitAsync(ct);
+        }
+
+        Assert.Null(_source.LiveFile(Card.Id, "index.m3u8"));
+        var after = await _source.OpenLiveAsync(Card, ct);
+        Assert.NotEqual(before.Folder, after.Folder);
+        Assert.NotNull(_source.LiveFile(Card.Id, "index.m3u8"));
+        Assert.False(Directory.Exists(before.Folder));
+    }
+
+    [Fact]
+    public async Task Encoders_left_by_a_node_that_was_killed_are_stopped_when_it_starts_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Path.Combine(_folder, "killed");
+        var abandoned = new SimulatedVideoSource(folder, Options());
+        await abandoned.OpenLiveAsync(Card, ct);
+        await abandoned.OpenLiveAsync(Footage, ct);
+        Assert.Equal(2, Ffmpegs(folder).Count);
+
+        // A new node on the same folder (the first one never disposed, as after SIGKILL).
+        await using var restarted = new SimulatedVideoSource(folder, Options());
+        Assert.Empty(Ffmpegs(folder));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(folder, "live")));
+        await restarted.OpenLiveAsync(Card, ct);
+        Assert.Single(Ffmpegs(folder));
+        await abandoned.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_snapshot_is_a_jpeg_of_the_scene_and_the_footage_camera_shows_the_pedestrian_video()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var jpeg = await _source.SnapshotAsync(Card, ct);
+        Assert.Equal([0xFF, 0xD8], jpeg[..2]);
+        var path = Path.Combine(_folder, "snapshot.jpg");
+        await File.WriteAllBytesAsync(path, jpeg, ct);
+        var probe = await RunAsync("ffprobe", ["-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", path], ct);
+        Assert.Equal("640,360", probe.Trim());
+
+        var scene = new SimulatedScene(Options());
+        Assert.Equal(File.Exists(Options().Footage) ? SimulatedScene.Kind.Footage : SimulatedScene.Kind.Gradient, scene.KindOf(Footage));
+        Assert.Equal(SimulatedScene.Kind.TestCard, scene.KindOf(Card));
+        Assert.NotEqual(jpeg, await _source.SnapshotAsync(Footage, ct));
+    }
+
+    [Fact]
+    public async Task Without_ffmpeg_the_start_fails_with_a_message_naming_the_package()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var options = Options();
+        options.Ffmpeg = "/nonexistent/ffmpeg";
+        await using var source = new SimulatedVideoSource(Path.Combine(_folder, "none"), options);
+        var e = await Assert.ThrowsAsync<VideoUnavailableException>(() => source.OpenLiveAsync(Card, ct));
+        Assert.Contains("ffmpeg", e.Message, StringComparison.Ordinal);
+        Assert.Empty(source.Running());
+    }
+
+    internal static VideoOptions Options(int maxEncoders = 8, TimeSpan? idle = null) =>
+        new() { MaxEncoders = maxEncoders, IdleTimeout = idle ?? TimeSpan.FromSeconds(30) };
+
+    /// <summary>The pids of the ffmpeg processes whose command line names <paramref name="folder"/>.</summary>
+    internal static List<int> Ffmpegs(string folder)
+    {
+        var pids = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Split(' ')[0].EndsWith("ffmpeg", StringComparison.Ordinal) && commandLine.Contains(folder, StringComparison.Ordinal)
+                    && !File.ReadAllText(Path.Combine(directory, "stat")).Contains(") Z ", StringComparison.Ordinal))
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+        }
+
+        return pids;
+    }
+
+    private static async Task<byte[]> FrameAsync(string segment, CancellationToken ct)
+    {
+        var png = segment + ".png";
+        await RunAsync("ffmpeg", ["-v", "error", "-i", segment, "-frames:v", "1", "-y", png], ct);
+        return await File.ReadAllBytesAsync(png, ct);
+    }
+
+    private static async Task<string> RunAsync(string program, string[] arguments, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        var errors = await process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        Assert.True(process.ExitCode == 0, $"{program} failed: {errors}");
+        return output;
+    }
+}

@@ -1,0 +1,90 @@
+namespace CityEye.Video;
+
+/// <summary>
+/// Where a device's video comes from (VI-6, VI-7): live streams, snapshots and what the device can do. Providers live
+/// in their own folders: <c>Simulated/</c> (the embedded default: a deterministic picture per demo device rendered by
+/// ffmpeg) and, behind the same interface, a stream-URL relay and the GB/T 28181 PVG (the integration issue). The
+/// caller has already checked the device exists, is visible to the user and is online; a provider only renders.
+/// </summary>
+public interface IVideoSource : IAsyncDisposable
+{
+    /// <summary>The provider's name for <c>/readyz</c> and the logs ("simulated").</summary>
+    string Provider { get; }
+
+    /// <summary>What the device supports.</summary>
+    VideoCapabilities Capabilities(VideoDevice device);
+
+    /// <summary>
+    /// Starts (or joins) the device's live stream and returns once its first HLS segment is written, so the playlist
+    /// plays at once. Throws <see cref="VideoBusyException"/> when the node runs as many encoders as it may, and
+    /// <see cref="VideoUnavailableException"/> when the stream cannot be produced.
+    /// </summary>
+    Task<LiveVideo> OpenLiveAsync(VideoDevice device, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A file of a running live stream (<c>index.m3u8</c> or a segment), or null when the stream or the file is gone.
+    /// Every read counts as someone watching; a stream nobody reads is stopped after <see cref="VideoOptions.IdleTimeout"/>.
+    /// </summary>
+    string? LiveFile(long deviceId, string fileName);
+
+    /// <summary>A JPEG of what the device shows now.</summary>
+    Task<byte[]> SnapshotAsync(VideoDevice device, CancellationToken cancellationToken);
+
+    /// <summary>The live streams running now (device id, since when, last read).</summary>
+    IReadOnlyList<LiveVideoInfo> Running();
+}
+
+/// <summary>What a provider needs to know of a device.</summary>
+/// <param name="Id">The ledger id.</param>
+/// <param name="GbCode">The 20-digit GB/T 28181 code, shown in the picture.</param>
+/// <param name="Name">The device name, shown in the picture.</param>
+/// <param name="IsPtz">A dome (PTZ) camera.</param>
+public sealed record VideoDevice(long Id, string GbCode, string Name, bool IsPtz);
+
+/// <summary>What a device supports.</summary>
+public sealed record VideoCapabilities(bool Live, bool Ptz, bool Recordings);
+
+/// <summary>A running live stream: its folder holds <c>index.m3u8</c> and the segments.</summary>
+public sealed record LiveVideo(long DeviceId, string Folder, DateTimeOffset StartedAt);
+
+public sealed record LiveVideoInfo(long DeviceId, DateTimeOffset StartedAt, DateTimeOffset LastReadAt);
+
+/// <summary>The node already runs <see cref="VideoOptions.MaxEncoders"/> encoders; try again when one stops.</summary>
+public sealed class VideoBusyException : Exception
+{
+    public VideoBusyException()
+    {
+    }
+
+    public VideoBusyException(string message)
+        : base(message)
+    {
+    }
+
+    public VideoBusyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public int Running { get; init; }
+
+    public int Limit { get; init; }
+}
+
+/// <summary>The video could not be produced (the encoder failed to start or stopped); the message says why.</summary>
+public sealed class VideoUnavailableException : Exception
+{
+    public VideoUnavailableException()
+    {
+    }
+
+    public VideoUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    public VideoUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

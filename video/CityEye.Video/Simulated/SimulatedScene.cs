@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace CityEye.Video.Simulated;
+
+/// <summary>
+/// The picture of a simulated camera, the same every time for the same device: a scene chosen by the device id (a
+/// colour test card in the device's own hue, a drifting gradient seeded by the id, or, for every eighth camera when
+/// Debian's opencv-doc is installed, the pedestrian footage <c>vtest.avi</c> looped in step with the clock), with the
+/// device's name and GB code on top and a clock in <see cref="VideoOptions.ClockTimeZone"/> at the bottom right.
+/// </summary>
+internal sealed class SimulatedScene(VideoOptions options)
+{
+    /// <summary>Length of vtest.avi in whole seconds (795 frames at 10 fps).</summary>
+    private const int FootageSeconds = 79;
+
+    public enum Kind
+    {
+        TestCard,
+        Gradient,
+        Footage,
+    }
+
+    public Kind KindOf(VideoDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.Id % 8 == 0 && File.Exists(options.Footage))
+        {
+            return Kind.Footage;
+        }
+
+        return device.Id % 2 == 0 ? Kind.Gradient : Kind.TestCard;
+    }
+
+    /// <summary>The input arguments (before the filter) for a picture of <paramref name="device"/> at <paramref name="now"/>.</summary>
+    public IEnumerable<string> Input(VideoDevice device, DateTimeOffset now, bool realTime)
+    {
+        var size = F($"{options.Width}x{options.Height}");
+        var rate = options.FramesPerSecond;
+        var pace = realTime ? new[] { "-re" } : [];
+        return KindOf(device) switch
+        {
+            Kind.Footage => [.. pace, "-stream_loop", "-1", "-ss", F($"{now.ToUnixTimeSeconds() % FootageSeconds}"), "-i", options.Footage],
+            Kind.Gradient => [.. pace, "-f", "lavfi", "-i", F($"gradients=size={size}:rate={rate}:seed={device.Id % 100_000}:speed=0.02:nb_colors=3")],
+            _ => [.. pace, "-f", "lavfi", "-i", F($"testsrc2=size={size}:rate={rate}")],
+        };
+    }
+
+    /// <summary>
+    /// The filter that scales the scene and draws the captions, reading the texts from files in <paramref name="folder"/>
+    /// (written by <see cref="WriteCaptions"/>) so that no name needs filter escaping.
+    /// </summary>
+    public string Filter(VideoDevice device, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var font = Escape(options.Font);
+        var hue = KindOf(device) == Kind.TestCard ? F($"hue=h={device.Id * 47 % 360},") : string.Empty;
+        return F($"scale={options.Width}:{options.Height},fps={options.FramesPerSecond},{hue}format=yuv420p,")
+            + F($"drawbox=x=0:y=0:w=iw:h=64:color=black@0.45:t=fill,")
+            + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "name.txt"))}:x=12:y=8:fontsize=20:fontcolor=white:line_spacing=6,")
+            + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "clock.txt"))}:expansion=normal:x=w-tw-12:y=h-th-12:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.5:boxborderw=6");
+    }
+
+    /// <summary>Writes the caption files the filter reads.</summary>
+    public static void WriteCaptions(VideoDevice device, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        File.WriteAllText(Path.Combine(folder, "name.txt"), $"{device.Name}{(device.IsPtz ? "  [PTZ]" : string.Empty)}\n{device.GbCode}");
+        File.WriteAllText(Path.Combine(folder, "clock.txt"), @"%{localtime:%Y-%m-%d %H\:%M\:%S}");
+    }
+
+    /// <summary>The environment of the encoder: the clock's time zone.</summary>
+    public IReadOnlyDictionary<string, string> Environment() => new Dictionary<string, string> { ["TZ"] = options.ClockTimeZone };
+
+    /// <summary>Escapes a filter option value (paths with ':' or '\'').</summary>
+    private static string Escape(string value) => value.Replace(@"\", @"\\", StringComparison.Ordinal).Replace(":", @"\:", StringComparison.Ordinal).Replace("'", @"\'", StringComparison.Ordinal);
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CityEye.Video.Ffmpeg;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CityEye.Video.Simulated;
+
+/// <summary>
+/// Simulated cameras (the embedded default): each device's picture (<see cref="SimulatedScene"/>) is encoded by one
+/// ffmpeg process per watched device — H.264 (x264 ultrafast) in 1-second HLS segments under
+/// <c>{folder}/live/{device}-{start}</c> — started when someone opens it and stopped when nobody has read it for
+/// <see cref="VideoOptions.IdleTimeout"/>. At most <see cref="VideoOptions.MaxEncoders"/> run at once; an encoder that
+/// dies is restarted by the next open. Each encoder's pid is kept in its folder, so encoders left behind by a node
+/// that was killed are stopped when the node starts again.
+/// </summary>
+public sealed partial class SimulatedVideoSource : IVideoSource
+{
+    private readonly VideoOptions _options;
+    private readonly SimulatedScene _scene;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _liveRoot;
+    private readonly ConcurrentDictionary<long, Encoder> _live = new();
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly Timer _reaper;
+
+    public SimulatedVideoSource(string folder, VideoOptions options, TimeProvider? time = null, ILogger<SimulatedVideoSource>? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _scene = new SimulatedScene(options);
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _liveRoot = Path.Combine(Path.GetFullPath(folder), "live");
+        Directory.CreateDirectory(_liveRoot);
+        RemoveLeftovers();
+        _reaper = new Timer(_ => Reap(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+    }
+
+    public string Provider => "simulated";
+
+    public VideoCapabilities Capabilities(VideoDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return new VideoCapabilities(Live: true, Ptz: device.IsPtz, Recordings: true);
+    }
+
+    public async Task<LiveVideo> OpenLiveAsync(VideoDevice device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Encoder? encoder;
+        await _startGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_live.TryGetValue(device.Id, out encoder) && encoder.Process.HasExited)
+            {
+                Stop(device.Id, "its encoder had stopped");
+                encoder = null;
+            }
+
+            if (encoder is null)
+            {
+                var count = _live.Values.Count(e => !e.Process.HasExited);
+                if (count >= _options.MaxEncoders)
+                {
+                    throw new VideoBusyException($"The node already encodes {count} live streams, its limit (Video:MaxEncoders {_options.MaxEncoders}).") { Running = count, Limit = _options.MaxEncoders };
+                }
+
+                var started = _time.GetUtcNow();
+                var folder = Path.Combine(_liveRoot, F($"{device.Id}-{started.ToUnixTimeMilliseconds()}"));
+                Directory.CreateDirectory(folder);
+                SimulatedScene.WriteCaptions(device, folder);
+                var process = FfmpegProcess.Start(_options.Ffmpeg, LiveArguments(device, folder, started), _scene.Environment(), Path.Combine(folder, "ffmpeg.pid"));
+                var stream = new LiveVideo(device.Id, folder, started);
+                encoder = new Encoder(stream, process, WaitForFirstSegmentAsync(stream, process));
+                _live[device.Id] = encoder;
+                LogStarted(_logger, device.Id, process.Id);
+            }
+
+            encoder.Touch(_time);
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+
+        // Starting takes a second or two; other devices start meanwhile, and later viewers wait for the same segment.
+        try
+        {
+            await encoder.Ready.WaitAsync(cancellationToken);
+        }
+        catch (VideoUnavailableException)
+        {
+            if (_live.TryGetValue(device.Id, out var current) && current == encoder)
+            {
+                Stop(device.Id, "it did not start");
+            }
+
+            throw;
+        }
+
+        return encoder.Stream;
+    }
+
+    public string? LiveFile(long deviceId, string fileName)
+    {
+        if (!LiveFileName().IsMatch(fileName ?? string.Empty) || !_live.TryGetValue(deviceId, out var encoder) || encoder.Process.HasExited)
+        {
+            return null;
+        }
+
+        encoder.Touch(_time);
+        var path = Path.Combine(encoder.Stream.Folder, fileName!);
+        return File.Exists(path) ? path : null;
+    }
+
+    public async Task<byte[]> SnapshotAsync(VideoDevice device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var folder = Path.Combine(_liveRoot, "snapshots", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            SimulatedScene.WriteCaptions(device, folder);
+            string[] arguments =
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin",
+                .. _scene.Input(device, _time.GetUtcNow(), realTime: false),
+                "-vf", _scene.Filter(device, folder), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", "pipe:1",
+            ];
+            return await FfmpegProcess.RunAsync(_options.Ffmpeg, arguments, _scene.Environment(), TimeSpan.FromSeconds(20), cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    public IReadOnlyList<LiveVideoInfo> Running() =>
+        [.. _live.Values.Where(e => !e.Process.HasExited).Select(e => new LiveVideoInfo(e.Stream.DeviceId, e.Stream.StartedAt, e.LastRead)).OrderBy(i => i.DeviceId)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _reaper.DisposeAsync();
+        foreach (var id in _live.Keys.ToList())
+        {
+            Stop(id, "the node is stopping");
+        }
+
+        _startGate.Dispose();
+    }
+
+    [GeneratedRegex(@"^(index\.m3u8|seg\d{5,9}\.ts)$", RegexOptions.CultureInvariant)]
+    private static partial Regex LiveFileName();
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private List<string> LiveArguments(VideoDevice device, string folder, DateTimeOffset now) =>
+    [
+        "-hide_banner", "-loglevel", "error", "-nostdin",
+        .. _scene.Input(device, now, realTime: true),
+        "-vf", _scene.Filter(device, folder),
+        "-an", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+        "-r", F($"{_options.FramesPerSecond}"), "-g", F($"{_options.FramesPerSecond}"), "-keyint_min", F($"{_options.FramesPerSecond}"), "-sc_threshold", "0",
+        "-f", "hls", "-hls_time", "1", "-hls_list_size", "6", "-hls_delete_threshold", "4",
+        "-hls_flags", "delete_segments+omit_endlist+independent_segments+temp_file",
+        "-hls_segment_filename", Path.Combine(folder, "seg%05d.ts"), Path.Combine(folder, "index.m3u8"),
+    ];
+
+    /// <summary>Completes when the encoder has written its first segment; fails when it stops or takes too long.</summary>
+    private async Task WaitForFirstSegmentAsync(LiveVideo stream, FfmpegProcess process)
+    {
+        var playlist = Path.Combine(stream.Folder, "index.m3u8");
+        var deadline = _time.GetUtcNow() + _options.StartTimeout;
+        while (true)
+        {
+            try
+            {
+                if (File.Exists(playlist) && (await File.ReadAllTextAsync(playlist)).Contains("#EXTINF", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                // Replaced while read; read it again.
+            }
+
+            if (process.HasExited)
+            {
+                throw new VideoUnavailableException($"The encoder of device {stream.DeviceId} stopped at once: {process.Errors}");
+            }
+
+            if (_time.GetUtcNow() > deadline)
+            {
+                throw new VideoUnavailableException($"The encoder of device {stream.DeviceId} wrote no video within {_options.StartTimeout.TotalSeconds:F0} s.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private void Reap()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (id, encoder) in _live)
+        {
+            try
+            {
+                if (encoder.Process.HasExited)
+                {
+                    Stop(id, $"its encoder stopped: {encoder.Process.Errors}");
+                }
+                else if (now - encoder.LastRead > _options.IdleTimeout)
+                {
+                    Stop(id, "nobody watched it");
+                }
+            }
+#pragma warning disable CA1031 // A timer callback that throws ends the process; the failure is logged and retried on the next tick.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogReapFailed(_logger, e, id);
+            }
+        }
+    }
+
+    private void Stop(long deviceId, string reason)
+    {
+        if (!_live.TryRemove(deviceId, out var encoder))
+        {
+            return;
+        }
+
+        encoder.Process.Dispose();
+        try
+        {
+            if (Directory.Exists(encoder.Stream.Folder))
+            {
+                Directory.Delete(encoder.Stream.Folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A segment still open by a reader; the next start cleans up leftovers.
+        }
+
+        LogStopped(_logger, deviceId, reason);
+    }
+
+    /// <summary>Stops encoders an earlier run left behind and deletes their folders.</summary>
+    private void RemoveLeftovers()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(_liveRoot))
+        {
+            if (FfmpegProcess.KillLeftover(Path.Combine(folder, "ffmpeg.pid"), folder))
+            {
+                LogLeftoverStopped(_logger, folder);
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live encoder of device {DeviceId} started (ffmpeg pid {Pid})")]
+    private static partial void LogStarted(ILogger logger, long deviceId, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live encoder of device {DeviceId} stopped: {Reason}")]
+    private static partial void LogStopped(ILogger logger, long deviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not stop the live encoder of device {DeviceId}")]
+    private static partial void LogReapFailed(ILogger logger, Exception exception, long deviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped an encoder left running by an earlier run of the node ({Folder})")]
+    private static partial void LogLeftoverStopped(ILogger logger, string folder);
+
+    private sealed class Encoder(LiveVideo stream, FfmpegProcess process, Task ready)
+    {
+        private long _lastRead;
+
+        public LiveVideo Stream { get; } = stream;
+
+        public FfmpegProcess Process { get; } = process;
+
+        /// <summary>Completes when the first segment is written.</summary>
+        public Task Ready { get; } = ready;
+
+        public DateTimeOffset LastRead => new(Interlocked.Read(ref _lastRead), TimeSpan.Zero);
+
+        public void Touch(TimeProvider time) => Interlocked.Exchange(ref _lastRead, time.GetUtcNow().UtcTicks);
+    }
+}
