@@ -1,8 +1,12 @@
 // Browser end-to-end tests of the video interconnection centre (视频联网): an investigator opens four online cameras
 // in a 4-split and sees four live pictures whose clocks move, with the time to the first frame in the debug overlay;
-// closing the cells closes the streams on the node. Environment in support.mjs.
+// closing the cells closes the streams on the node. Then plays a camera's recorded video, seeks to a moment and reads
+// that moment from the burnt-in clock with Debian's tesseract OCR. Environment in support.mjs.
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { after, before, describe, test } from 'node:test'
 import {
   ARTIFACTS,
@@ -107,9 +111,98 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       // Closing every cell closes the streams on the node.
       await page.locator(byTestId('close-all')).click()
       await page.waitForFunction(() => document.querySelectorAll('[data-device]').length === 0)
+      let open = -1
+      for (let i = 0; i < 20 && open !== 0; i++) {
+        await page.waitForTimeout(250)
+        open = (await (await page.request.get('/api/video/streams')).json()).streams.length
+      }
+      assert.equal(open, 0)
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+
+  test('a recorded range plays, and after a seek the frame shows the recorded time', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      await page.goto('/video/split')
+      await page.locator(byTestId('layout')).getByText('1 分屏').click()
+      await page.locator(byTestId('mode')).getByText('回放').click()
+      await page
+        .locator(`${byTestId('device-list')} li .device-name`)
+        .first()
+        .waitFor()
+      const opened = page.waitForResponse((r) => r.url().endsWith('/api/video/playback'))
+      await page
+        .locator(`${byTestId('device-list')} li:not(.empty)`)
+        .first()
+        .click()
+      const playback = await (await opened).json()
+      await page.waitForSelector('[data-state="playing"]', { timeout: 30_000 })
+
+      // The first segment of the playlist starts at a Unix second: the media time counts from there.
+      const playlist = await (await page.request.get(playback.url)).text()
+      const firstSegment = Number(/r(\d+)\.ts/.exec(playlist)[1])
+      const seekTo = 125.5
+      await page.$eval(
+        '[data-testid="video-grid"] video',
+        (video, at) =>
+          new Promise((resolve) => {
+            video.pause()
+            video.addEventListener('seeked', () => resolve(undefined), { once: true })
+            video.currentTime = at
+          }),
+        seekTo,
+      )
       await page.waitForTimeout(500)
-      const after = await (await page.request.get('/api/video/streams')).json()
-      assert.equal(after.streams.length, 0)
+      const clock = await page.$eval('[data-testid="video-grid"] video', (video) => {
+        const canvas = document.createElement('canvas')
+        canvas.width = 600
+        canvas.height = 96
+        const context = canvas.getContext('2d')
+        // The clock's corner, enlarged twice and inverted (dark digits on light) for the OCR.
+        context.filter = 'invert(1) grayscale(1) contrast(3)'
+        context.drawImage(
+          video,
+          video.videoWidth - 300,
+          video.videoHeight - 48,
+          300,
+          48,
+          0,
+          0,
+          600,
+          96,
+        )
+        return canvas.toDataURL('image/png')
+      })
+      const image = path.join(ARTIFACTS, 'video-playback-clock.png')
+      await writeFile(image, Buffer.from(clock.split(',')[1], 'base64'))
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-playback.png') })
+      const { stdout } = await promisify(execFile)('tesseract', [
+        image,
+        'stdout',
+        '--psm',
+        '7',
+        '-c',
+        'tessedit_char_whitelist=0123456789:-',
+      ])
+      const read = /(\d{2}):(\d{2}):(\d{2})\s*$/.exec(stdout.trim())
+      assert.ok(read, `no time read from the frame: "${stdout.trim()}"`)
+      const expected = new Date((firstSegment + Math.floor(seekTo)) * 1000)
+      const shanghai = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Asia/Shanghai',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }).format(expected)
+      const seconds = (h, m, s) => Number(h) * 3600 + Number(m) * 60 + Number(s)
+      const [eh, em, es] = shanghai.split(':')
+      const difference = Math.abs(seconds(read[1], read[2], read[3]) - seconds(eh, em, es))
+      assert.ok(difference <= 1, `the frame shows ${read.slice(1).join(':')}, expected ${shanghai}`)
       assert.deepEqual(pageErrors, [])
     } finally {
       await context.close()

@@ -70,7 +70,7 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
     public async Task Beyond_the_encoder_cap_the_start_is_refused_and_a_stream_nobody_reads_stops()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var source = new SimulatedVideoSource(Path.Combine(_folder, "capped"), Options(maxEncoders: 2, idle: TimeSpan.FromSeconds(2)));
+        await using var source = new SimulatedVideoSource(Path.Combine(_folder, "capped"), Options(maxEncoders: 2, idle: TimeSpan.FromSeconds(4)));
         await source.OpenLiveAsync(Card, ct);
         await source.OpenLiveAsync(Gradient, ct);
         var busy = await Assert.ThrowsAsync<VideoBusyException>(() => source.OpenLiveAsync(Footage, ct));
@@ -152,8 +152,71 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
         options.Ffmpeg = "/nonexistent/ffmpeg";
         await using var source = new SimulatedVideoSource(Path.Combine(_folder, "none"), options);
         var e = await Assert.ThrowsAsync<VideoUnavailableException>(() => source.OpenLiveAsync(Card, ct));
-        Assert.Contains("ffmpeg", e.Message, StringComparison.Ordinal);
+        Assert.Contains("install Debian's ffmpeg", e.Message, StringComparison.Ordinal);
         Assert.Empty(source.Running());
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_folder, "none", "live")));
+    }
+
+    [Fact]
+    public void A_recorded_playlist_lists_two_second_segments_on_unix_time_and_starts_at_the_requested_moment()
+    {
+        var from = new DateTimeOffset(2026, 11, 20, 2, 0, 3, 500, TimeSpan.Zero);
+        var playlist = _source.RecordedPlaylist(Card, from, from.AddSeconds(5.5)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var start = from.AddSeconds(-1.5).ToUnixTimeSeconds();
+        Assert.Equal([$"r{start}.ts", $"r{start + 2}.ts", $"r{start + 4}.ts", $"r{start + 6}.ts"], playlist.Where(l => l.EndsWith(".ts", StringComparison.Ordinal)));
+        Assert.Equal(["#EXTINF:2,", "#EXTINF:2,", "#EXTINF:2,", "#EXTINF:1,"], playlist.Where(l => l.StartsWith("#EXTINF", StringComparison.Ordinal)));
+        Assert.Contains("#EXT-X-START:TIME-OFFSET=1.5,PRECISE=YES", playlist);
+        Assert.Equal("#EXT-X-ENDLIST", playlist[^1]);
+
+        // Across midnight UTC the segment timestamps start again: the playlist says so.
+        var midnight = _source.RecordedPlaylist(Card, new DateTimeOffset(2026, 11, 20, 23, 59, 58, TimeSpan.Zero), new DateTimeOffset(2026, 11, 21, 0, 0, 2, TimeSpan.Zero));
+        Assert.Contains("#EXT-X-DISCONTINUITY\n#EXTINF:2,\nr1795219200.ts", midnight, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_recorded_segment_is_rendered_once_for_its_time_and_a_download_is_an_mp4_of_the_range()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var start = new DateTimeOffset(2026, 11, 20, 2, 0, 4, TimeSpan.Zero);
+        var paths = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _source.RecordedSegmentAsync(Card, start, ct)));
+        Assert.Single(paths.Distinct());
+        var probe = await RunAsync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width,height:format=duration", "-of", "csv=p=0", paths[0]], ct);
+        Assert.StartsWith("h264,640,360", probe.Trim(), StringComparison.Ordinal);
+        Assert.InRange(double.Parse(probe.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture), 1.8, 2.3);
+        var bytes = await File.ReadAllBytesAsync(paths[0], ct);
+        Assert.Equal(paths[0], await _source.RecordedSegmentAsync(Card, start, ct));
+
+        // Deterministic: rendered again (the cache emptied) it is the same picture; two seconds later the clock differs.
+        var first = await FrameAsync(paths[0], ct);
+        File.Delete(paths[0]);
+        Assert.Equal(first, await FrameAsync(await _source.RecordedSegmentAsync(Card, start, ct), ct));
+        Assert.NotEqual(first, await FrameAsync(await _source.RecordedSegmentAsync(Card, start.AddSeconds(2), ct), ct));
+        Assert.NotEmpty(bytes);
+        await Assert.ThrowsAsync<ArgumentException>(() => _source.RecordedSegmentAsync(Card, start.AddSeconds(1), ct));
+
+        var mp4 = await _source.RecordingAsync(Footage, start, start.AddSeconds(5), ct);
+        try
+        {
+            var download = await RunAsync("ffprobe", ["-v", "error", "-show_entries", "format=format_name,duration", "-of", "csv=p=0", mp4], ct);
+            // "mov,mp4,m4a,3gp,3g2,mj2,5.000000": the format names, then the duration.
+            Assert.Contains("mp4", download, StringComparison.Ordinal);
+            Assert.InRange(double.Parse(download.Trim().Split(',')[^1], System.Globalization.CultureInfo.InvariantCulture), 4.8, 5.3);
+        }
+        finally
+        {
+            File.Delete(mp4);
+        }
+    }
+
+    [Fact]
+    public async Task A_device_name_with_drawtext_expansions_and_backslashes_is_shown_as_written()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hostile = new VideoDevice(103, "31011800001310000103", @"100%{eif:1/0:d} 路口\ ' : , [x]", IsPtz: false);
+        var jpeg = await _source.SnapshotAsync(hostile, ct);
+        Assert.Equal([0xFF, 0xD8], jpeg[..2]);
+        await _source.OpenLiveAsync(hostile, ct);
+        Assert.NotNull(_source.LiveFile(hostile.Id, "index.m3u8"));
     }
 
     internal static VideoOptions Options(int maxEncoders = 8, TimeSpan? idle = null) =>

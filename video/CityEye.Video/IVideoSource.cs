@@ -30,6 +30,22 @@ public interface IVideoSource : IAsyncDisposable
     /// <summary>A JPEG of what the device shows now.</summary>
     Task<byte[]> SnapshotAsync(VideoDevice device, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The recorded video of [<paramref name="from"/>, <paramref name="until"/>) as an HLS VOD playlist whose segments
+    /// are named <c>r{unix seconds}.ts</c> (read them with <see cref="RecordedSegmentAsync"/>); it starts playing at
+    /// <paramref name="from"/>.
+    /// </summary>
+    string RecordedPlaylist(VideoDevice device, DateTimeOffset from, DateTimeOffset until);
+
+    /// <summary>
+    /// The file of one recorded segment (starting at <paramref name="start"/>, a segment boundary of
+    /// <see cref="RecordedPlaylist"/>), rendered or recorded on first use and kept for a while.
+    /// </summary>
+    Task<string> RecordedSegmentAsync(VideoDevice device, DateTimeOffset start, CancellationToken cancellationToken);
+
+    /// <summary>An MP4 of [<paramref name="from"/>, <paramref name="until"/>) in a temporary file the caller deletes.</summary>
+    Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
+
     /// <summary>The live streams running now (device id, since when, last read).</summary>
     IReadOnlyList<LiveVideoInfo> Running();
 }

@@ -32,6 +32,15 @@ public sealed class VideoOptions
     /// <summary>How long a signed stream URL plays (the player asks for a new one before it ends).</summary>
     public TimeSpan StreamUrlLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The longest range one playback may cover.</summary>
+    public TimeSpan MaxPlaybackRange { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>The longest range one recording download may cover (rendered while the user waits).</summary>
+    public TimeSpan MaxDownloadRange { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many days back recordings exist (the platform's recording retention).</summary>
+    public int RecordingDays { get; set; } = 30;
+
     /// <summary>Picture size and rate of simulated cameras.</summary>
     public int Width { get; set; } = 640;
 

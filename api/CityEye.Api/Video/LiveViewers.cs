@@ -40,6 +40,30 @@ internal sealed class LiveViewers(TimeProvider time)
         _open.AddOrUpdate((userId, deviceId), _ => new Viewing(now, now), (_, v) => v with { LastReadAt = now });
     }
 
+    /// <summary>
+    /// Refreshes a stream its player reads; false when it is not open (closed by its player, or unread for
+    /// <see cref="Linger"/>): such a read is refused, so that closing a stream really frees its place.
+    /// </summary>
+    public bool Refresh(long userId, long deviceId)
+    {
+        var now = time.GetUtcNow();
+        while (_open.TryGetValue((userId, deviceId), out var viewing))
+        {
+            if (now - viewing.LastReadAt > Linger)
+            {
+                _open.TryRemove(new KeyValuePair<(long, long), Viewing>((userId, deviceId), viewing));
+                return false;
+            }
+
+            if (_open.TryUpdate((userId, deviceId), viewing with { LastReadAt = now }, viewing))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Forgets a stream the player closed.</summary>
     public void Close(long userId, long deviceId) => _open.TryRemove((userId, deviceId), out _);
 

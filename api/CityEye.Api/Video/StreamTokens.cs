@@ -7,13 +7,13 @@ namespace CityEye.Api.Video;
 
 /// <summary>
 /// Signed, short-lived stream URLs bound to the session that asked for them (VI-6, SC): the token names the device,
-/// the user, the expiry and a hash of the caller's credential (the session cookie, or the API token id), signed with
+/// the user, the expiry, the recorded range (none for live video) and a hash of the caller's credential (the session cookie, or the API token id), signed with
 /// HMAC-SHA256 under a key kept in <c>{DataDir}/video/stream.key</c> (so URLs survive a restart of the node). A copied
 /// URL does not play in another session, after it expires, or for another device.
 /// </summary>
 internal sealed class StreamTokens
 {
-    private const int PayloadBytes = 8 + 8 + 8 + 16;
+    private const int PayloadBytes = 8 + 8 + 8 + 16 + 8 + 8;
     private readonly byte[] _key;
 
     public StreamTokens(string keyFile)
@@ -21,14 +21,17 @@ internal sealed class StreamTokens
         Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
         if (!File.Exists(keyFile))
         {
-            var fresh = RandomNumberGenerator.GetBytes(32);
-            using var stream = new FileStream(keyFile + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None);
-            stream.Write(fresh);
-            stream.Flush(flushToDisk: true);
-            stream.Close();
+            // Created readable by the node's user only from the first byte.
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(keyFile + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(keyFile + ".tmp", options))
+            {
+                stream.Write(RandomNumberGenerator.GetBytes(32));
+                stream.Flush(flushToDisk: true);
             }
 
             File.Move(keyFile + ".tmp", keyFile, overwrite: false);
@@ -37,14 +40,14 @@ internal sealed class StreamTokens
         _key = File.ReadAllBytes(keyFile);
         if (_key.Length != 32)
         {
-            throw new InvalidOperationException($"{keyFile} is not a 32-byte key; delete it to make a new one.");
+            throw new CityEye.Api.Infrastructure.Startup.CannotStartException($"{keyFile} is not a 32-byte key; delete it to make a new one (open stream URLs stop playing).");
         }
     }
 
     /// <summary>The hash of a caller's credential that tokens are bound to.</summary>
     public static byte[] Binding(string credential) => SHA256.HashData(Encoding.UTF8.GetBytes(credential))[..16];
 
-    public string Issue(long deviceId, long userId, DateTimeOffset expiresAt, byte[] binding)
+    public string Issue(long deviceId, long userId, DateTimeOffset expiresAt, byte[] binding, StreamRange? range = null)
     {
         ArgumentNullException.ThrowIfNull(binding);
         var payload = new byte[PayloadBytes];
@@ -52,15 +55,17 @@ internal sealed class StreamTokens
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(8), userId);
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(16), expiresAt.ToUnixTimeSeconds());
         binding.AsSpan(0, 16).CopyTo(payload.AsSpan(24));
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(40), range?.From.ToUnixTimeMilliseconds() ?? 0);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(48), range?.Until.ToUnixTimeMilliseconds() ?? 0);
         return WebEncoders.Base64UrlEncode(payload) + "." + WebEncoders.Base64UrlEncode(Sign(payload));
     }
 
-    /// <summary>The device and user of a valid token for this credential at <paramref name="now"/>, or null.</summary>
-    public (long DeviceId, long UserId)? Verify(string token, byte[] binding, DateTimeOffset now)
+    /// <summary>What a valid token for this credential at <paramref name="now"/> grants, or null.</summary>
+    public StreamGrant? Verify(string token, byte[] binding, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(binding);
         var parts = (token ?? string.Empty).Split('.');
-        if (parts.Length != 2 || parts[0].Length > 64 || parts[1].Length > 64)
+        if (parts.Length != 2 || parts[0].Length > 128 || parts[1].Length > 64)
         {
             return null;
         }
@@ -77,14 +82,25 @@ internal sealed class StreamTokens
         }
 
         if (payload.Length != PayloadBytes || !CryptographicOperations.FixedTimeEquals(signature, Sign(payload))
-            || !CryptographicOperations.FixedTimeEquals(payload.AsSpan(24), binding.AsSpan(0, 16))
+            || !CryptographicOperations.FixedTimeEquals(payload.AsSpan(24, 16), binding.AsSpan(0, 16))
             || BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(16)) < now.ToUnixTimeSeconds())
         {
             return null;
         }
 
-        return (BinaryPrimitives.ReadInt64BigEndian(payload), BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(8)));
+        var from = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(40));
+        var until = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(48));
+        return new StreamGrant(
+            BinaryPrimitives.ReadInt64BigEndian(payload),
+            BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(8)),
+            until > 0 ? new StreamRange(DateTimeOffset.FromUnixTimeMilliseconds(from), DateTimeOffset.FromUnixTimeMilliseconds(until)) : null);
     }
 
     private byte[] Sign(byte[] payload) => HMACSHA256.HashData(_key, payload)[..16];
 }
+
+/// <summary>A recorded time range [From, Until).</summary>
+internal sealed record StreamRange(DateTimeOffset From, DateTimeOffset Until);
+
+/// <summary>What a stream URL lets its session play: a device's live video (no range) or a recorded range.</summary>
+internal sealed record StreamGrant(long DeviceId, long UserId, StreamRange? Range);

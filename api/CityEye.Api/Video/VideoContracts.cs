@@ -19,3 +19,15 @@ public sealed record OpenStreamResponse(long DeviceId, DateTimeOffset OpenedAt, 
 
 /// <summary>The caller's open streams and their limit.</summary>
 public sealed record OpenStreamsResponse(int Limit, IReadOnlyList<OpenStreamResponse> Streams);
+
+/// <summary>Opens a device's recorded video of [from, to).</summary>
+public sealed record PlaybackRequest(
+    [property: Required, Range(1, long.MaxValue)] long? DeviceId,
+    [property: Required] DateTimeOffset? From,
+    [property: Required] DateTimeOffset? To);
+
+/// <summary>
+/// Recorded video to play: <c>url</c> is an HLS VOD playlist signed for this session, valid until <c>expiresAt</c>,
+/// that starts at <c>from</c> (the burnt-in clock shows the recorded time).
+/// </summary>
+public sealed record PlaybackResponse(string Url, DateTimeOffset ExpiresAt, long DeviceId, string DeviceName, string GbCode, DateTimeOffset From, DateTimeOffset To);

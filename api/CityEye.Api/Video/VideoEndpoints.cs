@@ -42,7 +42,16 @@ internal static class VideoEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        group.MapPost("/video/playback", OpenPlaybackAsync).WithName("Video_Playback")
+            .WithSummary("Opens a device's recorded video of [from, to): an HLS VOD playlist URL signed for this session that starts at from; the picture's clock shows the recorded time. At most Video:MaxPlaybackRange, within Video:RecordingDays, not in the future.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapGet("/devices/{id:long}/recording", RecordingAsync).WithName("Devices_Recording")
+            .WithSummary("The recorded video of [from, to) as an MP4 download (at most Video:MaxDownloadRange).")
+            .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         routes.MapGet("/media/live/{token}/{file}", LiveFile).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
+        routes.MapGet("/media/vod/{token}/{file}", RecordedFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
     }
 
     /// <summary>The hash of the credential the request carries (session cookie or API token), that stream URLs are bound to.</summary>
@@ -114,20 +123,162 @@ internal static class VideoEndpoints
         }
     }
 
-    /// <summary>A playlist or segment of a live stream, for the session its signed URL was issued to.</summary>
-    private static IResult LiveFile(string token, string file, HttpContext context, StreamTokens tokens, IVideoSource source, LiveViewers viewers, TimeProvider time)
+    private static async Task<Results<Ok<PlaybackResponse>, ValidationProblem, ProblemHttpResult>> OpenPlaybackAsync(
+        PlaybackRequest request, Caller caller, HttpContext context, DeviceStore devices, UserStore users, LiveViewers viewers,
+        StreamTokens tokens, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { } grant || grant.UserId != context.User.ToUserData().UserId)
+        var deviceId = request.DeviceId!.Value;
+        OperationLogMiddleware.NameDevice(context, deviceId);
+        if (CheckRange(request.From!.Value, request.To!.Value, options.Value.MaxPlaybackRange, options.Value, time) is { } invalid)
+        {
+            return invalid;
+        }
+
+        // Recordings exist whether or not the device is online now.
+        var device = await devices.GetAsync(deviceId, caller.DeviceScope, cancellationToken);
+        if (device is null)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        var open = viewers.Of(caller.User.UserId);
+        var limit = (await users.GetAsync(caller.User.UserId, cancellationToken))?.MaxStreams ?? UserAccount.DefaultMaxStreams;
+        if (open.Count >= limit && !open.Any(o => o.DeviceId == deviceId))
+        {
+            return Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.VideoStreamLimit, new Dictionary<string, object?> { ["limit"] = limit, ["open"] = open.Count });
+        }
+
+        viewers.Read(caller.User.UserId, deviceId);
+        var expiresAt = time.GetUtcNow() + options.Value.StreamUrlLifetime;
+        var range = new StreamRange(request.From.Value, request.To.Value);
+        var token = tokens.Issue(deviceId, caller.User.UserId, expiresAt, Binding(context), range);
+        return TypedResults.Ok(new PlaybackResponse($"/media/vod/{token}/index.m3u8", expiresAt, deviceId, device.Name, device.GbCode, range.From, range.Until));
+    }
+
+    private static async Task<IResult> RecordingAsync(
+        long id, DateTimeOffset? from, DateTimeOffset? to, Caller caller, HttpContext context, DeviceStore devices, IVideoSource source,
+        IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (from is null || to is null)
+        {
+            return Problems.Validation([.. new[] { ("from", from), ("to", to) }.Where(p => p.Item2 is null).Select(p => new Violation(p.Item1, ErrorCodes.Required))]);
+        }
+
+        if (CheckRange(from.Value, to.Value, options.Value.MaxDownloadRange, options.Value, time) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var device = await devices.GetAsync(id, caller.DeviceScope, cancellationToken);
+        if (device is null)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        string path;
+        try
+        {
+            path = await source.RecordingAsync(Video(device), from.Value, to.Value, cancellationToken);
+        }
+        catch (VideoUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
+        }
+
+        // The temporary file goes away when the answer is sent (or the client leaves).
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var local = TimeZoneInfo.ConvertTime(from.Value, TimeZoneInfo.FindSystemTimeZoneById(options.Value.ClockTimeZone));
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Stream(stream, "video/mp4", $"{device.GbCode}-{local:yyyyMMdd-HHmmss}.mp4");
+    }
+
+    /// <summary>The playlist or a segment of a recorded range, for the session its signed URL was issued to.</summary>
+    private static async Task<IResult> RecordedFileAsync(
+        string token, string file, HttpContext context, StreamTokens tokens, IVideoSource source, DeviceStore devices, LiveViewers viewers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { Range: { } range } grant || grant.UserId != context.User.ToUserData().UserId)
         {
             return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.VideoUrlInvalid);
         }
 
-        if (source.LiveFile(grant.DeviceId, file) is not { } path)
+        // The device was in the caller's scope when the URL was issued; the URL is short-lived.
+        var found = await devices.GetManyAsync([grant.DeviceId], cancellationToken);
+        if (found.Count == 0)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        if (!viewers.Refresh(grant.UserId, grant.DeviceId))
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.VideoStreamEnded);
         }
 
-        viewers.Read(grant.UserId, grant.DeviceId);
+        context.Response.Headers.CacheControl = "private, max-age=300";
+        if (file == "index.m3u8")
+        {
+            return TypedResults.Text(source.RecordedPlaylist(Video(found[0]), range.From, range.Until), "application/vnd.apple.mpegurl");
+        }
+
+        // Segments of the granted range only (the first one starts at its segment boundary, up to a minute before).
+        if (!file.StartsWith('r') || !file.EndsWith(".ts", StringComparison.Ordinal)
+            || !long.TryParse(file.AsSpan(1, file.Length - 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var start)
+            || start < range.From.ToUnixTimeSeconds() - 60 || start >= range.Until.ToUnixTimeSeconds() || start > 253_402_300_799)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        try
+        {
+            var path = await source.RecordedSegmentAsync(Video(found[0]), DateTimeOffset.FromUnixTimeSeconds(start), cancellationToken);
+            return TypedResults.PhysicalFile(path, "video/mp2t");
+        }
+        catch (ArgumentException)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+        catch (VideoUnavailableException e)
+        {
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
+        }
+    }
+
+    /// <summary>A 400 naming what is wrong with a recorded range, or null when it is fine.</summary>
+    private static ValidationProblem? CheckRange(DateTimeOffset from, DateTimeOffset to, TimeSpan max, VideoOptions options, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        if (to <= from)
+        {
+            return Problems.Validation("to", ErrorCodes.VideoRangeOrder);
+        }
+
+        if (to - from > max)
+        {
+            return Problems.Validation("to", ErrorCodes.VideoRangeTooLong, new Dictionary<string, object?> { ["max"] = (int)max.TotalMinutes });
+        }
+
+        if (to > now.AddSeconds(5))
+        {
+            return Problems.Validation("to", ErrorCodes.VideoRangeInFuture);
+        }
+
+        return from < now.AddDays(-options.RecordingDays)
+            ? Problems.Validation("from", ErrorCodes.VideoRangeTooOld, new Dictionary<string, object?> { ["days"] = options.RecordingDays })
+            : null;
+    }
+
+    /// <summary>A playlist or segment of a live stream, for the session its signed URL was issued to.</summary>
+    private static IResult LiveFile(string token, string file, HttpContext context, StreamTokens tokens, IVideoSource source, LiveViewers viewers, TimeProvider time)
+    {
+        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { Range: null } grant || grant.UserId != context.User.ToUserData().UserId)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.VideoUrlInvalid);
+        }
+
+        if (!viewers.Refresh(grant.UserId, grant.DeviceId) || source.LiveFile(grant.DeviceId, file) is not { } path)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.VideoStreamEnded);
+        }
+
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.PhysicalFile(path, file.EndsWith(".m3u8", StringComparison.Ordinal) ? "application/vnd.apple.mpegurl" : "video/mp2t");
     }

@@ -18,6 +18,10 @@ internal static class VideoFeature
             .Validate(o => o.Provider == "Simulated", "Video:Provider must be Simulated (the stream-URL relay and the GB/T 28181 PVG come later).")
             .Validate(o => o.MaxEncoders is >= 1 and <= 500, "Video:MaxEncoders must be 1 to 500.")
             .Validate(o => o.IdleTimeout >= TimeSpan.FromSeconds(1), "Video:IdleTimeout must be at least one second.")
+            .Validate(o => o.StartTimeout >= TimeSpan.FromSeconds(1) && o.StartTimeout <= TimeSpan.FromMinutes(2), "Video:StartTimeout must be 1 second to 2 minutes.")
+            .Validate(o => o.MaxPlaybackRange >= TimeSpan.FromMinutes(1) && o.MaxPlaybackRange <= TimeSpan.FromDays(1), "Video:MaxPlaybackRange must be 1 minute to 1 day.")
+            .Validate(o => o.MaxDownloadRange >= TimeSpan.FromSeconds(10) && o.MaxDownloadRange <= TimeSpan.FromHours(1), "Video:MaxDownloadRange must be 10 seconds to 1 hour.")
+            .Validate(o => o.RecordingDays is >= 1 and <= 3650, "Video:RecordingDays must be 1 to 3650.")
             .Validate(o => o.StreamUrlLifetime >= TimeSpan.FromMinutes(1) && o.StreamUrlLifetime <= TimeSpan.FromHours(12), "Video:StreamUrlLifetime must be 1 minute to 12 hours.")
             .Validate(o => o.Width is >= 160 and <= 3840 && o.Height is >= 90 and <= 2160 && o.FramesPerSecond is >= 1 and <= 30, "Video:Width, Height and FramesPerSecond must be 160–3840, 90–2160 and 1–30.")
             .ValidateOnStart();
@@ -36,13 +40,22 @@ internal static class VideoFeature
 }
 
 /// <summary>Checks that ffmpeg runs and reports the video source; a node without ffmpeg still starts (without video).</summary>
-internal sealed class VideoStep(IVideoSource source, IOptions<VideoOptions> options, ReadinessRegistry readiness) : IStartupStep
+internal sealed class VideoStep(IVideoSource source, StreamTokens tokens, IOptions<VideoOptions> options, ReadinessRegistry readiness) : IStartupStep
 {
     public string Name => VideoFeature.ReadinessName;
 
     public async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
+        // The stream-URL key is read (or made) now: a damaged key stops the start, not every later request.
+        GC.KeepAlive(tokens);
         string message;
+        if (!File.Exists(options.Value.Font))
+        {
+            message = $"no video: the font {options.Value.Font} is missing (install Debian's fonts-noto-cjk; ./run.sh does)";
+            readiness.Set(Name, ReadinessState.Failed, message);
+            return null;
+        }
+
         try
         {
             using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(options.Value.Ffmpeg, "-hide_banner -version")

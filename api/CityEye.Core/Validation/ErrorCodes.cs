@@ -109,6 +109,10 @@ public static class ErrorCodes
     public const string VideoStreamLimit = "video.streamLimit";
     public const string VideoUrlInvalid = "video.urlInvalid";
     public const string VideoStreamEnded = "video.streamEnded";
+    public const string VideoRangeOrder = "video.rangeOrder";
+    public const string VideoRangeTooLong = "video.rangeTooLong";
+    public const string VideoRangeInFuture = "video.rangeInFuture";
+    public const string VideoRangeTooOld = "video.rangeTooOld";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -208,6 +212,10 @@ public static class ErrorCodes
         [VideoStreamLimit] = "You already have {open} live streams open, your limit of {limit}; close one first.",
         [VideoUrlInvalid] = "This video address has expired or belongs to another session; open the video again.",
         [VideoStreamEnded] = "The live stream has ended; open the video again.",
+        [VideoRangeOrder] = "The end must be after the start.",
+        [VideoRangeTooLong] = "One request may cover at most {max} minutes.",
+        [VideoRangeInFuture] = "Recorded video exists only up to now.",
+        [VideoRangeTooOld] = "Recordings are kept for {days} days.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

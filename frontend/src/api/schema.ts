@@ -1975,6 +1975,40 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/video/playback': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Opens a device's recorded video of [from, to): an HLS VOD playlist URL signed for this session that starts at from; the picture's clock shows the recorded time. At most Video:MaxPlaybackRange, within Video:RecordingDays, not in the future. */
+    post: operations['Video_Playback']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/devices/{id}/recording': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The recorded video of [from, to) as an MP4 download (at most Video:MaxDownloadRange). */
+    get: operations['Devices_Recording']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -2776,6 +2810,10 @@ export interface components {
       | 'video.streamLimit'
       | 'video.urlInvalid'
       | 'video.streamEnded'
+      | 'video.rangeOrder'
+      | 'video.rangeTooLong'
+      | 'video.rangeInFuture'
+      | 'video.rangeTooOld'
     FacetValue: {
       value: string
       label: string
@@ -3436,6 +3474,32 @@ export interface components {
       code: string
       label: string
       permissions: components['schemas']['PermissionInfo'][]
+    }
+    /** @description Opens a device's recorded video of [from, to). */
+    PlaybackRequest: {
+      /** Format: int64 */
+      deviceId: null | number
+      /** Format: date-time */
+      from: null | string
+      /** Format: date-time */
+      to: null | string
+    }
+    /**
+     * @description Recorded video to play: `url` is an HLS VOD playlist signed for this session, valid until `expiresAt`,
+     *     that starts at `from` (the burnt-in clock shows the recorded time).
+     */
+    PlaybackResponse: {
+      url: string
+      /** Format: date-time */
+      expiresAt: string
+      /** Format: int64 */
+      deviceId: number
+      deviceName: string
+      gbCode: string
+      /** Format: date-time */
+      from: string
+      /** Format: date-time */
+      to: string
     }
     ProblemDetails: {
       type?: null | string
@@ -8342,6 +8406,107 @@ export interface operations {
       }
     }
   }
+  Video_Playback: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlaybackRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlaybackResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Recording: {
+    parameters: {
+      query?: {
+        from?: string
+        to?: string
+      }
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -8464,6 +8629,10 @@ export const errorCodeValues: ReadonlyArray<
   'video.streamLimit',
   'video.urlInvalid',
   'video.streamEnded',
+  'video.rangeOrder',
+  'video.rangeTooLong',
+  'video.rangeInFuture',
+  'video.rangeTooOld',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']

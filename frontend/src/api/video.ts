@@ -1,4 +1,4 @@
-import type { LiveVideo, OpenStreams } from '@/api/contract'
+import type { LiveVideo, OpenStreams, Playback } from '@/api/contract'
 import { buildUrl, http } from './http'
 
 /** Opens a device's live video: a signed HLS playlist URL for this session, valid until `expiresAt`. */
@@ -16,3 +16,16 @@ export function getOpenStreams(signal?: AbortSignal): Promise<OpenStreams> {
 }
 
 export const snapshotUrl = (deviceId: number) => buildUrl(`/api/devices/${deviceId}/snapshot`)
+
+/** Opens a device's recorded video of [from, to): a signed HLS VOD playlist that starts at `from`. */
+export function openPlayback(
+  deviceId: number,
+  from: string,
+  to: string,
+  signal?: AbortSignal,
+): Promise<Playback> {
+  return http.post<Playback>('/api/video/playback', { deviceId, from, to }, { signal })
+}
+
+export const recordingUrl = (deviceId: number, from: string, to: string) =>
+  buildUrl(`/api/devices/${deviceId}/recording`, { from, to })

@@ -147,6 +147,70 @@ public sealed class VideoEndpointsTests(ApiFactory factory)
         }
     }
 
+    [Fact]
+    public async Task Recorded_video_of_a_past_range_plays_in_its_session_and_downloads_as_mp4()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        var (inside, outside) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
+        var from = TimeProvider.System.GetUtcNow().AddHours(-3);
+        from = from.AddTicks(-(from.Ticks % TimeSpan.TicksPerSecond));
+
+        using var opened = await admin.PostAsJsonAsync(Url("/api/video/playback"), new { deviceId = inside[0].Id, from, to = from.AddSeconds(7) }, ct);
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        var url = (await opened.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("url").GetString()!;
+        Assert.StartsWith("/media/vod/", url, StringComparison.Ordinal);
+        var playlist = await admin.GetStringAsync(Url(url), ct);
+        Assert.Contains("#EXT-X-ENDLIST", playlist, StringComparison.Ordinal);
+        var segments = playlist.Split('\n').Where(l => l.EndsWith(".ts", StringComparison.Ordinal)).ToList();
+        Assert.InRange(segments.Count, 4, 5);
+        using var segment = await admin.GetAsync(Url(url.Replace("index.m3u8", segments[0], StringComparison.Ordinal)), ct);
+        Assert.Equal(HttpStatusCode.OK, segment.StatusCode);
+        Assert.Equal("video/mp2t", segment.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0x47, (await segment.Content.ReadAsByteArrayAsync(ct))[0]);
+
+        // Outside the granted range, in another session, or a recorded URL used for live video (and back): refused.
+        var later = $"r{from.AddHours(1).ToUnixTimeSeconds() / 2 * 2}.ts";
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync(Url(url.Replace("index.m3u8", later, StringComparison.Ordinal)), ct), HttpStatusCode.NotFound, "notFound", ct);
+        using var otherSession = await factory.SignInAsync("admin", "Admin#2026", ct);
+        await ProblemAssert.IsProblemAsync(await otherSession.GetAsync(Url(url), ct), HttpStatusCode.Forbidden, "video.urlInvalid", ct);
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync(Url(url.Replace("/media/vod/", "/media/live/", StringComparison.Ordinal)), ct), HttpStatusCode.Forbidden, "video.urlInvalid", ct);
+
+        using var download = await admin.GetAsync(Url($"/api/devices/{inside[0].Id}/recording?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(from.AddSeconds(4).ToString("O"))}"), ct);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("video/mp4", download.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith(".mp4", download.Content.Headers.ContentDisposition?.FileNameStar ?? download.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+        var mp4 = await download.Content.ReadAsByteArrayAsync(ct);
+        Assert.Equal("ftyp"u8.ToArray(), mp4[4..8]);
+
+        using var station = await factory.SignInAsync("station", "Station#2026", ct);
+        await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url("/api/video/playback"), new { deviceId = outside[0].Id, from, to = from.AddSeconds(7) }, ct), HttpStatusCode.NotFound, "notFound", ct);
+        await ProblemAssert.IsProblemAsync(await station.GetAsync(Url($"/api/devices/{outside[0].Id}/recording?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(from.AddSeconds(4).ToString("O"))}"), ct), HttpStatusCode.NotFound, "notFound", ct);
+    }
+
+    [Fact]
+    public async Task Bad_recorded_ranges_get_field_errors()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        var (inside, _) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
+        var now = TimeProvider.System.GetUtcNow();
+        async Task ExpectAsync(object body, string field, string code) =>
+            await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url("/api/video/playback"), body, ct), field, code, ct);
+
+        await ExpectAsync(new { deviceId = inside[0].Id, from = now.AddHours(-1), to = now.AddHours(-2) }, "to", "video.rangeOrder");
+        await ExpectAsync(new { deviceId = inside[0].Id, from = now.AddHours(-8), to = now.AddHours(-1) }, "to", "video.rangeTooLong");
+        await ExpectAsync(new { deviceId = inside[0].Id, from = now.AddMinutes(-1), to = now.AddHours(1) }, "to", "video.rangeInFuture");
+        await ExpectAsync(new { deviceId = inside[0].Id, from = now.AddDays(-40), to = now.AddDays(-40).AddHours(1) }, "from", "video.rangeTooOld");
+        await ExpectAsync(new { deviceId = inside[0].Id, to = now }, "from", "field.required");
+        await ProblemAssert.HasFieldErrorAsync(await admin.GetAsync(Url($"/api/devices/{inside[0].Id}/recording"), ct), "from", "field.required", ct);
+        await ProblemAssert.HasFieldErrorAsync(
+            await admin.GetAsync(Url($"/api/devices/{inside[0].Id}/recording?from={Uri.EscapeDataString(now.AddHours(-2).ToString("O"))}&to={Uri.EscapeDataString(now.AddHours(-1).ToString("O"))}"), ct),
+            "to",
+            "video.rangeTooLong",
+            ct);
+    }
+
     /// <summary>A device of the station (inside) or of another station (outside), set online.</summary>
     private async Task<(long Id, string Code)> OnlineDeviceAsync(HttpClient admin, bool inside, CancellationToken ct)
     {

@@ -22,7 +22,21 @@ internal sealed class FfmpegProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>True once the process has ended (or was disposed).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
 
     /// <summary>The last lines ffmpeg wrote to its error output.</summary>
     public string Errors
@@ -77,8 +91,11 @@ internal sealed class FfmpegProcess : IDisposable
         return wrapped;
     }
 
-    /// <summary>Runs ffmpeg to the end and returns what it wrote to its standard output (a picture, a clip).</summary>
-    public static async Task<byte[]> RunAsync(string ffmpeg, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs ffmpeg to the end and returns what it wrote to its standard output (a picture), or nothing when it writes a
+    /// file (<paramref name="expectOutput"/> false).
+    /// </summary>
+    public static async Task<byte[]> RunAsync(string ffmpeg, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, CancellationToken cancellationToken, bool expectOutput = true)
     {
         using var process = Start(ffmpeg, arguments, environment, captureOutput: true);
         process._process.StandardInput.Close();
@@ -99,7 +116,7 @@ internal sealed class FfmpegProcess : IDisposable
             process.Stop();
         }
 
-        if (process._process.ExitCode != 0 || output.Length == 0)
+        if (process._process.ExitCode != 0 || (expectOutput && output.Length == 0))
         {
             throw new VideoUnavailableException($"ffmpeg failed (exit {process._process.ExitCode}): {process.Errors}");
         }
@@ -181,7 +198,7 @@ internal sealed class FfmpegProcess : IDisposable
             process.WaitForExit(5_000);
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             return false;
         }

@@ -31,17 +31,21 @@ internal sealed class SimulatedScene(VideoOptions options)
         return device.Id % 2 == 0 ? Kind.Gradient : Kind.TestCard;
     }
 
-    /// <summary>The input arguments (before the filter) for a picture of <paramref name="device"/> at <paramref name="now"/>.</summary>
-    public IEnumerable<string> Input(VideoDevice device, DateTimeOffset now, bool realTime)
+    /// <summary>
+    /// The input arguments (before the filter) for a picture of <paramref name="device"/> from <paramref name="start"/>:
+    /// paced in real time for live video, or <paramref name="duration"/> long as fast as it renders for recordings.
+    /// </summary>
+    public IEnumerable<string> Input(VideoDevice device, DateTimeOffset start, bool realTime, TimeSpan? duration = null)
     {
         var size = F($"{options.Width}x{options.Height}");
         var rate = options.FramesPerSecond;
-        var pace = realTime ? new[] { "-re" } : [];
+        string[] pace = realTime ? ["-re"] : [];
+        string[] length = duration is { } d ? ["-t", F($"{d.TotalSeconds:0.###}")] : [];
         return KindOf(device) switch
         {
-            Kind.Footage => [.. pace, "-stream_loop", "-1", "-ss", F($"{now.ToUnixTimeSeconds() % FootageSeconds}"), "-i", options.Footage],
-            Kind.Gradient => [.. pace, "-f", "lavfi", "-i", F($"gradients=size={size}:rate={rate}:seed={device.Id % 100_000}:speed=0.02:nb_colors=3")],
-            _ => [.. pace, "-f", "lavfi", "-i", F($"testsrc2=size={size}:rate={rate}")],
+            Kind.Footage => [.. pace, "-stream_loop", "-1", "-ss", F($"{start.ToUnixTimeMilliseconds() % (FootageSeconds * 1000) / 1000.0:0.###}"), .. length, "-i", options.Footage],
+            Kind.Gradient => [.. pace, .. length, "-f", "lavfi", "-i", F($"gradients=size={size}:rate={rate}:seed={device.Id % 100_000}:speed=0.02:nb_colors=3")],
+            _ => [.. pace, .. length, "-f", "lavfi", "-i", F($"testsrc2=size={size}:rate={rate}")],
         };
     }
 
@@ -56,16 +60,21 @@ internal sealed class SimulatedScene(VideoOptions options)
         var hue = KindOf(device) == Kind.TestCard ? F($"hue=h={device.Id * 47 % 360},") : string.Empty;
         return F($"scale={options.Width}:{options.Height},fps={options.FramesPerSecond},{hue}format=yuv420p,")
             + F($"drawbox=x=0:y=0:w=iw:h=64:color=black@0.45:t=fill,")
-            + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "name.txt"))}:x=12:y=8:fontsize=20:fontcolor=white:line_spacing=6,")
+            + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "name.txt"))}:expansion=none:x=12:y=8:fontsize=20:fontcolor=white:line_spacing=6,")
             + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "clock.txt"))}:expansion=normal:x=w-tw-12:y=h-th-12:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.5:boxborderw=6");
     }
 
-    /// <summary>Writes the caption files the filter reads.</summary>
-    public static void WriteCaptions(VideoDevice device, string folder)
+    /// <summary>
+    /// Writes the caption files the filter reads. Live video shows the wall clock; a recording shows
+    /// <paramref name="recordedFrom"/> plus the frame's time, so a recording of any past moment shows that moment.
+    /// </summary>
+    public static void WriteCaptions(VideoDevice device, string folder, DateTimeOffset? recordedFrom = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         File.WriteAllText(Path.Combine(folder, "name.txt"), $"{device.Name}{(device.IsPtz ? "  [PTZ]" : string.Empty)}\n{device.GbCode}");
-        File.WriteAllText(Path.Combine(folder, "clock.txt"), @"%{localtime:%Y-%m-%d %H\:%M\:%S}");
+        File.WriteAllText(Path.Combine(folder, "clock.txt"), recordedFrom is { } from
+            ? F($"%{{pts:localtime:{from.ToUnixTimeMilliseconds() / 1000.0:0.###}:%Y-%m-%d %H\\:%M\\:%S}}")
+            : @"%{localtime:%Y-%m-%d %H\:%M\:%S}");
     }
 
     /// <summary>The environment of the encoder: the clock's time zone.</summary>

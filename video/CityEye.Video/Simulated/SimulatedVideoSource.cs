@@ -13,10 +13,15 @@ namespace CityEye.Video.Simulated;
 /// <c>{folder}/live/{device}-{start}</c> — started when someone opens it and stopped when nobody has read it for
 /// <see cref="VideoOptions.IdleTimeout"/>. At most <see cref="VideoOptions.MaxEncoders"/> run at once; an encoder that
 /// dies is restarted by the next open. Each encoder's pid is kept in its folder, so encoders left behind by a node
-/// that was killed are stopped when the node starts again.
+/// that was killed are stopped when the node starts again. Recorded video of any past time is rendered for that
+/// time (the clock shows it): 2-second HLS segments aligned to Unix time, each rendered once on first request and kept
+/// under <c>{folder}/recorded</c> until nobody has read it for an hour, and MP4 downloads of a range.
 /// </summary>
 public sealed partial class SimulatedVideoSource : IVideoSource
 {
+    /// <summary>Length of a recorded segment.</summary>
+    public const int RecordedSegmentSeconds = 2;
+
     private readonly VideoOptions _options;
     private readonly SimulatedScene _scene;
     private readonly TimeProvider _time;
@@ -24,7 +29,13 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     private readonly string _liveRoot;
     private readonly ConcurrentDictionary<long, Encoder> _live = new();
     private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly SemaphoreSlim _renders = new(Environment.ProcessorCount, Environment.ProcessorCount);
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _rendering = new(StringComparer.Ordinal);
+    private readonly string _recordedRoot;
+    private readonly string _downloadRoot;
     private readonly Timer _reaper;
+    private long _lastTrim;
+    private volatile bool _disposed;
 
     public SimulatedVideoSource(string folder, VideoOptions options, TimeProvider? time = null, ILogger<SimulatedVideoSource>? logger = null)
     {
@@ -35,7 +46,16 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _liveRoot = Path.Combine(Path.GetFullPath(folder), "live");
+        _recordedRoot = Path.Combine(Path.GetFullPath(folder), "recorded");
+        _downloadRoot = Path.Combine(Path.GetFullPath(folder), "work");
         Directory.CreateDirectory(_liveRoot);
+        Directory.CreateDirectory(_recordedRoot);
+        if (Directory.Exists(_downloadRoot))
+        {
+            Directory.Delete(_downloadRoot, recursive: true);
+        }
+
+        Directory.CreateDirectory(_downloadRoot);
         RemoveLeftovers();
         _reaper = new Timer(_ => Reap(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
     }
@@ -55,9 +75,10 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         await _startGate.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_live.TryGetValue(device.Id, out encoder) && encoder.Process.HasExited)
             {
-                Stop(device.Id, "its encoder had stopped");
+                Stop(device.Id, encoder, "its encoder had stopped");
                 encoder = null;
             }
 
@@ -72,8 +93,18 @@ public sealed partial class SimulatedVideoSource : IVideoSource
                 var started = _time.GetUtcNow();
                 var folder = Path.Combine(_liveRoot, F($"{device.Id}-{started.ToUnixTimeMilliseconds()}"));
                 Directory.CreateDirectory(folder);
-                SimulatedScene.WriteCaptions(device, folder);
-                var process = FfmpegProcess.Start(_options.Ffmpeg, LiveArguments(device, folder, started), _scene.Environment(), Path.Combine(folder, "ffmpeg.pid"));
+                FfmpegProcess process;
+                try
+                {
+                    SimulatedScene.WriteCaptions(device, folder);
+                    process = FfmpegProcess.Start(_options.Ffmpeg, LiveArguments(device, folder, started), _scene.Environment(), Path.Combine(folder, "ffmpeg.pid"));
+                }
+                catch
+                {
+                    Directory.Delete(folder, recursive: true);
+                    throw;
+                }
+
                 var stream = new LiveVideo(device.Id, folder, started);
                 encoder = new Encoder(stream, process, WaitForFirstSegmentAsync(stream, process));
                 _live[device.Id] = encoder;
@@ -94,14 +125,12 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }
         catch (VideoUnavailableException)
         {
-            if (_live.TryGetValue(device.Id, out var current) && current == encoder)
-            {
-                Stop(device.Id, "it did not start");
-            }
-
+            Stop(device.Id, encoder, "it did not start");
             throw;
         }
 
+        // The idle clock starts when the picture is there, not when the encoder was asked for.
+        encoder.Touch(_time);
         return encoder.Stream;
     }
 
@@ -131,7 +160,108 @@ public sealed partial class SimulatedVideoSource : IVideoSource
                 .. _scene.Input(device, _time.GetUtcNow(), realTime: false),
                 "-vf", _scene.Filter(device, folder), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", "pipe:1",
             ];
-            return await FfmpegProcess.RunAsync(_options.Ffmpeg, arguments, _scene.Environment(), TimeSpan.FromSeconds(20), cancellationToken);
+            // At most a render per core at once (snapshots, recorded segments, downloads).
+            await _renders.WaitAsync(cancellationToken);
+            try
+            {
+                return await FfmpegProcess.RunAsync(_options.Ffmpeg, arguments, _scene.Environment(), TimeSpan.FromSeconds(20), cancellationToken);
+            }
+            finally
+            {
+                _renders.Release();
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    public string RecordedPlaylist(VideoDevice device, DateTimeOffset from, DateTimeOffset until)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var first = SegmentStart(from);
+        var text = new System.Text.StringBuilder();
+        text.Append("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n")
+            .Append(F($"#EXT-X-TARGETDURATION:{RecordedSegmentSeconds}\n#EXT-X-MEDIA-SEQUENCE:0\n"))
+            .Append(F($"#EXT-X-START:TIME-OFFSET={(from - first).TotalSeconds:0.###},PRECISE=YES\n"));
+        for (var start = first; start < until; start = start.AddSeconds(RecordedSegmentSeconds))
+        {
+            var length = Math.Min(RecordedSegmentSeconds, (until - start).TotalSeconds);
+            if (start != first && start.ToUnixTimeSeconds() % 86_400 == 0)
+            {
+                // Segment timestamps count the seconds of the UTC day; they start again at midnight.
+                text.Append("#EXT-X-DISCONTINUITY\n");
+            }
+
+            text.Append(F($"#EXTINF:{length:0.###},\nr{start.ToUnixTimeSeconds()}.ts\n"));
+        }
+
+        return text.Append("#EXT-X-ENDLIST\n").ToString();
+    }
+
+    public async Task<string> RecordedSegmentAsync(VideoDevice device, DateTimeOffset start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (SegmentStart(start) != start)
+        {
+            throw new ArgumentException($"{start:O} is not a segment boundary.", nameof(start));
+        }
+
+        var path = Path.Combine(_recordedRoot, F($"{device.Id}"), F($"r{start.ToUnixTimeSeconds()}.ts"));
+        if (File.Exists(path))
+        {
+            File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
+            return path;
+        }
+
+        // One render per segment however many players ask for it; at most a render per core at once.
+        var render = _rendering.GetOrAdd(path, _ => new Lazy<Task<string>>(() => RenderSegmentAsync(device, start, path)));
+        try
+        {
+            return await render.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (render.Value.IsCompleted)
+            {
+                _rendering.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(path, render));
+            }
+        }
+    }
+
+    public async Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var folder = Path.Combine(_downloadRoot, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var output = folder + ".mp4";
+        try
+        {
+            SimulatedScene.WriteCaptions(device, folder, from);
+            string[] arguments =
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin",
+                .. _scene.Input(device, from, realTime: false, until - from),
+                "-vf", _scene.Filter(device, folder), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-r", F($"{_options.FramesPerSecond}"), "-movflags", "+faststart", "-f", "mp4", "-y", output,
+            ];
+            await _renders.WaitAsync(cancellationToken);
+            try
+            {
+                await FfmpegProcess.RunAsync(_options.Ffmpeg, arguments, _scene.Environment(), TimeSpan.FromMinutes(5), cancellationToken, expectOutput: false);
+            }
+            finally
+            {
+                _renders.Release();
+            }
+
+            return output;
+        }
+        catch
+        {
+            File.Delete(output);
+            throw;
         }
         finally
         {
@@ -144,6 +274,9 @@ public sealed partial class SimulatedVideoSource : IVideoSource
 
     public async ValueTask DisposeAsync()
     {
+        await _startGate.WaitAsync();
+        _disposed = true;
+        _startGate.Release();
         await _reaper.DisposeAsync();
         foreach (var id in _live.Keys.ToList())
         {
@@ -151,12 +284,61 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }
 
         _startGate.Dispose();
+        _renders.Dispose();
     }
 
     [GeneratedRegex(@"^(index\.m3u8|seg\d{5,9}\.ts)$", RegexOptions.CultureInvariant)]
     private static partial Regex LiveFileName();
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The segment boundary at or before a time (segments start at multiples of their length in Unix time).</summary>
+    private static DateTimeOffset SegmentStart(DateTimeOffset time) =>
+        DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds() - (((time.ToUnixTimeSeconds() % RecordedSegmentSeconds) + RecordedSegmentSeconds) % RecordedSegmentSeconds));
+
+    private async Task<string> RenderSegmentAsync(VideoDevice device, DateTimeOffset start, string path)
+    {
+        var folder = Path.Combine(_downloadRoot, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + F($".{Guid.NewGuid():N}.tmp");
+        await _renders.WaitAsync();
+        try
+        {
+            SimulatedScene.WriteCaptions(device, folder, start);
+            string[] arguments =
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin",
+                .. _scene.Input(device, start, realTime: false, TimeSpan.FromSeconds(RecordedSegmentSeconds)),
+                "-vf", _scene.Filter(device, folder), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-r", F($"{_options.FramesPerSecond}"), "-g", F($"{_options.FramesPerSecond}"),
+                // Timestamps continue from one segment to the next, as in one long recording.
+                "-output_ts_offset", F($"{start.ToUnixTimeSeconds() % 86_400}"), "-f", "mpegts", "-y", temporary,
+            ];
+            await FfmpegProcess.RunAsync(_options.Ffmpeg, arguments, _scene.Environment(), TimeSpan.FromSeconds(60), CancellationToken.None, expectOutput: false);
+            File.Move(temporary, path, overwrite: true);
+            return path;
+        }
+        finally
+        {
+            _renders.Release();
+            File.Delete(temporary);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Deletes recorded segments nobody has read for an hour.</summary>
+    private void TrimRecorded()
+    {
+        var cutoff = _time.GetUtcNow().UtcDateTime - TimeSpan.FromHours(1);
+        foreach (var file in Directory.EnumerateFiles(_recordedRoot, "*.ts", SearchOption.AllDirectories))
+        {
+            if (File.GetLastWriteTimeUtc(file) < cutoff)
+            {
+                File.Delete(file);
+            }
+        }
+    }
 
     private List<string> LiveArguments(VideoDevice device, string folder, DateTimeOffset now) =>
     [
@@ -206,17 +388,48 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     private void Reap()
     {
         var now = _time.GetUtcNow();
+        if (now.UtcTicks - Interlocked.Read(ref _lastTrim) > TimeSpan.TicksPerMinute * 5)
+        {
+            Interlocked.Exchange(ref _lastTrim, now.UtcTicks);
+            try
+            {
+                TrimRecorded();
+            }
+            catch (IOException e)
+            {
+                LogTrimFailed(_logger, e);
+            }
+        }
+
+        // Under the start gate, so that an encoder is not stopped between an open's check and its answer.
+        if (_disposed || !_startGate.Wait(0))
+        {
+            return;
+        }
+
+        try
+        {
+            ReapLocked(now);
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    private void ReapLocked(DateTimeOffset now)
+    {
         foreach (var (id, encoder) in _live)
         {
             try
             {
                 if (encoder.Process.HasExited)
                 {
-                    Stop(id, $"its encoder stopped: {encoder.Process.Errors}");
+                    Stop(id, encoder, $"its encoder stopped: {encoder.Process.Errors}");
                 }
-                else if (now - encoder.LastRead > _options.IdleTimeout)
+                else if (encoder.Ready.IsCompleted && now - encoder.LastRead > _options.IdleTimeout)
                 {
-                    Stop(id, "nobody watched it");
+                    Stop(id, encoder, "nobody watched it");
                 }
             }
 #pragma warning disable CA1031 // A timer callback that throws ends the process; the failure is logged and retried on the next tick.
@@ -230,7 +443,16 @@ public sealed partial class SimulatedVideoSource : IVideoSource
 
     private void Stop(long deviceId, string reason)
     {
-        if (!_live.TryRemove(deviceId, out var encoder))
+        if (_live.TryGetValue(deviceId, out var encoder))
+        {
+            Stop(deviceId, encoder, reason);
+        }
+    }
+
+    /// <summary>Stops this encoder of the device (not one that replaced it meanwhile).</summary>
+    private void Stop(long deviceId, Encoder encoder, string reason)
+    {
+        if (!_live.TryRemove(new KeyValuePair<long, Encoder>(deviceId, encoder)))
         {
             return;
         }
@@ -270,6 +492,9 @@ public sealed partial class SimulatedVideoSource : IVideoSource
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Live encoder of device {DeviceId} stopped: {Reason}")]
     private static partial void LogStopped(ILogger logger, long deviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete old recorded segments")]
+    private static partial void LogTrimFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not stop the live encoder of device {DeviceId}")]
     private static partial void LogReapFailed(ILogger logger, Exception exception, long deviceId);
