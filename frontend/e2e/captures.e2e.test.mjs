@@ -114,6 +114,14 @@ describe('video computing', { timeout: 1_200_000 }, () => {
         .first()
         .waitFor({ state: 'visible' })
       await page.screenshot({ path: path.join(ARTIFACTS, 'captures-detail.png') })
+      // The camera's recorded video around the capture (VC-15) plays in a dialog.
+      await page.locator(byTestId('capture-playback')).click()
+      await page
+        .locator(`${byTestId('video-dialog')} [data-state="playing"]`)
+        .waitFor({ state: 'visible', timeout: 30_000 })
+      await page.screenshot({ path: path.join(ARTIFACTS, 'captures-playback.png') })
+      await page.keyboard.press('Escape')
+      await page.locator(byTestId('video-dialog')).waitFor({ state: 'hidden' })
       await page.keyboard.press('Escape')
 
       // Three results on the shelf, ordered by time on the map.

@@ -208,4 +208,45 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       await context.close()
     }
   })
+
+  test('a device on the map shows its live video in a dialog', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      await page.goto('/map')
+      await page.waitForFunction(
+        (selector) => document.querySelector(selector)?.getAttribute('data-drawn-ms'),
+        byTestId('map-visible'),
+        { timeout: 60_000 },
+      )
+      // Go to an online device by search (the map centres on it at street level), then click its marker.
+      const devices = await (
+        await page.request.get('/api/devices/search?status=Online&pageSize=1')
+      ).json()
+      const device = devices.items[0]
+      await page
+        .locator(`input${byTestId('map-search')}, ${byTestId('map-search')} input`)
+        .fill(device.gbCode)
+      await page.locator('.el-autocomplete-suggestion li').first().click()
+      await page.keyboard.press('Escape')
+      const box = await page.locator(byTestId('map')).boundingBox()
+      await page.waitForTimeout(800)
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+      await page
+        .locator(`${byTestId('video-dialog')} [data-state="playing"]`)
+        .waitFor({ state: 'visible', timeout: 30_000 })
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-map-preview.png') })
+      assert.ok(
+        (
+          await page.locator(`${byTestId('video-dialog')} .el-dialog__title`).textContent()
+        ).includes(device.name),
+      )
+      await page.locator(byTestId('preview-file')).click()
+      await waitForPath(page, `/archive/devices/${device.id}`)
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
 })

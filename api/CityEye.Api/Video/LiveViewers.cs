@@ -12,6 +12,7 @@ internal sealed class LiveViewers(TimeProvider time)
     public static readonly TimeSpan Linger = TimeSpan.FromSeconds(15);
 
     private readonly ConcurrentDictionary<(long UserId, long DeviceId), Viewing> _open = new();
+    private readonly Lock _gate = new();
 
     /// <summary>The user's open streams, oldest first.</summary>
     public IReadOnlyList<(long DeviceId, DateTimeOffset OpenedAt, DateTimeOffset LastReadAt)> Of(long userId)
@@ -31,6 +32,26 @@ internal sealed class LiveViewers(TimeProvider time)
         }
 
         return [.. open.OrderBy(o => o.Item2)];
+    }
+
+    /// <summary>
+    /// Opens a stream within the user's limit, atomically (two requests at once cannot both take the last place): true
+    /// when it is open now (or was already); false, with how many are open, when the limit is reached.
+    /// </summary>
+    public bool TryOpen(long userId, long deviceId, int limit, out int open)
+    {
+        lock (_gate)
+        {
+            var mine = Of(userId);
+            open = mine.Count;
+            if (open >= limit && !mine.Any(o => o.DeviceId == deviceId))
+            {
+                return false;
+            }
+
+            Read(userId, deviceId);
+            return true;
+        }
     }
 
     /// <summary>Counts a stream as open (or refreshes it).</summary>

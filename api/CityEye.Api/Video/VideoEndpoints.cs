@@ -50,7 +50,7 @@ internal static class VideoEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        routes.MapGet("/media/live/{token}/{file}", LiveFile).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
+        routes.MapGet("/media/live/{token}/{file}", LiveFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
         routes.MapGet("/media/vod/{token}/{file}", RecordedFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
     }
 
@@ -72,11 +72,9 @@ internal static class VideoEndpoints
             return problem;
         }
 
-        var open = viewers.Of(caller.User.UserId);
-        var limit = (await users.GetAsync(caller.User.UserId, cancellationToken))?.MaxStreams ?? UserAccount.DefaultMaxStreams;
-        if (open.Count >= limit && !open.Any(o => o.DeviceId == deviceId))
+        if (await StreamLimitAsync(caller, deviceId, users, viewers, cancellationToken) is { } limited)
         {
-            return Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.VideoStreamLimit, new Dictionary<string, object?> { ["limit"] = limit, ["open"] = open.Count });
+            return limited;
         }
 
         var video = Video(device!);
@@ -86,15 +84,16 @@ internal static class VideoEndpoints
         }
         catch (VideoBusyException e)
         {
+            viewers.Close(caller.User.UserId, deviceId);
             context.Response.Headers.RetryAfter = "10";
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoBusy, new Dictionary<string, object?> { ["running"] = e.Running, ["limit"] = e.Limit });
         }
         catch (VideoUnavailableException e)
         {
+            viewers.Close(caller.User.UserId, deviceId);
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
         }
 
-        viewers.Read(caller.User.UserId, deviceId);
         var expiresAt = time.GetUtcNow() + options.Value.StreamUrlLifetime;
         var token = tokens.Issue(deviceId, caller.User.UserId, expiresAt, Binding(context));
         var capabilities = source.Capabilities(video);
@@ -141,14 +140,11 @@ internal static class VideoEndpoints
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        var open = viewers.Of(caller.User.UserId);
-        var limit = (await users.GetAsync(caller.User.UserId, cancellationToken))?.MaxStreams ?? UserAccount.DefaultMaxStreams;
-        if (open.Count >= limit && !open.Any(o => o.DeviceId == deviceId))
+        if (await StreamLimitAsync(caller, deviceId, users, viewers, cancellationToken) is { } limited)
         {
-            return Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.VideoStreamLimit, new Dictionary<string, object?> { ["limit"] = limit, ["open"] = open.Count });
+            return limited;
         }
 
-        viewers.Read(caller.User.UserId, deviceId);
         var expiresAt = time.GetUtcNow() + options.Value.StreamUrlLifetime;
         var range = new StreamRange(request.From.Value, request.To.Value);
         var token = tokens.Issue(deviceId, caller.User.UserId, expiresAt, Binding(context), range);
@@ -194,16 +190,15 @@ internal static class VideoEndpoints
 
     /// <summary>The playlist or a segment of a recorded range, for the session its signed URL was issued to.</summary>
     private static async Task<IResult> RecordedFileAsync(
-        string token, string file, HttpContext context, StreamTokens tokens, IVideoSource source, DeviceStore devices, LiveViewers viewers, TimeProvider time, CancellationToken cancellationToken)
+        string token, string file, Caller caller, HttpContext context, StreamTokens tokens, IVideoSource source, DeviceStore devices, LiveViewers viewers, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { Range: { } range } grant || grant.UserId != context.User.ToUserData().UserId)
+        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { Range: { } range } grant || grant.UserId != caller.User.UserId)
         {
             return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.VideoUrlInvalid);
         }
 
-        // The device was in the caller's scope when the URL was issued; the URL is short-lived.
-        var found = await devices.GetManyAsync([grant.DeviceId], cancellationToken);
-        if (found.Count == 0)
+        // The device must still be in the caller's scope (a role withdrawn stops the playback at its next read).
+        if (await devices.GetAsync(grant.DeviceId, caller.DeviceScope, cancellationToken) is not { } device)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
@@ -216,7 +211,7 @@ internal static class VideoEndpoints
         context.Response.Headers.CacheControl = "private, max-age=300";
         if (file == "index.m3u8")
         {
-            return TypedResults.Text(source.RecordedPlaylist(Video(found[0]), range.From, range.Until), "application/vnd.apple.mpegurl");
+            return TypedResults.Text(source.RecordedPlaylist(Video(device), range.From, range.Until), "application/vnd.apple.mpegurl");
         }
 
         // Segments of the granted range only (the first one starts at its segment boundary, up to a minute before).
@@ -229,7 +224,7 @@ internal static class VideoEndpoints
 
         try
         {
-            var path = await source.RecordedSegmentAsync(Video(found[0]), DateTimeOffset.FromUnixTimeSeconds(start), cancellationToken);
+            var path = await source.RecordedSegmentAsync(Video(device), DateTimeOffset.FromUnixTimeSeconds(start), cancellationToken);
             return TypedResults.PhysicalFile(path, "video/mp2t");
         }
         catch (ArgumentException)
@@ -240,6 +235,15 @@ internal static class VideoEndpoints
         {
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
         }
+    }
+
+    /// <summary>Opens the stream within the caller's concurrent-stream limit (UM-2), or the 429 to answer.</summary>
+    private static async Task<ProblemHttpResult?> StreamLimitAsync(Caller caller, long deviceId, UserStore users, LiveViewers viewers, CancellationToken cancellationToken)
+    {
+        var limit = (await users.GetAsync(caller.User.UserId, cancellationToken))?.MaxStreams ?? UserAccount.DefaultMaxStreams;
+        return viewers.TryOpen(caller.User.UserId, deviceId, limit, out var open)
+            ? null
+            : Problems.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.VideoStreamLimit, new Dictionary<string, object?> { ["limit"] = limit, ["open"] = open });
     }
 
     /// <summary>A 400 naming what is wrong with a recorded range, or null when it is fine.</summary>
@@ -267,11 +271,18 @@ internal static class VideoEndpoints
     }
 
     /// <summary>A playlist or segment of a live stream, for the session its signed URL was issued to.</summary>
-    private static IResult LiveFile(string token, string file, HttpContext context, StreamTokens tokens, IVideoSource source, LiveViewers viewers, TimeProvider time)
+    private static async Task<IResult> LiveFileAsync(
+        string token, string file, Caller caller, HttpContext context, StreamTokens tokens, IVideoSource source, DeviceStore devices, LiveViewers viewers, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { Range: null } grant || grant.UserId != context.User.ToUserData().UserId)
+        if (tokens.Verify(token, Binding(context), time.GetUtcNow()) is not { Range: null } grant || grant.UserId != caller.User.UserId)
         {
             return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.VideoUrlInvalid);
+        }
+
+        // Each playlist read checks that the device is still in the caller's scope (segments follow their playlist).
+        if (file == "index.m3u8" && await devices.GetAsync(grant.DeviceId, caller.DeviceScope, cancellationToken) is null)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
         if (!viewers.Refresh(grant.UserId, grant.DeviceId) || source.LiveFile(grant.DeviceId, file) is not { } path)

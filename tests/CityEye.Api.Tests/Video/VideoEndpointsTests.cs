@@ -122,6 +122,19 @@ public sealed class VideoEndpointsTests(ApiFactory factory)
             new NewUser(username, "单路测试", bureau, "Stream#2026", [BuiltInRoles.Investigator, BuiltInRoles.AllDevices], MaxStreams: 1), factory.Services.GetRequiredService<PasswordHasher>(), ct);
         using var user = await factory.SignInAsync(username, "Stream#2026", ct);
 
+        // Two opens at once cannot both take the last place.
+        var racing = await Task.WhenAll(
+            user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct),
+            user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = outside[0].Id }, ct));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.TooManyRequests], racing.Select(r => r.StatusCode).Order());
+        foreach (var response in racing)
+        {
+            response.Dispose();
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await user.DeleteAsync(Url($"/api/video/live/{inside[0].Id}"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await user.DeleteAsync(Url($"/api/video/live/{outside[0].Id}"), ct)).StatusCode);
+
         Assert.Equal(HttpStatusCode.OK, (await user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct)).StatusCode);
         var limit = await ProblemAssert.IsProblemAsync(await user.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = outside[0].Id }, ct), HttpStatusCode.TooManyRequests, "video.streamLimit", ct);
