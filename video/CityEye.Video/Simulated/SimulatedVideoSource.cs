@@ -452,6 +452,13 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     /// <summary>Stops this encoder of the device (not one that replaced it meanwhile).</summary>
     private void Stop(long deviceId, Encoder encoder, string reason)
     {
+        if (!_live.TryGetValue(deviceId, out var current) || current != encoder)
+        {
+            return;
+        }
+
+        // Killed (and waited for) before it leaves the list: a stream listed as stopped has no process left.
+        encoder.Process.Stop();
         if (!_live.TryRemove(new KeyValuePair<long, Encoder>(deviceId, encoder)))
         {
             return;
