@@ -22,6 +22,7 @@ using CityEye.Api.Search;
 using CityEye.Api.Users;
 using CityEye.Api.Video;
 using CityEye.Api.Vision;
+using CityEye.Api.Watermark;
 using CityEye.Core.Storage;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -43,6 +44,7 @@ builder.Services
     .AddVisionFeature()
     .AddCapturesFeature()
     .AddVideoFeature()
+    .AddWatermarkFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -98,6 +100,7 @@ api.MapMapEndpoints();
 api.MapCaptureEndpoints();
 api.MapWorkbenchEndpoints();
 api.MapVideoEndpoints();
+api.MapWatermarkEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

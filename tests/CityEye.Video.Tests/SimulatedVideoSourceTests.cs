@@ -194,7 +194,7 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
         Assert.NotEmpty(bytes);
         await Assert.ThrowsAsync<ArgumentException>(() => _source.RecordedSegmentAsync(Card, start.AddSeconds(1), ct));
 
-        var mp4 = await _source.RecordingAsync(Footage, start, start.AddSeconds(5), ct);
+        var mp4 = await _source.RecordingAsync(Footage, start, start.AddSeconds(5), null, ct);
         try
         {
             var download = await RunAsync("ffprobe", ["-v", "error", "-show_entries", "format=format_name,duration", "-of", "csv=p=0", mp4], ct);

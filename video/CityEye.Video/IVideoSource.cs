@@ -43,8 +43,11 @@ public interface IVideoSource : IAsyncDisposable
     /// </summary>
     Task<string> RecordedSegmentAsync(VideoDevice device, DateTimeOffset start, CancellationToken cancellationToken);
 
-    /// <summary>An MP4 of [<paramref name="from"/>, <paramref name="until"/>) in a temporary file the caller deletes.</summary>
-    Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
+    /// <summary>
+    /// An MP4 of [<paramref name="from"/>, <paramref name="until"/>) in a temporary file the caller deletes, with the
+    /// transparent PNG <paramref name="overlay"/> (the downloader's watermarks, the size of the video) over every frame.
+    /// </summary>
+    Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, string? overlay, CancellationToken cancellationToken);
 
     /// <summary>The live streams running now (device id, since when, last read).</summary>
     IReadOnlyList<LiveVideoInfo> Running();

@@ -2,19 +2,21 @@ using System.Globalization;
 using System.IO.Compression;
 using CityEye.Api.Spreadsheets;
 using CityEye.Core.Captures;
+using CityEye.Watermark;
+using SkiaSharp;
 
 namespace CityEye.Api.Captures;
 
 /// <summary>
 /// Writes a shelf as a zip (VC-14): <c>shelf.xlsx</c> with one row per capture (time in Asia/Shanghai, place, device,
 /// type, status, note, attributes and the names of its image files) and <c>images/</c> with each capture's scene
-/// image and feature (target) image.
+/// image and feature (target) image, each with the exporter's visible and covert watermarks burnt in.
 /// </summary>
 internal static class ShelfExport
 {
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    public static async Task WriteAsync(Stream output, IReadOnlyList<ShelfItemResponse> items, IReadOnlyDictionary<long, Capture> stored, BlobStore blobs, CancellationToken cancellationToken)
+    public static async Task WriteAsync(Stream output, IReadOnlyList<ShelfItemResponse> items, IReadOnlyDictionary<long, Capture> stored, BlobStore blobs, SKBitmap watermark, CancellationToken cancellationToken)
     {
         // ZipArchive needs a seekable stream to write entries of unknown length: build it in a temporary file.
         var temporary = Path.Combine(Path.GetTempPath(), $"cityeye-shelf-{Guid.NewGuid():N}.zip");
@@ -27,8 +29,8 @@ internal static class ShelfExport
                 foreach (var item in items)
                 {
                     var capture = item.Capture;
-                    var crop = capture is null ? null : Add(zip, blobs, stored.GetValueOrDefault(item.CaptureId)?.CropImage, $"images/{item.CaptureId}-target");
-                    var scene = capture is null ? null : Add(zip, blobs, stored.GetValueOrDefault(item.CaptureId)?.SceneImage, $"images/{item.CaptureId}-scene");
+                    var crop = capture is null ? null : await AddAsync(zip, blobs, stored.GetValueOrDefault(item.CaptureId)?.CropImage, $"images/{item.CaptureId}-target", watermark, cancellationToken);
+                    var scene = capture is null ? null : await AddAsync(zip, blobs, stored.GetValueOrDefault(item.CaptureId)?.SceneImage, $"images/{item.CaptureId}-scene", watermark, cancellationToken);
                     rows.Add([
                         item.CaptureId,
                         capture is null ? string.Empty : TimeZoneInfo.ConvertTime(capture.Time, Shanghai).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
@@ -64,15 +66,27 @@ internal static class ShelfExport
         }
     }
 
-    private static string? Add(ZipArchive zip, BlobStore blobs, string? reference, string name)
+    /// <summary>Adds an image with the exporter's watermarks burnt in (as a JPEG); one that cannot be read is left out.</summary>
+    private static async Task<string?> AddAsync(ZipArchive zip, BlobStore blobs, string? reference, string name, SKBitmap watermark, CancellationToken cancellationToken)
     {
         if (blobs.PathOf(reference) is not { } path)
         {
             return null;
         }
 
-        var entryName = name + Path.GetExtension(path);
-        zip.CreateEntryFromFile(path, entryName, CompressionLevel.NoCompression);
+        byte[] marked;
+        try
+        {
+            marked = WatermarkRenderer.WatermarkJpeg(await File.ReadAllBytesAsync(path, cancellationToken), watermark);
+        }
+        catch (WatermarkImageException)
+        {
+            return null;
+        }
+
+        var entryName = name + ".jpg";
+        await using var entry = zip.CreateEntry(entryName, CompressionLevel.NoCompression).Open();
+        await entry.WriteAsync(marked, cancellationToken);
         return entryName;
     }
 

@@ -1,6 +1,7 @@
 using CityEye.Analytics.Captures;
 using CityEye.Api.Auth;
 using CityEye.Api.Infrastructure;
+using CityEye.Api.Watermark;
 using CityEye.Core.Auth;
 using CityEye.Core.Captures;
 using CityEye.Core.Devices;
@@ -253,7 +254,7 @@ internal static class WorkbenchEndpoints
     }
 
     private static async Task<IResult> ExportAsync(
-        HttpContext context, Caller caller, ShelfStore store, ICaptureStore captures, DeviceStore devices, BlobStore blobs, CancellationToken cancellationToken, long? archiveId = null)
+        HttpContext context, Caller caller, ShelfStore store, ICaptureStore captures, DeviceStore devices, BlobStore blobs, Watermarks watermarks, CancellationToken cancellationToken, long? archiveId = null)
     {
         var items = await ShelfItemsAsync(caller, store, captures, devices, archiveId, cancellationToken);
         if (items is null)
@@ -264,7 +265,9 @@ internal static class WorkbenchEndpoints
         var stored = (await captures.GetCapturesAsync([.. items.Where(i => i.Capture is not null).Select(i => i.CaptureId)], cancellationToken)).ToDictionary(c => c.Id);
         context.Response.ContentType = "application/zip";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"shelf-{(archiveId is null ? "current" : archiveId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))}.zip\"";
-        await ShelfExport.WriteAsync(context.Response.BodyWriter.AsStream(), items, stored, blobs, cancellationToken);
+        // Every exported image says who exported it (SC-1, SC-2).
+        using var tile = await watermarks.TileAsync(watermarks.Identity(caller.User, context), cancellationToken);
+        await ShelfExport.WriteAsync(context.Response.BodyWriter.AsStream(), items, stored, blobs, tile, cancellationToken);
         return TypedResults.Empty;
     }
 

@@ -1,6 +1,7 @@
 using CityEye.Api.Auth;
 using CityEye.Api.Infrastructure;
 using CityEye.Api.Logs;
+using CityEye.Api.Watermark;
 using CityEye.Core.Auth;
 using CityEye.Core.Devices;
 using CityEye.Core.Domain;
@@ -38,7 +39,7 @@ internal static class VideoEndpoints
                     [.. viewers.Of(caller.User.UserId).Select(v => new OpenStreamResponse(v.DeviceId, v.OpenedAt, v.LastReadAt))])))
             .WithName("Video_Streams").WithSummary("The caller's open live streams and their limit (UM-2).");
         group.MapGet("/devices/{id:long}/snapshot", SnapshotAsync).WithName("Devices_Snapshot")
-            .WithSummary("A JPEG of what the device shows now.")
+            .WithSummary("A JPEG of what the device shows now, with the caller's visible and covert watermarks burnt in.")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -46,7 +47,7 @@ internal static class VideoEndpoints
             .WithSummary("Opens a device's recorded video of [from, to): an HLS VOD playlist URL signed for this session that starts at from; the picture's clock shows the recorded time. At most Video:MaxPlaybackRange, within Video:RecordingDays, not in the future.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/devices/{id:long}/recording", RecordingAsync).WithName("Devices_Recording")
-            .WithSummary("The recorded video of [from, to) as an MP4 download (at most Video:MaxDownloadRange).")
+            .WithSummary("The recorded video of [from, to) as an MP4 download (at most Video:MaxDownloadRange), with the caller's visible and covert watermarks burnt into every frame.")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -102,7 +103,7 @@ internal static class VideoEndpoints
             new VideoCapabilitiesResponse(capabilities.Live, capabilities.Ptz, capabilities.Recordings)));
     }
 
-    private static async Task<IResult> SnapshotAsync(long id, Caller caller, HttpContext context, DeviceStore devices, IVideoSource source, CancellationToken cancellationToken)
+    private static async Task<IResult> SnapshotAsync(long id, Caller caller, HttpContext context, DeviceStore devices, IVideoSource source, Watermarks watermarks, CancellationToken cancellationToken)
     {
         var (device, problem) = await VisibleOnlineAsync(id, caller, devices, cancellationToken);
         if (problem is not null)
@@ -112,7 +113,8 @@ internal static class VideoEndpoints
 
         try
         {
-            var jpeg = await source.SnapshotAsync(Video(device!), cancellationToken);
+            // Every snapshot says who took it, visibly and covertly (SC-1, SC-2).
+            var jpeg = await watermarks.JpegAsync(await source.SnapshotAsync(Video(device!), cancellationToken), caller.User, context, cancellationToken);
             context.Response.Headers.CacheControl = "no-store";
             return TypedResults.File(jpeg, "image/jpeg", $"{device!.GbCode}.jpg");
         }
@@ -153,7 +155,7 @@ internal static class VideoEndpoints
 
     private static async Task<IResult> RecordingAsync(
         long id, DateTimeOffset? from, DateTimeOffset? to, Caller caller, HttpContext context, DeviceStore devices, IVideoSource source,
-        IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        Watermarks watermarks, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (from is null || to is null)
         {
@@ -171,14 +173,20 @@ internal static class VideoEndpoints
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
+        // The downloader's marks are burnt into every frame (SC-1, SC-2).
         string path;
+        var overlay = await watermarks.OverlayFileAsync(options.Value.Width, options.Value.Height, caller.User, context, cancellationToken);
         try
         {
-            path = await source.RecordingAsync(Video(device), from.Value, to.Value, cancellationToken);
+            path = await source.RecordingAsync(Video(device), from.Value, to.Value, overlay, cancellationToken);
         }
         catch (VideoUnavailableException e)
         {
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
+        }
+        finally
+        {
+            File.Delete(overlay);
         }
 
         // The temporary file goes away when the answer is sent (or the client leaves).

@@ -32,7 +32,7 @@ public static class BuiltInRoles
         new(ArchiveClerk, "档案管理员", "Keeps the one-camera-one-file ledger clean.",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.DevicesEdit, Permissions.ArchiveManage, Permissions.ArchiveSync, Permissions.OrganisationsView, Permissions.JobsView, Permissions.JobsManage]),
         new(Auditor, "审计员", "Reviews every user's operations and the security events.",
-            [Permissions.DashboardView, Permissions.AuditView, Permissions.StatsView, Permissions.OrganisationsView, Permissions.JobsView]),
+            [Permissions.DashboardView, Permissions.AuditView, Permissions.StatsView, Permissions.OrganisationsView, Permissions.JobsView, Permissions.WatermarkDecode]),
         new(StationUser, "派出所用户", "Views the devices its device roles grant (usually the own police station's).",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView, Permissions.CapturesView, Permissions.VideoView]),
         new(AllDevices, "全部设备", "Every device of the district.", [], RoleKinds.Device, [new DeviceGrant(DeviceGrantKinds.All, string.Empty)]),

@@ -113,6 +113,12 @@ public static class ErrorCodes
     public const string VideoRangeTooLong = "video.rangeTooLong";
     public const string VideoRangeInFuture = "video.rangeInFuture";
     public const string VideoRangeTooOld = "video.rangeTooOld";
+    public const string WatermarkTemplate = "watermark.template";
+    public const string WatermarkPlaceholder = "watermark.placeholder";
+    public const string WatermarkColour = "watermark.colour";
+    public const string WatermarkImageInvalid = "watermark.imageInvalid";
+    public const string WatermarkImageTooLarge = "watermark.imageTooLarge";
+    public const string WatermarkNotFound = "watermark.notFound";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -216,6 +222,12 @@ public static class ErrorCodes
         [VideoRangeTooLong] = "One request may cover at most {max} minutes.",
         [VideoRangeInFuture] = "Recorded video exists only up to now.",
         [VideoRangeTooOld] = "Recordings are kept for {days} days.",
+        [WatermarkTemplate] = "The text template must have 1 to 200 characters.",
+        [WatermarkPlaceholder] = "The template may use only the placeholders name, username, unit, address, time and node (in braces).",
+        [WatermarkColour] = "A colour is written #RRGGBB.",
+        [WatermarkImageInvalid] = "Not an image that can be read (JPEG, PNG, WebP, BMP or GIF).",
+        [WatermarkImageTooLarge] = "The image is larger than {max} MB.",
+        [WatermarkNotFound] = "No watermark of this system was found in the image. A crop must keep at least a quarter of the picture.",
     };
 
     /// <summary>Every code, in declaration order.</summary>

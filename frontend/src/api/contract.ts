@@ -132,3 +132,7 @@ export type LiveVideo = Schemas['LiveResponse']
 export type VideoCapabilities = Schemas['VideoCapabilitiesResponse']
 export type OpenStreams = Schemas['OpenStreamsResponse']
 export type Playback = Schemas['PlaybackResponse']
+
+export type WatermarkStyle = Required<Schemas['WatermarkStyle']>
+export type WatermarkStyleResponse = Schemas['WatermarkStyleResponse']
+export type WatermarkDecode = Schemas['WatermarkDecodeResponse']

@@ -49,6 +49,8 @@ export interface RequestOptions {
    * tab still reaches the idle-session timeout.
    */
   background?: boolean
+  /** Read the answer as a Blob (images) instead of JSON. */
+  blob?: boolean
 }
 
 /** Header that marks automatic refreshes; see {@link RequestOptions.background}. */
@@ -109,6 +111,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     signal,
     skipUnauthorizedHandler = false,
     background = false,
+    blob = false,
   } = options
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
@@ -144,6 +147,9 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     throw new ApiError(response.status, problem)
   }
 
+  if (blob) {
+    return (await response.blob()) as T
+  }
   if (response.status === 204 || response.headers.get('content-length') === '0') {
     return undefined as T
   }

@@ -1965,7 +1965,7 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** A JPEG of what the device shows now. */
+    /** A JPEG of what the device shows now, with the caller's visible and covert watermarks burnt in. */
     get: operations['Devices_Snapshot']
     put?: never
     post?: never
@@ -1999,10 +1999,79 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** The recorded video of [from, to) as an MP4 download (at most Video:MaxDownloadRange). */
+    /** The recorded video of [from, to) as an MP4 download (at most Video:MaxDownloadRange), with the caller's visible and covert watermarks burnt into every frame. */
     get: operations['Devices_Recording']
     put?: never
     post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/watermark/style': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The watermark style: the visible text (template, size, colour, opacity, angle, density) and the covert dot matrix (on/off, strength, cell size). */
+    get: operations['Watermark_Style']
+    /** Changes the watermark style; it applies to every snapshot, download, export and player overlay made from now on. */
+    put: operations['Watermark_SetStyle']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/watermark/preview': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** A 640x360 PNG of a style (saved or not) over a neutral picture, with the caller's marks. */
+    post: operations['Watermark_Preview']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/watermark/overlay': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's watermark tile (PNG, transparent, repeats seamlessly): the visible text and the covert dot matrix of this minute. The player lays it over video at one image pixel per screen pixel and fetches it again every minute. */
+    get: operations['Watermark_Overlay']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/watermark/decode': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Recovers the covert watermark from a leaked image (multipart field image: a screenshot, a crop of at least a quarter of the picture, a scaled copy, a re-encoded JPEG or a photo of the screen): who, when and which node. 422 when the image carries no watermark of this system. */
+    post: operations['Watermark_Decode']
     delete?: never
     options?: never
     head?: never
@@ -2814,6 +2883,12 @@ export interface components {
       | 'video.rangeTooLong'
       | 'video.rangeInFuture'
       | 'video.rangeTooOld'
+      | 'watermark.template'
+      | 'watermark.placeholder'
+      | 'watermark.colour'
+      | 'watermark.imageInvalid'
+      | 'watermark.imageTooLarge'
+      | 'watermark.notFound'
     FacetValue: {
       value: string
       label: string
@@ -3464,6 +3539,8 @@ export interface components {
       | 'users.all-units'
       | 'users.manage'
       | 'video.view'
+      | 'watermark.decode'
+      | 'watermark.manage'
     /** @description A permission of the function tree. */
     PermissionInfo: {
       code: string
@@ -3959,6 +4036,78 @@ export interface components {
       }
       /** @description English text for API clients; the SPA translates the code. */
       message: string
+    }
+    /**
+     * @description Whose covert watermark an image carries: the user (with the account's current name when it still exists), the
+     *     minute it was made, the node (its name when it is this node) and the decoder's confidence (a z-score, at least 8).
+     */
+    WatermarkDecodeResponse: {
+      /** Format: int64 */
+      userId: number
+      username: null | string
+      displayName: null | string
+      /** Format: date-time */
+      time: string
+      /** Format: int32 */
+      node: number
+      nodeName: null | string
+      /** Format: double */
+      confidence: number
+      /** Format: double */
+      cellSize: number
+    }
+    /**
+     * @description How both watermarks look (SC-1, SC-2), set by an administrator. The visible mark is a text line tiled at an angle
+     *     over the picture; the covert mark is a faint dot per cell.
+     */
+    WatermarkStyle: {
+      /** @description The visible text; placeholders: {name} {username} {unit} {address} {time} {node}. */
+      template?: string
+      /**
+       * Format: int32
+       * @description Text size in pixels (10 to 48).
+       */
+      fontSize?: number
+      /** @description Text colour, `#RRGGBB`. */
+      colour?: string
+      /**
+       * Format: double
+       * @description Text opacity, 0.05 to 1.
+       */
+      opacity?: number
+      /**
+       * Format: int32
+       * @description Text angle in degrees (−90 to 90; negative rises to the right).
+       */
+      angle?: number
+      /**
+       * Format: int32
+       * @description How close the repetitions are: 1 (sparse) to 5 (dense).
+       */
+      density?: number
+      /** @description Whether the covert dot-matrix mark is applied. */
+      covertEnabled?: boolean
+      /**
+       * Format: double
+       * @description The dots' opacity, 0.02 to 0.2: lower is less visible and less robust.
+       */
+      covertStrength?: number
+      /**
+       * Format: int32
+       * @description The side of a dot's cell in pixels (6 to 12); a tile is 16 cells square.
+       */
+      covertCellSize?: number
+    }
+    /** @description The watermark style and who changed it last; the placeholders the template may use; this node's number. */
+    WatermarkStyleResponse: {
+      style: components['schemas']['WatermarkStyle']
+      /** Format: date-time */
+      updatedAt: null | string
+      updatedBy: null | string
+      placeholders: string[]
+      /** Format: int32 */
+      nodeNumber: number
+      nodeName: string
     }
   }
   responses: never
@@ -8507,6 +8656,152 @@ export interface operations {
       }
     }
   }
+  Watermark_Style: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WatermarkStyleResponse']
+        }
+      }
+    }
+  }
+  Watermark_SetStyle: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WatermarkStyle']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WatermarkStyleResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Watermark_Preview: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WatermarkStyle']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Watermark_Overlay: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Watermark_Decode: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          image?: components['schemas']['IFormFile']
+        }
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WatermarkDecodeResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Unprocessable Entity */
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -8633,6 +8928,12 @@ export const errorCodeValues: ReadonlyArray<
   'video.rangeTooLong',
   'video.rangeInFuture',
   'video.rangeTooOld',
+  'watermark.template',
+  'watermark.placeholder',
+  'watermark.colour',
+  'watermark.imageInvalid',
+  'watermark.imageTooLarge',
+  'watermark.notFound',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -8660,6 +8961,8 @@ export const permissionValues: ReadonlyArray<
   'users.all-units',
   'users.manage',
   'video.view',
+  'watermark.decode',
+  'watermark.manage',
 ]
 export const readinessStateValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReadinessState']

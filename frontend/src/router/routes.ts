@@ -34,6 +34,8 @@ declare module 'vue-router' {
       | 'Star'
       | 'Clock'
       | 'Monitor'
+      | 'Stamp'
+      | 'Search'
   }
 }
 
@@ -216,6 +218,30 @@ export const routes: RouteRecordRaw[] = [
           order: 78,
           nav: true,
           icon: 'Monitor',
+        },
+      },
+      {
+        path: 'security/watermark',
+        name: 'watermark-settings',
+        component: () => import('@/views/security/WatermarkSettingsView.vue'),
+        meta: {
+          permission: 'watermark.manage',
+          titleKey: 'nav.watermarkSettings',
+          order: 96,
+          nav: true,
+          icon: 'Stamp',
+        },
+      },
+      {
+        path: 'security/decode',
+        name: 'watermark-decode',
+        component: () => import('@/views/security/WatermarkDecodeView.vue'),
+        meta: {
+          permission: 'watermark.decode',
+          titleKey: 'nav.watermarkDecode',
+          order: 97,
+          nav: true,
+          icon: 'Search',
         },
       },
       {

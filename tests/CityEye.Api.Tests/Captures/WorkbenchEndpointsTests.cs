@@ -189,8 +189,18 @@ public sealed class WorkbenchEndpointsTests(ApiFactory factory)
         {
             var names = zip.Entries.Select(e => e.FullName).ToList();
             Assert.Contains("shelf.xlsx", names);
-            Assert.Equal(3, names.Count(n => n.EndsWith("-target.png", StringComparison.Ordinal)));
-            Assert.Equal(3, names.Count(n => n.Contains("-scene", StringComparison.Ordinal)));
+            Assert.Equal(3, names.Count(n => n.EndsWith("-target.jpg", StringComparison.Ordinal)));
+            Assert.Equal(3, names.Count(n => n.EndsWith("-scene.jpg", StringComparison.Ordinal)));
+
+            // Exported images carry the exporter's covert watermark (SC-2).
+            using var scene = new MemoryStream();
+            await using (var entry = zip.GetEntry($"images/{captures[0]}-scene.jpg")!.Open())
+            {
+                await entry.CopyToAsync(scene, ct);
+            }
+
+            var me = await investigator.GetFromJsonAsync<JsonElement>(Url("/api/auth/me"), ct);
+            Assert.Equal(me.GetProperty("id").GetInt64(), CityEye.Watermark.CovertDecoder.Decode(scene.ToArray())?.Payload.UserId);
             await using var sheet = zip.GetEntry("shelf.xlsx")!.Open();
             var path = Path.GetTempFileName();
             await using (var file = File.Create(path))
@@ -202,7 +212,7 @@ public sealed class WorkbenchEndpointsTests(ApiFactory factory)
             File.Delete(path);
             Assert.Equal(4, rows.Count);
             Assert.Equal("衣着一致", rows[2].Cells[8]);
-            Assert.Equal($"images/{captures[0]}-target.png", rows[1].Cells[11]);
+            Assert.Equal($"images/{captures[0]}-target.jpg", rows[1].Cells[11]);
         }
 
         using var archived = await investigator.PostAsJsonAsync(Url("/api/shelf/archives"), new { name = "案件 A" }, ct);

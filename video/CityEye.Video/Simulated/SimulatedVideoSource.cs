@@ -230,7 +230,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }
     }
 
-    public async Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
+    public async Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, string? overlay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         var folder = Path.Combine(_downloadRoot, Guid.NewGuid().ToString("N"));
@@ -243,7 +243,10 @@ public sealed partial class SimulatedVideoSource : IVideoSource
             [
                 "-hide_banner", "-loglevel", "error", "-nostdin",
                 .. _scene.Input(device, from, realTime: false, until - from),
-                "-vf", _scene.Filter(device, folder), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                .. overlay is null
+                    ? new[] { "-vf", _scene.Filter(device, folder) }
+                    : ["-i", overlay, "-filter_complex", $"[0:v]{_scene.Filter(device, folder)}[scene];[scene][1:v]overlay=0:0:format=auto[marked]", "-map", "[marked]"],
+                "-an", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-pix_fmt", "yuv420p",
                 "-r", F($"{_options.FramesPerSecond}"), "-movflags", "+faststart", "-f", "mp4", "-y", output,
             ];
             await _renders.WaitAsync(cancellationToken);
