@@ -249,4 +249,76 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       await context.close()
     }
   })
+  test('a dome camera turns and zooms from the PTZ pad', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      await page.goto('/video/split')
+      await page.locator(byTestId('layout')).getByText('1 分屏').click()
+      await page.locator(byTestId('device-keyword')).fill('球机')
+      const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
+      // The list follows the keyword a moment later: wait until it shows dome cameras only.
+      await page.waitForFunction(() => {
+        const names = [...document.querySelectorAll('[data-testid="device-list"] li .device-name')]
+        return names.length > 0 && names.every((n) => n.textContent?.includes('球机'))
+      })
+      for (let attempt = 0; attempt < 6; attempt++) {
+        if ((await page.locator('[data-state="playing"]').count()) > 0) break
+        await items.nth(attempt).click()
+        await page
+          .waitForSelector('[data-state="playing"], [data-state="failed"]', { timeout: 30_000 })
+          .catch(() => undefined)
+      }
+      const cell = page.locator('[data-state="playing"]').first()
+      await cell.waitFor({ timeout: 30_000 })
+      await cell.hover()
+      await cell.locator(byTestId('ptz-toggle')).click()
+      const status = cell.locator(byTestId('ptz-status'))
+      await status.waitFor()
+      const statusIs = (pattern) =>
+        page.waitForFunction(
+          (source) =>
+            new RegExp(source).test(
+              document.querySelector('[data-testid="ptz-status"]')?.textContent ?? '',
+            ),
+          pattern.source,
+        )
+      // Back to the widest view (the camera keeps its position between runs).
+      await cell.locator(byTestId('ptz-zoomOut')).click()
+      await cell.locator(byTestId('ptz-zoomOut')).click()
+      await statusIs(/×1 /)
+      await page.waitForTimeout(500)
+
+      // Left at full speed, then zoom in: the pad shows the new position and the picture's centre changes.
+      const centre = () =>
+        page.$eval('[data-testid="video-grid"] video', (video) => {
+          const canvas = document.createElement('canvas')
+          canvas.width = 160
+          canvas.height = 90
+          canvas.getContext('2d').drawImage(video, 240, 135, 160, 90, 0, 0, 160, 90)
+          return canvas.toDataURL()
+        })
+      await page.waitForTimeout(2_000)
+      const picture = await centre()
+      const before = await status.innerText()
+      await cell
+        .locator('.el-slider')
+        .first()
+        .click({ position: { x: 150, y: 5 } })
+      await cell.locator(byTestId('ptz-left')).click()
+      await page.waitForFunction(
+        (text) => document.querySelector('[data-testid="ptz-status"]')?.textContent !== text,
+        before,
+      )
+      await cell.locator(byTestId('ptz-zoomIn')).click()
+      await statusIs(/×2 /)
+      await page.waitForTimeout(2_500)
+      assert.notEqual(await centre(), picture, 'the picture did not change')
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-ptz.png') })
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -7,7 +7,8 @@ namespace CityEye.Video.Tests;
 public sealed class SimulatedVideoSourceTests : IAsyncLifetime
 {
     private static readonly VideoDevice Card = new(101, "31011800001310000101", "青浦区 华新镇 新府中路口", IsPtz: false);
-    private static readonly VideoDevice Gradient = new(102, "31011800001320000102", "青浦区 夏阳街道 城中北路 球机", IsPtz: true);
+    private static readonly VideoDevice Gradient = new(102, "31011800001320000102", "青浦区 夏阳街道 城中北路", IsPtz: false);
+    private static readonly VideoDevice Dome = new(105, "31011800001320000105", "青浦区 夏阳街道 城中北路 球机", IsPtz: true);
     private static readonly VideoDevice Footage = new(104, "31011800001310000104", "青浦区 盈浦街道 行人通道", IsPtz: false);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("cityeye-video-").FullName;
@@ -62,7 +63,8 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
         Assert.Equal(opened[0], await _source.OpenLiveAsync(Gradient, ct));
         Assert.Single(Ffmpegs(_folder));
         Assert.Equal([Gradient.Id], _source.Running().Select(r => r.DeviceId));
-        Assert.True(_source.Capabilities(Gradient).Ptz);
+        Assert.True(_source.Capabilities(Dome).Ptz);
+        Assert.False(_source.Capabilities(Gradient).Ptz);
         Assert.False(_source.Capabilities(Card).Ptz);
     }
 
@@ -138,9 +140,10 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
         var probe = await RunAsync("ffprobe", ["-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", path], ct);
         Assert.Equal("640,360", probe.Trim());
 
-        var scene = new SimulatedScene(Options());
+        var scene = new SimulatedScene(Options(), Path.Combine(_folder, "panorama"));
         Assert.Equal(File.Exists(Options().Footage) ? SimulatedScene.Kind.Footage : SimulatedScene.Kind.Gradient, scene.KindOf(Footage));
         Assert.Equal(SimulatedScene.Kind.TestCard, scene.KindOf(Card));
+        Assert.Equal(SimulatedScene.Kind.Panorama, scene.KindOf(Dome));
         Assert.NotEqual(jpeg, await _source.SnapshotAsync(Footage, ct));
     }
 
@@ -221,6 +224,67 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
 
     internal static VideoOptions Options(int maxEncoders = 8, TimeSpan? idle = null) =>
         new() { MaxEncoders = maxEncoders, IdleTimeout = idle ?? TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task A_dome_camera_pans_and_zooms_its_running_picture_and_keeps_its_presets()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var live = await _source.OpenLiveAsync(Dome, ct);
+        Assert.True(_source.Capabilities(Dome).Ptz);
+        var before = await CentreAsync(live, ct);
+
+        // Three quick steps right at full speed: the running encoder's window moves (over zmq), no restart.
+        var pid = _source.Running().Single().StartedAt;
+        PtzPosition position = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            position = await _source.PtzAsync(Dome, new PtzCommand("right", 10), ct);
+        }
+
+        Assert.True(position.Applied);
+        Assert.True(position.Pan > 0.5, $"pan {position.Pan}");
+        await Task.Delay(2_500, ct);
+        var panned = await CentreAsync(live, ct);
+        Assert.True(Difference(before, panned) > 10, $"the picture's centre changed by only {Difference(before, panned):0.0} grey levels");
+        Assert.Equal(pid, _source.Running().Single().StartedAt);
+
+        var zoomed = await _source.PtzAsync(Dome, new PtzCommand(PtzActions.ZoomIn, 5), ct);
+        Assert.Equal(2, zoomed.Zoom);
+        Assert.True(zoomed.Applied);
+        await Task.Delay(2_500, ct);
+        Assert.True(Difference(panned, await CentreAsync(live, ct)) > 10, "zooming in did not change the picture");
+
+        // A preset brings the camera back; presets and position survive a new source on the same folder.
+        await _source.PtzAsync(Dome, new PtzCommand(PtzActions.SetPreset, 5, 1, "路口"), ct);
+        await _source.PtzAsync(Dome, new PtzCommand("downLeft", 10), ct);
+        var back = await _source.PtzAsync(Dome, new PtzCommand(PtzActions.GotoPreset, 5, 1), ct);
+        Assert.Equal((zoomed.Pan, zoomed.Tilt, 2), (back.Pan, back.Tilt, back.Zoom));
+        await using (var again = new SimulatedVideoSource(Path.Combine(_folder, "second"), Options()))
+        {
+            Assert.Empty(again.PtzState(Dome).Presets);
+        }
+
+        await _source.DisposeAsync();
+        _source = new SimulatedVideoSource(_folder, Options());
+        var state = _source.PtzState(Dome);
+        Assert.Equal("路口", Assert.Single(state.Presets).Name);
+        Assert.Equal(back.Pan, state.Position.Pan);
+
+        // A fixed camera has no PTZ; an unsaved preset is refused.
+        await Assert.ThrowsAsync<PtzUnsupportedException>(() => _source.PtzAsync(Card, new PtzCommand("left", 1), ct));
+        await Assert.ThrowsAsync<PtzPresetNotFoundException>(() => _source.PtzAsync(Dome, new PtzCommand(PtzActions.GotoPreset, 1, 9), ct));
+    }
+
+    /// <summary>The grey pixels of the centre of the newest complete live segment's first frame.</summary>
+    private static async Task<byte[]> CentreAsync(LiveVideo live, CancellationToken ct)
+    {
+        var segment = Directory.GetFiles(live.Folder, "seg*.ts").Order(StringComparer.Ordinal).Last();
+        var raw = segment + ".raw";
+        await RunAsync("ffmpeg", ["-v", "error", "-i", segment, "-frames:v", "1", "-vf", "crop=320:180:160:90,format=gray", "-f", "rawvideo", "-y", raw], ct);
+        return await File.ReadAllBytesAsync(raw, ct);
+    }
+
+    private static double Difference(byte[] a, byte[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
 
     /// <summary>The pids of the ffmpeg processes whose command line names <paramref name="folder"/>.</summary>
     internal static List<int> Ffmpegs(string folder)

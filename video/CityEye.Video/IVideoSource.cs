@@ -49,6 +49,16 @@ public interface IVideoSource : IAsyncDisposable
     /// </summary>
     Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, string? overlay, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves a PTZ camera (VI-9) and returns where it looks now; a running live stream follows at once. Throws
+    /// <see cref="PtzUnsupportedException"/> for a fixed camera and <see cref="PtzPresetNotFoundException"/> for a
+    /// preset that is not saved.
+    /// </summary>
+    Task<PtzPosition> PtzAsync(VideoDevice device, PtzCommand command, CancellationToken cancellationToken);
+
+    /// <summary>Where a PTZ camera looks now and its presets (a fixed camera: <see cref="PtzUnsupportedException"/>).</summary>
+    (PtzPosition Position, IReadOnlyList<PtzPreset> Presets) PtzState(VideoDevice device);
+
     /// <summary>The live streams running now (device id, since when, last read).</summary>
     IReadOnlyList<LiveVideoInfo> Running();
 }

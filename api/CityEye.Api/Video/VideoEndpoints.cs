@@ -51,6 +51,8 @@ internal static class VideoEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        group.MapPtzEndpoints();
+
         routes.MapGet("/media/live/{token}/{file}", LiveFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
         routes.MapGet("/media/vod/{token}/{file}", RecordedFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
     }
@@ -303,7 +305,7 @@ internal static class VideoEndpoints
     }
 
     /// <summary>The device when it is inside the caller's scope and online; otherwise the problem to answer.</summary>
-    private static async Task<(Device? Device, ProblemHttpResult? Problem)> VisibleOnlineAsync(long id, Caller caller, DeviceStore devices, CancellationToken cancellationToken)
+    internal static async Task<(Device? Device, ProblemHttpResult? Problem)> VisibleOnlineAsync(long id, Caller caller, DeviceStore devices, CancellationToken cancellationToken)
     {
         var device = await devices.GetAsync(id, caller.DeviceScope, cancellationToken);
         if (device is null)
@@ -316,5 +318,5 @@ internal static class VideoEndpoints
             : (device, Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.VideoOffline, new Dictionary<string, object?> { ["value"] = device.Name, ["status"] = device.Status.ToString().ToLowerInvariant() }));
     }
 
-    private static VideoDevice Video(Device device) => new(device.Id, device.GbCode, device.Name, device.Type == DeviceType.HdDome);
+    internal static VideoDevice Video(Device device) => new(device.Id, device.GbCode, device.Name, device.Type == DeviceType.HdDome);
 }

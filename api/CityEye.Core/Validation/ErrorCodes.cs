@@ -113,6 +113,9 @@ public static class ErrorCodes
     public const string VideoRangeTooLong = "video.rangeTooLong";
     public const string VideoRangeInFuture = "video.rangeInFuture";
     public const string VideoRangeTooOld = "video.rangeTooOld";
+    public const string VideoPtzUnsupported = "video.ptzUnsupported";
+    public const string VideoPtzCommand = "video.ptzCommand";
+    public const string VideoPtzPreset = "video.ptzPreset";
     public const string WatermarkTemplate = "watermark.template";
     public const string WatermarkPlaceholder = "watermark.placeholder";
     public const string WatermarkColour = "watermark.colour";
@@ -222,6 +225,9 @@ public static class ErrorCodes
         [VideoRangeTooLong] = "One request may cover at most {max} minutes.",
         [VideoRangeInFuture] = "Recorded video exists only up to now.",
         [VideoRangeTooOld] = "Recordings are kept for {days} days.",
+        [VideoPtzUnsupported] = "Device {value} is a fixed camera: it cannot pan, tilt or zoom.",
+        [VideoPtzCommand] = "Unknown PTZ command {value}.",
+        [VideoPtzPreset] = "Preset {value} is not saved on this camera.",
         [WatermarkTemplate] = "The text template must have 1 to 200 characters.",
         [WatermarkPlaceholder] = "The template may use only the placeholders name, username, unit, address, time and node (in braces).",
         [WatermarkColour] = "A colour is written #RRGGBB.",

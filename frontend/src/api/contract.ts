@@ -133,6 +133,8 @@ export type VideoCapabilities = Schemas['VideoCapabilitiesResponse']
 export type OpenStreams = Schemas['OpenStreamsResponse']
 export type Playback = Schemas['PlaybackResponse']
 
+export type PtzRequest = Schemas['PtzRequest']
+export type PtzState = Schemas['PtzResponse']
 export type WatermarkStyle = Required<Schemas['WatermarkStyle']>
 export type WatermarkStyleResponse = Schemas['WatermarkStyleResponse']
 export type WatermarkDecode = Schemas['WatermarkDecodeResponse']

@@ -2009,6 +2009,24 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/devices/{id}/ptz': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Where a dome camera looks now (pan and tilt 0–1, zoom 1/2/4) and its presets. */
+    get: operations['Devices_PtzState']
+    put?: never
+    /** Moves a dome camera: command up, down, left, right, upLeft, upRight, downLeft, downRight (a step that grows with speed 1–10), zoomIn, zoomOut, stop, or gotoPreset / setPreset (with a name) / removePreset with preset 1–255. Answers where it looks now and its presets. 409 for a fixed camera or an offline device. */
+    post: operations['Devices_Ptz']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/watermark/style': {
     parameters: {
       query?: never
@@ -2883,6 +2901,9 @@ export interface components {
       | 'video.rangeTooLong'
       | 'video.rangeInFuture'
       | 'video.rangeTooOld'
+      | 'video.ptzUnsupported'
+      | 'video.ptzCommand'
+      | 'video.ptzPreset'
       | 'watermark.template'
       | 'watermark.placeholder'
       | 'watermark.colour'
@@ -3585,6 +3606,38 @@ export interface components {
       status?: null | number
       detail?: null | string
       instance?: null | string
+    }
+    /** @description A saved PTZ position. */
+    PtzPresetResponse: {
+      /** Format: int32 */
+      number: number
+      name: string
+      /** Format: double */
+      pan: number
+      /** Format: double */
+      tilt: number
+      /** Format: int32 */
+      zoom: number
+    }
+    /** @description A PTZ command: see `POST /api/devices/{id}/ptz`. */
+    PtzRequest: {
+      command: null | string
+      /** Format: int32 */
+      speed: null | number
+      /** Format: int32 */
+      preset: null | number
+      name: null | string
+    }
+    /** @description Where a dome camera looks (pan and tilt 0–1, zoom 1/2/4), whether a running live stream followed at once, and its presets. */
+    PtzResponse: {
+      /** Format: double */
+      pan: number
+      /** Format: double */
+      tilt: number
+      /** Format: int32 */
+      zoom: number
+      applied: boolean
+      presets: components['schemas']['PtzPresetResponse'][]
     }
     ReadinessCheckResponse: {
       state: components['schemas']['ReadinessState']
@@ -8656,6 +8709,99 @@ export interface operations {
       }
     }
   }
+  Devices_PtzState: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PtzResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Devices_Ptz: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PtzRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PtzResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
   Watermark_Style: {
     parameters: {
       query?: never
@@ -8928,6 +9074,9 @@ export const errorCodeValues: ReadonlyArray<
   'video.rangeTooLong',
   'video.rangeInFuture',
   'video.rangeTooOld',
+  'video.ptzUnsupported',
+  'video.ptzCommand',
+  'video.ptzPreset',
   'watermark.template',
   'watermark.placeholder',
   'watermark.colour',

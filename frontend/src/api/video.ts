@@ -1,4 +1,4 @@
-import type { LiveVideo, OpenStreams, Playback } from '@/api/contract'
+import type { LiveVideo, OpenStreams, Playback, PtzRequest, PtzState } from '@/api/contract'
 import { buildUrl, http } from './http'
 
 /** Opens a device's live video: a signed HLS playlist URL for this session, valid until `expiresAt`. */
@@ -29,3 +29,12 @@ export function openPlayback(
 
 export const recordingUrl = (deviceId: number, from: string, to: string) =>
   buildUrl(`/api/devices/${deviceId}/recording`, { from, to })
+
+/** Moves a dome camera (move, zoom, presets) and answers where it looks now and its presets. */
+export function ptz(deviceId: number, command: PtzRequest): Promise<PtzState> {
+  return http.post<PtzState>(`/api/devices/${deviceId}/ptz`, command)
+}
+
+export function ptzState(deviceId: number, signal?: AbortSignal): Promise<PtzState> {
+  return http.get<PtzState>(`/api/devices/${deviceId}/ptz`, { signal })
+}

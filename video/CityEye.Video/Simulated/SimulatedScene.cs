@@ -8,7 +8,7 @@ namespace CityEye.Video.Simulated;
 /// Debian's opencv-doc is installed, the pedestrian footage <c>vtest.avi</c> looped in step with the clock), with the
 /// device's name and GB code on top and a clock in <see cref="VideoOptions.ClockTimeZone"/> at the bottom right.
 /// </summary>
-internal sealed class SimulatedScene(VideoOptions options)
+internal sealed class SimulatedScene(VideoOptions options, string panoramaRoot)
 {
     /// <summary>Length of vtest.avi in whole seconds (795 frames at 10 fps).</summary>
     private const int FootageSeconds = 79;
@@ -18,11 +18,17 @@ internal sealed class SimulatedScene(VideoOptions options)
         TestCard,
         Gradient,
         Footage,
+        Panorama,
     }
 
     public Kind KindOf(VideoDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
+        if (device.IsPtz)
+        {
+            return Kind.Panorama;
+        }
+
         if (device.Id % 8 == 0 && File.Exists(options.Footage))
         {
             return Kind.Footage;
@@ -43,6 +49,7 @@ internal sealed class SimulatedScene(VideoOptions options)
         string[] length = duration is { } d ? ["-t", F($"{d.TotalSeconds:0.###}")] : [];
         return KindOf(device) switch
         {
+            Kind.Panorama => [.. pace, "-loop", "1", "-framerate", F($"{rate}"), .. length, "-i", PanoramaFile(device)],
             Kind.Footage => [.. pace, "-stream_loop", "-1", "-ss", F($"{start.ToUnixTimeMilliseconds() % (FootageSeconds * 1000) / 1000.0:0.###}"), .. length, "-i", options.Footage],
             Kind.Gradient => [.. pace, .. length, "-f", "lavfi", "-i", F($"gradients=size={size}:rate={rate}:seed={device.Id % 100_000}:speed=0.02:nb_colors=3")],
             _ => [.. pace, .. length, "-f", "lavfi", "-i", F($"testsrc2=size={size}:rate={rate}")],
@@ -53,12 +60,17 @@ internal sealed class SimulatedScene(VideoOptions options)
     /// The filter that scales the scene and draws the captions, reading the texts from files in <paramref name="folder"/>
     /// (written by <see cref="WriteCaptions"/>) so that no name needs filter escaping.
     /// </summary>
-    public string Filter(VideoDevice device, string folder)
+    /// <param name="device">The camera.</param>
+    /// <param name="folder">Where the caption files are.</param>
+    /// <param name="ptz">A dome camera's position: its window of the panorama.</param>
+    /// <param name="zmqPort">For a live dome camera: the port of ffmpeg's zmq filter, which PTZ commands reach it by.</param>
+    public string Filter(VideoDevice device, string folder, SimulatedPtz.Position? ptz = null, int? zmqPort = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         var font = Escape(options.Font);
         var hue = KindOf(device) == Kind.TestCard ? F($"hue=h={device.Id * 47 % 360},") : string.Empty;
-        return F($"scale={options.Width}:{options.Height},fps={options.FramesPerSecond},{hue}format=yuv420p,")
+        return PtzWindows(device, ptz, zmqPort)
+            + F($"scale={options.Width}:{options.Height},fps={options.FramesPerSecond},{hue}format=yuv420p,")
             + F($"drawbox=x=0:y=0:w=iw:h=64:color=black@0.45:t=fill,")
             + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "name.txt"))}:expansion=none:x=12:y=8:fontsize=20:fontcolor=white:line_spacing=6,")
             + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "clock.txt"))}:expansion=normal:x=w-tw-12:y=h-th-12:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.5:boxborderw=6");
@@ -75,6 +87,49 @@ internal sealed class SimulatedScene(VideoOptions options)
         File.WriteAllText(Path.Combine(folder, "clock.txt"), recordedFrom is { } from
             ? F($"%{{pts:localtime:{from.ToUnixTimeMilliseconds() / 1000.0:0.###}:%Y-%m-%d %H\\:%M\\:%S}}")
             : @"%{localtime:%Y-%m-%d %H\:%M\:%S}");
+    }
+
+    /// <summary>The panorama a dome camera looks at (made by <see cref="PanoramaArguments"/>).</summary>
+    public string PanoramaFile(VideoDevice device) => Path.Combine(panoramaRoot, F($"{device.Id}.png"));
+
+    /// <summary>
+    /// The ffmpeg arguments that draw a dome camera's panorama once: a test pattern in the device's own hue under a
+    /// grid, so that every pan and zoom shows.
+    /// </summary>
+    public static IEnumerable<string> PanoramaArguments(VideoDevice device, string output) =>
+    [
+        "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi",
+        "-i", F($"testsrc2=size={SimulatedPtz.PanoramaWidth}x{SimulatedPtz.PanoramaHeight}:rate=1,hue=h={device.Id * 47 % 360},drawgrid=w=160:h=160:t=3:c=white@0.7"),
+        "-frames:v", "1", "-y", output,
+    ];
+
+    /// <summary>
+    /// For a dome camera: crops of the panorama at every zoom level, scaled to the picture, and the switch that shows
+    /// the current level; live, the zmq filter first, so that PTZ commands move the crops of the running encoder.
+    /// </summary>
+    private string PtzWindows(VideoDevice device, SimulatedPtz.Position? ptz, int? zmqPort)
+    {
+        if (KindOf(device) != Kind.Panorama)
+        {
+            return string.Empty;
+        }
+
+        var position = ptz ?? SimulatedPtz.Position.Home;
+        var text = new System.Text.StringBuilder();
+        if (zmqPort is { } port)
+        {
+            // Two levels of escaping: the option value's ':' and then the graph's.
+            text.Append(F($@"zmq=bind_address=tcp\\://127.0.0.1\\:{port},"));
+        }
+
+        text.Append("split=3[p0][p1][p2];");
+        for (var level = 0; level < SimulatedPtz.Levels; level++)
+        {
+            var (x, y, width, height) = position.Window(level);
+            text.Append(F($"[p{level}]crop@z{level}=w={width}:h={height}:x={x}:y={y},scale={options.Width}:{options.Height}[v{level}];"));
+        }
+
+        return text.Append(F($"[v0][v1][v2]streamselect@zoom=inputs=3:map={position.Level},")).ToString();
     }
 
     /// <summary>The environment of the encoder: the clock's time zone.</summary>

@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using CityEye.Video.Ffmpeg;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NetMQ;
+using NetMQ.Sockets;
 
 namespace CityEye.Video.Simulated;
 
@@ -24,6 +26,8 @@ public sealed partial class SimulatedVideoSource : IVideoSource
 
     private readonly VideoOptions _options;
     private readonly SimulatedScene _scene;
+    private readonly SimulatedPtz _ptz;
+    private readonly ConcurrentDictionary<long, Lazy<Task>> _panoramas = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _liveRoot;
@@ -42,7 +46,8 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _scene = new SimulatedScene(options);
+        _scene = new SimulatedScene(options, Path.Combine(Path.GetFullPath(folder), "panorama"));
+        _ptz = new SimulatedPtz(Path.Combine(Path.GetFullPath(folder), "ptz"));
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _liveRoot = Path.Combine(Path.GetFullPath(folder), "live");
@@ -71,6 +76,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     public async Task<LiveVideo> OpenLiveAsync(VideoDevice device, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
+        await PanoramaAsync(device, cancellationToken);
         Encoder? encoder;
         await _startGate.WaitAsync(cancellationToken);
         try
@@ -94,10 +100,12 @@ public sealed partial class SimulatedVideoSource : IVideoSource
                 var folder = Path.Combine(_liveRoot, F($"{device.Id}-{started.ToUnixTimeMilliseconds()}"));
                 Directory.CreateDirectory(folder);
                 FfmpegProcess process;
+                int? zmqPort;
                 try
                 {
                     SimulatedScene.WriteCaptions(device, folder);
-                    process = FfmpegProcess.Start(_options.Ffmpeg, LiveArguments(device, folder, started), _scene.Environment(), Path.Combine(folder, "ffmpeg.pid"));
+                    zmqPort = device.IsPtz ? FreePort() : null;
+                    process = FfmpegProcess.Start(_options.Ffmpeg, LiveArguments(device, folder, started, zmqPort), _scene.Environment(), Path.Combine(folder, "ffmpeg.pid"));
                 }
                 catch
                 {
@@ -106,7 +114,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
                 }
 
                 var stream = new LiveVideo(device.Id, folder, started);
-                encoder = new Encoder(stream, process, WaitForFirstSegmentAsync(stream, process));
+                encoder = new Encoder(stream, process, WaitForFirstSegmentAsync(stream, process)) { ZmqPort = zmqPort };
                 _live[device.Id] = encoder;
                 LogStarted(_logger, device.Id, process.Id);
             }
@@ -149,6 +157,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     public async Task<byte[]> SnapshotAsync(VideoDevice device, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
+        await PanoramaAsync(device, cancellationToken);
         var folder = Path.Combine(_liveRoot, "snapshots", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
@@ -158,7 +167,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
             [
                 "-hide_banner", "-loglevel", "error", "-nostdin",
                 .. _scene.Input(device, _time.GetUtcNow(), realTime: false),
-                "-vf", _scene.Filter(device, folder), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", "pipe:1",
+                "-vf", _scene.Filter(device, folder, _ptz.PositionOf(device.Id)), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-c:v", "mjpeg", "pipe:1",
             ];
             // At most a render per core at once (snapshots, recorded segments, downloads).
             await _renders.WaitAsync(cancellationToken);
@@ -233,6 +242,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     public async Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, string? overlay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
+        await PanoramaAsync(device, cancellationToken);
         var folder = Path.Combine(_downloadRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var output = folder + ".mp4";
@@ -244,8 +254,8 @@ public sealed partial class SimulatedVideoSource : IVideoSource
                 "-hide_banner", "-loglevel", "error", "-nostdin",
                 .. _scene.Input(device, from, realTime: false, until - from),
                 .. overlay is null
-                    ? new[] { "-vf", _scene.Filter(device, folder) }
-                    : ["-i", overlay, "-filter_complex", $"[0:v]{_scene.Filter(device, folder)}[scene];[scene][1:v]overlay=0:0:format=auto[marked]", "-map", "[marked]"],
+                    ? new[] { "-vf", _scene.Filter(device, folder, _ptz.PositionOf(device.Id)) }
+                    : ["-i", overlay, "-filter_complex", $"[0:v]{_scene.Filter(device, folder, _ptz.PositionOf(device.Id))}[scene];[scene][1:v]overlay=0:0:format=auto[marked]", "-map", "[marked]"],
                 "-an", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-pix_fmt", "yuv420p",
                 "-r", F($"{_options.FramesPerSecond}"), "-movflags", "+faststart", "-f", "mp4", "-y", output,
             ];
@@ -272,6 +282,36 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }
     }
 
+    public async Task<PtzPosition> PtzAsync(VideoDevice device, PtzCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(command);
+        if (!device.IsPtz)
+        {
+            throw new PtzUnsupportedException($"Device {device.Id} is a fixed camera.");
+        }
+
+        var position = _ptz.Apply(device.Id, command);
+        var applied = false;
+        if (_live.TryGetValue(device.Id, out var encoder) && !encoder.Process.HasExited && encoder.ZmqPort is { } port)
+        {
+            applied = await Task.Run(() => Send(port, SimulatedPtz.Commands(position)), cancellationToken);
+        }
+
+        return position.ToPublic(applied);
+    }
+
+    public (PtzPosition Position, IReadOnlyList<PtzPreset> Presets) PtzState(VideoDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (!device.IsPtz)
+        {
+            throw new PtzUnsupportedException($"Device {device.Id} is a fixed camera.");
+        }
+
+        return (_ptz.PositionOf(device.Id).ToPublic(_live.ContainsKey(device.Id)), _ptz.Presets(device.Id));
+    }
+
     public IReadOnlyList<LiveVideoInfo> Running() =>
         [.. _live.Values.Where(e => !e.Process.HasExited).Select(e => new LiveVideoInfo(e.Stream.DeviceId, e.Stream.StartedAt, e.LastRead)).OrderBy(i => i.DeviceId)];
 
@@ -290,6 +330,60 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         _renders.Dispose();
     }
 
+    /// <summary>Sends commands to an encoder's zmq filter (ffmpeg answers "0 Success" to each); false when it does not answer.</summary>
+    private static bool Send(int port, IEnumerable<string> commands)
+    {
+        using var socket = new RequestSocket();
+        socket.Options.Linger = TimeSpan.Zero;
+        socket.Connect(F($"tcp://127.0.0.1:{port}"));
+        foreach (var command in commands)
+        {
+            if (!socket.TrySendFrame(TimeSpan.FromSeconds(2), command)
+                || !socket.TryReceiveFrameString(TimeSpan.FromSeconds(2), out var reply)
+                || !reply.StartsWith("0 ", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A TCP port free on 127.0.0.1 now (for an encoder's zmq filter).</summary>
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Draws a dome camera's panorama once (a fixed camera has none).</summary>
+    private Task PanoramaAsync(VideoDevice device, CancellationToken cancellationToken)
+    {
+        if (!device.IsPtz || File.Exists(_scene.PanoramaFile(device)))
+        {
+            return Task.CompletedTask;
+        }
+
+        var draw = _panoramas.GetOrAdd(device.Id, id => new Lazy<Task>(async () =>
+        {
+            var path = _scene.PanoramaFile(device);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = path + ".tmp.png";
+            try
+            {
+                await FfmpegProcess.RunAsync(_options.Ffmpeg, [.. SimulatedScene.PanoramaArguments(device, temporary)], _scene.Environment(), TimeSpan.FromSeconds(30), CancellationToken.None, expectOutput: false);
+                File.Move(temporary, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+                _panoramas.TryRemove(id, out var _);
+            }
+        }));
+        return draw.Value.WaitAsync(cancellationToken);
+    }
+
     [GeneratedRegex(@"^(index\.m3u8|seg\d{5,9}\.ts)$", RegexOptions.CultureInvariant)]
     private static partial Regex LiveFileName();
 
@@ -305,6 +399,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         Directory.CreateDirectory(folder);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + F($".{Guid.NewGuid():N}.tmp");
+        await PanoramaAsync(device, CancellationToken.None);
         await _renders.WaitAsync();
         try
         {
@@ -313,7 +408,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
             [
                 "-hide_banner", "-loglevel", "error", "-nostdin",
                 .. _scene.Input(device, start, realTime: false, TimeSpan.FromSeconds(RecordedSegmentSeconds)),
-                "-vf", _scene.Filter(device, folder), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-vf", _scene.Filter(device, folder, _ptz.PositionOf(device.Id)), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                 "-r", F($"{_options.FramesPerSecond}"), "-g", F($"{_options.FramesPerSecond}"),
                 // Timestamps continue from one segment to the next, as in one long recording.
                 "-output_ts_offset", F($"{start.ToUnixTimeSeconds() % 86_400}"), "-f", "mpegts", "-y", temporary,
@@ -343,11 +438,11 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }
     }
 
-    private List<string> LiveArguments(VideoDevice device, string folder, DateTimeOffset now) =>
+    private List<string> LiveArguments(VideoDevice device, string folder, DateTimeOffset now, int? zmqPort) =>
     [
         "-hide_banner", "-loglevel", "error", "-nostdin",
         .. _scene.Input(device, now, realTime: true),
-        "-vf", _scene.Filter(device, folder),
+        "-vf", _scene.Filter(device, folder, _ptz.PositionOf(device.Id), zmqPort),
         "-an", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
         "-r", F($"{_options.FramesPerSecond}"), "-g", F($"{_options.FramesPerSecond}"), "-keyint_min", F($"{_options.FramesPerSecond}"), "-sc_threshold", "0",
         "-f", "hls", "-hls_time", "1", "-hls_list_size", "6", "-hls_delete_threshold", "4",
@@ -522,6 +617,9 @@ public sealed partial class SimulatedVideoSource : IVideoSource
 
         /// <summary>Completes when the first segment is written.</summary>
         public Task Ready { get; } = ready;
+
+        /// <summary>For a dome camera: the port of its zmq filter.</summary>
+        public int? ZmqPort { get; init; }
 
         public DateTimeOffset LastRead => new(Interlocked.Read(ref _lastRead), TimeSpan.Zero);
 
