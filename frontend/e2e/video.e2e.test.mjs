@@ -321,4 +321,79 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       await context.close()
     }
   })
+  test('a favourite group plays, patrols page by page, and what was watched is in the history', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      await page.goto('/video/split')
+      await page.locator(byTestId('layout')).getByText('1 分屏').click()
+      const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
+      await items.first().waitFor()
+
+      // Two cameras, each added to a new group from the selected cell.
+      const name = `巡逻 ${Date.now() % 100000}`
+      await page.locator(byTestId('side-tabs')).getByText('收藏').click()
+      await page.locator(byTestId('favourite-name')).fill(name)
+      await page.locator(byTestId('favourite-create')).click()
+      await page.locator(byTestId(`favourite-${name}`)).waitFor()
+      const group = page.locator('.el-collapse-item', {
+        has: page.locator(byTestId(`favourite-${name}`)),
+      })
+      for (let i = 0; i < 2; i++) {
+        await page.locator(byTestId('side-tabs')).getByText('设备').click()
+        await items.nth(i).click()
+        await page.locator(byTestId('side-tabs')).getByText('收藏').click()
+        const add = group.locator(byTestId('favourite-add'))
+        if (!(await add.isVisible())) await page.locator(byTestId(`favourite-${name}`)).click()
+        await add.click()
+        await page.waitForFunction(
+          ([group, count]) =>
+            document
+              .querySelector(`[data-testid="favourite-${group}"]`)
+              ?.parentElement?.textContent?.includes(String(count)),
+          [name, i + 1],
+        )
+      }
+
+      // Patrol in a 1-split: one camera a page, the next page on demand, back to the first after the last.
+      await group.locator(byTestId('favourite-patrol')).click()
+      const bar = page.locator(byTestId('patrol-bar'))
+      await bar.getByText('第 1/2 组').waitFor()
+      const first = await page
+        .locator('[data-testid="video-grid"] [data-device]')
+        .getAttribute('data-device')
+      await page.locator(byTestId('patrol-next')).click()
+      await bar.getByText('第 2/2 组').waitFor()
+      await page.waitForSelector('[data-state="playing"], [data-state="failed"]', {
+        timeout: 30_000,
+      })
+      assert.equal(
+        await page.locator('[data-testid="video-grid"] [data-device]').getAttribute('data-state'),
+        'playing',
+        await page.locator('[data-testid="video-grid"]').innerText(),
+      )
+      const second = await page
+        .locator('[data-testid="video-grid"] [data-device]')
+        .getAttribute('data-device')
+      assert.notEqual(second, first)
+      await page.locator(byTestId('patrol-next')).click()
+      await bar.getByText('第 1/2 组').waitFor()
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-patrol.png') })
+
+      // The history lists the cameras watched, newest first, and a click plays one again.
+      await page.locator(byTestId('close-all')).click()
+      await page.locator(byTestId('side-tabs')).getByText('历史').click()
+      const history = page.locator(byTestId('history-item'))
+      await history.first().waitFor()
+      assert.ok((await history.count()) >= 2)
+      await page.getByText('卡片').click()
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-history.png') })
+      await history.first().click()
+      await page.waitForSelector('[data-state="playing"]', { timeout: 30_000 })
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -6,6 +6,7 @@ using CityEye.Core.Auth;
 using CityEye.Core.Devices;
 using CityEye.Core.Domain;
 using CityEye.Core.Validation;
+using CityEye.Core.Viewing;
 using CityEye.Video;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,7 @@ internal static class VideoEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPtzEndpoints();
+        group.MapViewingEndpoints();
 
         routes.MapGet("/media/live/{token}/{file}", LiveFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
         routes.MapGet("/media/vod/{token}/{file}", RecordedFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
@@ -65,7 +67,7 @@ internal static class VideoEndpoints
 
     private static async Task<Results<Ok<LiveResponse>, ProblemHttpResult>> OpenLiveAsync(
         LiveRequest request, Caller caller, HttpContext context, DeviceStore devices, UserStore users, LiveViewers viewers, IVideoSource source,
-        StreamTokens tokens, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        StreamTokens tokens, VideoHistoryStore history, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var deviceId = request.DeviceId!.Value;
         OperationLogMiddleware.NameDevice(context, deviceId);
@@ -100,6 +102,7 @@ internal static class VideoEndpoints
         var expiresAt = time.GetUtcNow() + options.Value.StreamUrlLifetime;
         var token = tokens.Issue(deviceId, caller.User.UserId, expiresAt, Binding(context));
         var capabilities = source.Capabilities(video);
+        await history.AddAsync(caller.User.Username, deviceId, "live", null, null, cancellationToken);
         return TypedResults.Ok(new LiveResponse(
             $"/media/live/{token}/index.m3u8", expiresAt, deviceId, device!.Name, device.GbCode,
             new VideoCapabilitiesResponse(capabilities.Live, capabilities.Ptz, capabilities.Recordings)));
@@ -128,7 +131,7 @@ internal static class VideoEndpoints
 
     private static async Task<Results<Ok<PlaybackResponse>, ValidationProblem, ProblemHttpResult>> OpenPlaybackAsync(
         PlaybackRequest request, Caller caller, HttpContext context, DeviceStore devices, UserStore users, LiveViewers viewers,
-        StreamTokens tokens, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        StreamTokens tokens, VideoHistoryStore history, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var deviceId = request.DeviceId!.Value;
         OperationLogMiddleware.NameDevice(context, deviceId);
@@ -152,6 +155,7 @@ internal static class VideoEndpoints
         var expiresAt = time.GetUtcNow() + options.Value.StreamUrlLifetime;
         var range = new StreamRange(request.From.Value, request.To.Value);
         var token = tokens.Issue(deviceId, caller.User.UserId, expiresAt, Binding(context), range);
+        await history.AddAsync(caller.User.Username, deviceId, "playback", range.From, range.Until, cancellationToken);
         return TypedResults.Ok(new PlaybackResponse($"/media/vod/{token}/index.m3u8", expiresAt, deviceId, device.Name, device.GbCode, range.From, range.Until));
     }
 

@@ -1,6 +1,7 @@
 using CityEye.Api.Infrastructure;
 using CityEye.Api.Infrastructure.Startup;
 using CityEye.Core.Storage;
+using CityEye.Core.Viewing;
 using CityEye.Video;
 using CityEye.Video.Simulated;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,8 @@ internal static class VideoFeature
             sp.GetRequiredService<ILogger<SimulatedVideoSource>>()));
         services.AddSingleton(sp => new StreamTokens(Path.Combine(DataDir(sp), "video", "stream.key")));
         services.AddSingleton<LiveViewers>();
+        services.AddSingleton<VideoFavouriteStore>();
+        services.AddSingleton<VideoHistoryStore>();
         services.AddStartupStep<VideoStep>();
         return services;
     }

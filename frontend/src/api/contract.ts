@@ -135,6 +135,10 @@ export type Playback = Schemas['PlaybackResponse']
 
 export type PtzRequest = Schemas['PtzRequest']
 export type PtzState = Schemas['PtzResponse']
+export type VideoFavouriteGroup = Schemas['VideoFavouriteGroupResponse']
+export type VideoDevice = Schemas['VideoDeviceResponse']
+export type VideoHistory = Schemas['VideoHistoryResponse']
+export type VideoHistoryItem = Schemas['VideoHistoryItemResponse']
 export type WatermarkStyle = Required<Schemas['WatermarkStyle']>
 export type WatermarkStyleResponse = Schemas['WatermarkStyleResponse']
 export type WatermarkDecode = Schemas['WatermarkDecodeResponse']

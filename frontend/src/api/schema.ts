@@ -2027,6 +2027,77 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/video/history': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's viewing history, newest first (live views and recorded ranges), paged; the latest 200 are kept. */
+    get: operations['Video_History']
+    put?: never
+    post?: never
+    /** Clears the caller's viewing history. */
+    delete: operations['Video_ClearHistory']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/favourites': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's favourite groups of devices, each with its devices in order (only those the caller may watch). */
+    get: operations['Video_Favourites']
+    put?: never
+    /** Creates a favourite group (names unique per user, at most 50 groups). */
+    post: operations['Video_CreateFavourite']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/favourites/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Renames a favourite group. */
+    put: operations['Video_RenameFavourite']
+    post?: never
+    /** Deletes a favourite group. */
+    delete: operations['Video_DeleteFavourite']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/favourites/{id}/devices': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Sets the devices of a favourite group, in the order to play them (at most 200; each must be a device the caller may watch; devices outside the caller's scope already in the group are kept). */
+    put: operations['Video_SetFavouriteDevices']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/watermark/style': {
     parameters: {
       query?: never
@@ -4078,6 +4149,59 @@ export interface components {
       live: boolean
       ptz: boolean
       recordings: boolean
+    }
+    /** @description A device as the player needs it. */
+    VideoDeviceResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      gbCode: string
+      status: components['schemas']['DeviceStatus']
+      ptz: boolean
+    }
+    /** @description The devices of a favourite group, in the order to play them. */
+    VideoFavouriteDevicesRequest: {
+      deviceIds: null | number[]
+    }
+    /** @description A favourite group: its devices the caller may watch, in order, and how many others it holds (hidden). */
+    VideoFavouriteGroupResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      /** Format: date-time */
+      createdAt: string
+      devices: components['schemas']['VideoDeviceResponse'][]
+      /** Format: int32 */
+      hidden: number
+    }
+    /** @description A favourite group's name. */
+    VideoFavouriteRequest: {
+      name: null | string
+    }
+    /** @description Something watched: the device (null when the caller may no longer watch it), live or a recorded range. */
+    VideoHistoryItemResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: int64 */
+      deviceId: number
+      device: null | components['schemas']['VideoDeviceResponse']
+      mode: string
+      /** Format: date-time */
+      from: null | string
+      /** Format: date-time */
+      to: null | string
+      /** Format: date-time */
+      viewedAt: string
+    }
+    /** @description A page of the viewing history. */
+    VideoHistoryResponse: {
+      /** Format: int32 */
+      total: number
+      /** Format: int32 */
+      page: number
+      /** Format: int32 */
+      pageSize: number
+      items: components['schemas']['VideoHistoryItemResponse'][]
     }
     /** @description One broken rule of one field. */
     Violation: {
@@ -8793,6 +8917,206 @@ export interface operations {
       }
       /** @description Conflict */
       409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Video_History: {
+    parameters: {
+      query?: {
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VideoHistoryResponse']
+        }
+      }
+    }
+  }
+  Video_ClearHistory: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Video_Favourites: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VideoFavouriteGroupResponse'][]
+        }
+      }
+    }
+  }
+  Video_CreateFavourite: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VideoFavouriteRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VideoFavouriteGroupResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Video_RenameFavourite: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VideoFavouriteRequest']
+      }
+    }
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Video_DeleteFavourite: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Video_SetFavouriteDevices: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VideoFavouriteDevicesRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VideoFavouriteGroupResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
         headers: {
           [name: string]: unknown
         }
