@@ -396,4 +396,66 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       await context.close()
     }
   })
+  test('two cameras play one recorded span in step with one set of controls, and a camera pops out', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      await page.goto('/video/split')
+      await page.locator(byTestId('mode')).getByText('回放').click()
+      const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
+      await items.first().waitFor()
+      await items.nth(0).click()
+      await items.nth(1).click()
+      await page.locator(byTestId('sync')).click()
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-state="playing"]').length === 2,
+        null,
+        { timeout: 30_000 },
+      )
+      await page.locator(byTestId('sync-bar')).waitFor()
+      // The span's length is known once the master cell has loaded its playlist.
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('[data-testid="sync-bar"] .sync-time')[1]?.textContent !==
+          '00:00',
+      )
+
+      // Seek both to the middle of the span with the one slider: they play on together.
+      const slider = page.locator(`${byTestId('sync-slider')} .el-slider__runway`)
+      const box = await slider.boundingBox()
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+      await page.waitForTimeout(3_000)
+      const times = await page.$$eval('[data-testid="video-grid"] [data-device] video', (videos) =>
+        videos.map((video) => ({ time: video.currentTime, duration: video.duration })),
+      )
+      assert.equal(times.length, 2)
+      assert.ok(times[0].time > times[0].duration * 0.4, JSON.stringify(times))
+      assert.ok(Math.abs(times[0].time - times[1].time) < 0.3, JSON.stringify(times))
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-sync.png') })
+
+      // Pause pauses both.
+      await page.locator(byTestId('sync-play')).click()
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="video-grid"] [data-device] video')].every(
+          (video) => video.paused,
+        ),
+      )
+
+      // A cell pops out into a window of its own, which plays the same span.
+      const popup = context.waitForEvent('page')
+      const cell = page.locator('[data-testid="video-grid"] [data-device]').first()
+      await cell.hover()
+      await cell.locator(byTestId('popout')).click()
+      const window = await popup
+      await window.waitForSelector('[data-testid="video-popout"] [data-state="playing"]', {
+        timeout: 30_000,
+      })
+      await window.screenshot({ path: path.join(ARTIFACTS, 'video-popout.png') })
+      assert.equal(await page.locator('[data-testid="video-grid"] [data-device]').count(), 1)
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
 })

@@ -47,6 +47,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, titleKey: 'login.heading' },
   },
   {
+    path: '/video/popout',
+    name: 'video-popout',
+    component: () => import('@/views/video/VideoPopoutView.vue'),
+    meta: { permission: 'video.view', titleKey: 'video.popout' },
+  },
+  {
     path: '/',
     component: () => import('@/components/layout/AppLayout.vue'),
     children: [
