@@ -83,3 +83,35 @@ export async function signIn(page, credentials = ADMIN) {
 export async function waitForPath(page, pathname) {
   await page.waitForURL((url) => url.pathname === pathname, { timeout: 15_000 })
 }
+
+/**
+ * Signs in and opens 分屏调阅 with the layout ("1 分屏" …) and mode ("实时" or "回放") given; returns the locator of
+ * the device list's entries once the list has some.
+ */
+export async function openSplit(page, credentials, { layout, mode } = {}) {
+  await signIn(page, credentials)
+  await waitForPath(page, '/')
+  await page.goto('/video/split')
+  if (layout) await page.locator(byTestId('layout')).getByText(layout).click()
+  if (mode) await page.locator(byTestId('mode')).getByText(mode).click()
+  const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
+  await items.first().waitFor()
+  return items
+}
+
+/**
+ * Clicks the list's devices in turn until a cell plays (a device may go offline between the list and the click) and
+ * returns that cell.
+ */
+export async function playOne(page, items) {
+  for (let attempt = 0; attempt < 6; attempt++) {
+    if ((await page.locator('[data-state="playing"]').count()) > 0) break
+    await items.nth(attempt).click()
+    await page
+      .waitForSelector('[data-state="playing"], [data-state="failed"]', { timeout: 30_000 })
+      .catch(() => undefined)
+  }
+  const cell = page.locator('[data-state="playing"]').first()
+  await cell.waitFor({ timeout: 30_000 })
+  return cell
+}

@@ -13,6 +13,8 @@ import {
   byTestId,
   closeBrowser,
   openPage,
+  openSplit,
+  playOne,
   signIn,
   startBrowser,
   waitForPath,
@@ -252,26 +254,14 @@ describe('video interconnection', { timeout: 300_000 }, () => {
   test('a dome camera turns and zooms from the PTZ pad', async () => {
     const { context, page, pageErrors } = await openPage()
     try {
-      await signIn(page, INVESTIGATOR)
-      await waitForPath(page, '/')
-      await page.goto('/video/split')
-      await page.locator(byTestId('layout')).getByText('1 分屏').click()
+      const items = await openSplit(page, INVESTIGATOR, { layout: '1 分屏' })
       await page.locator(byTestId('device-keyword')).fill('球机')
-      const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
       // The list follows the keyword a moment later: wait until it shows dome cameras only.
       await page.waitForFunction(() => {
         const names = [...document.querySelectorAll('[data-testid="device-list"] li .device-name')]
         return names.length > 0 && names.every((n) => n.textContent?.includes('球机'))
       })
-      for (let attempt = 0; attempt < 6; attempt++) {
-        if ((await page.locator('[data-state="playing"]').count()) > 0) break
-        await items.nth(attempt).click()
-        await page
-          .waitForSelector('[data-state="playing"], [data-state="failed"]', { timeout: 30_000 })
-          .catch(() => undefined)
-      }
-      const cell = page.locator('[data-state="playing"]').first()
-      await cell.waitFor({ timeout: 30_000 })
+      const cell = await playOne(page, items)
       await cell.hover()
       await cell.locator(byTestId('ptz-toggle')).click()
       const status = cell.locator(byTestId('ptz-status'))
@@ -324,12 +314,7 @@ describe('video interconnection', { timeout: 300_000 }, () => {
   test('a favourite group plays, patrols page by page, and what was watched is in the history', async () => {
     const { context, page, pageErrors } = await openPage()
     try {
-      await signIn(page, INVESTIGATOR)
-      await waitForPath(page, '/')
-      await page.goto('/video/split')
-      await page.locator(byTestId('layout')).getByText('1 分屏').click()
-      const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
-      await items.first().waitFor()
+      const items = await openSplit(page, INVESTIGATOR, { layout: '1 分屏' })
 
       // Two cameras, each added to a new group from the selected cell.
       const name = `巡逻 ${Date.now() % 100000}`
@@ -399,12 +384,7 @@ describe('video interconnection', { timeout: 300_000 }, () => {
   test('two cameras play one recorded span in step with one set of controls, and a camera pops out', async () => {
     const { context, page, pageErrors } = await openPage()
     try {
-      await signIn(page, INVESTIGATOR)
-      await waitForPath(page, '/')
-      await page.goto('/video/split')
-      await page.locator(byTestId('mode')).getByText('回放').click()
-      const items = page.locator(`${byTestId('device-list')} li:not(.empty)`)
-      await items.first().waitFor()
+      const items = await openSplit(page, INVESTIGATOR, { mode: '回放' })
       await items.nth(0).click()
       await items.nth(1).click()
       await page.locator(byTestId('sync')).click()

@@ -13,6 +13,8 @@ import {
   byTestId,
   closeBrowser,
   openPage,
+  openSplit,
+  playOne,
   signIn,
   startBrowser,
   waitForPath,
@@ -41,21 +43,8 @@ describe('watermarks', { timeout: 300_000 }, () => {
     const viewer = await openPage()
     const tracer = await openPage()
     try {
-      await signIn(viewer.page, INVESTIGATOR)
-      await waitForPath(viewer.page, '/')
-      await viewer.page.goto('/video/split')
-      await viewer.page.locator(byTestId('layout')).getByText('1 分屏').click()
-      const items = viewer.page.locator(`${byTestId('device-list')} li:not(.empty)`)
-      await items.first().waitFor()
-      for (let attempt = 0; attempt < 6; attempt++) {
-        if ((await viewer.page.locator('[data-state="playing"]').count()) > 0) break
-        await items.nth(attempt).click()
-        await viewer.page
-          .waitForSelector('[data-state="playing"], [data-state="failed"]', { timeout: 30_000 })
-          .catch(() => undefined)
-      }
-      const cell = viewer.page.locator('[data-state="playing"]').first()
-      await cell.waitFor({ timeout: 30_000 })
+      const items = await openSplit(viewer.page, INVESTIGATOR, { layout: '1 分屏' })
+      const cell = await playOne(viewer.page, items)
 
       // The watermark layer lies over the picture; removed from the page, it comes back.
       const layer = cell.locator(byTestId('watermark'))
