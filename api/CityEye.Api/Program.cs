@@ -22,6 +22,7 @@ using CityEye.Api.Search;
 using CityEye.Api.Users;
 using CityEye.Api.Video;
 using CityEye.Api.Vision;
+using CityEye.Api.Walls;
 using CityEye.Api.Watermark;
 using CityEye.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,7 @@ builder.Services
     .AddCapturesFeature()
     .AddVideoFeature()
     .AddWatermarkFeature()
+    .AddWallFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -101,6 +103,7 @@ api.MapCaptureEndpoints();
 api.MapWorkbenchEndpoints();
 api.MapVideoEndpoints();
 api.MapWatermarkEndpoints();
+api.MapWallEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

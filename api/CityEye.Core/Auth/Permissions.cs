@@ -23,6 +23,8 @@ public static class Permissions
     public const string CapturesView = "captures.view";
     public const string CapturesIngest = "captures.ingest";
     public const string VideoView = "video.view";
+    public const string WallControl = "wall.control";
+    public const string WallManage = "wall.manage";
     public const string WatermarkManage = "watermark.manage";
     public const string WatermarkDecode = "watermark.decode";
 
@@ -46,6 +48,8 @@ public static class Permissions
         [CapturesView] = "人脸、人体、车辆检索与轨迹（以图搜图、属性检索、车牌检索）",
         [CapturesIngest] = "推送抓拍数据（智能视频系统接入）",
         [VideoView] = "实时视频调阅与抓图",
+        [WallControl] = "电视墙控制（上墙、交换、翻页、轮巡、同步）",
+        [WallManage] = "配置电视墙（新建、修改、删除）",
         [WatermarkManage] = "配置显性水印与点阵水印样式",
         [WatermarkDecode] = "水印溯源（从泄露的图片解出点阵水印）",
     };
@@ -62,7 +66,7 @@ public static class Permissions
         new("users", "用户与权限", [UsersManage, UsersAllUnits, ApiTokensManage]),
         new("audit", "日志与审计", [AuditView, StatsView]),
         new("video-computing", "视频计算", [CapturesView, CapturesIngest]),
-        new("video", "视频联网", [VideoView]),
+        new("video", "视频联网", [VideoView, WallControl, WallManage]),
         new("security", "安全中心", [WatermarkManage, WatermarkDecode]),
     ];
 }

@@ -116,6 +116,10 @@ public static class ErrorCodes
     public const string VideoPtzUnsupported = "video.ptzUnsupported";
     public const string VideoPtzCommand = "video.ptzCommand";
     public const string VideoPtzPreset = "video.ptzPreset";
+    public const string WallSplit = "wall.split";
+    public const string WallLimit = "wall.limit";
+    public const string WallTooManyDevices = "wall.tooManyDevices";
+    public const string WallNothingToPatrol = "wall.nothingToPatrol";
     public const string WatermarkTemplate = "watermark.template";
     public const string WatermarkPlaceholder = "watermark.placeholder";
     public const string WatermarkColour = "watermark.colour";
@@ -228,6 +232,10 @@ public static class ErrorCodes
         [VideoPtzUnsupported] = "Device {value} is a fixed camera: it cannot pan, tilt or zoom.",
         [VideoPtzCommand] = "Unknown PTZ command {value}.",
         [VideoPtzPreset] = "Preset {value} is not saved on this camera.",
+        [WallLimit] = "There can be at most {max} video walls.",
+        [WallSplit] = "A screen shows {allowed} cells, not {value}.",
+        [WallTooManyDevices] = "A screen holds at most {max} devices.",
+        [WallNothingToPatrol] = "The screen's devices fit on one page of {split}: there is nothing to patrol.",
         [WatermarkTemplate] = "The text template must have 1 to 200 characters.",
         [WatermarkPlaceholder] = "The template may use only the placeholders name, username, unit, address, time and node (in braces).",
         [WatermarkColour] = "A colour is written #RRGGBB.",

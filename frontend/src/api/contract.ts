@@ -139,6 +139,15 @@ export type VideoFavouriteGroup = Schemas['VideoFavouriteGroupResponse']
 export type VideoDevice = Schemas['VideoDeviceResponse']
 export type VideoHistory = Schemas['VideoHistoryResponse']
 export type VideoHistoryItem = Schemas['VideoHistoryItemResponse']
+export type WallSummary = Schemas['WallSummaryResponse']
+export type WallDevice = Schemas['WallDeviceResponse']
+/** The generator drops the nullability of list items: an empty cell of a screen is null. */
+export type WallScreen = Omit<Schemas['WallScreenResponse'], 'cells' | 'devices'> & {
+  cells: (WallDevice | null)[]
+  devices: (WallDevice | null)[]
+}
+export type Wall = Omit<Schemas['WallResponse'], 'screens'> & { screens: WallScreen[] }
+export type WallRequest = Schemas['WallRequest']
 export type WatermarkStyle = Required<Schemas['WatermarkStyle']>
 export type WatermarkStyleResponse = Schemas['WatermarkStyleResponse']
 export type WatermarkDecode = Schemas['WatermarkDecodeResponse']

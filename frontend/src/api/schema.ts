@@ -2167,6 +2167,196 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/walls': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The video walls: name, size and how many wall pages show each now. */
+    get: operations['Walls_List']
+    put?: never
+    /** Creates an empty wall (names unique, 1–8 rows and 1–8 columns of screens, at most 50 walls). */
+    post: operations['Walls_Create']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A wall and what each screen shows (devices the caller may not watch are marked hidden). */
+    get: operations['Walls_Get']
+    /** Renames or resizes a wall (screens beyond the new size are dropped, new screens start empty). */
+    put: operations['Walls_Update']
+    post?: never
+    /** Deletes a wall; its wall pages are told so. */
+    delete: operations['Walls_Delete']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/events': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Server-sent events of the wall: a `state` event (the wall as Walls_Get answers it) at once and after every change, `ping` every 20 s, `deleted` when the wall is removed. console=true for the console (not counted as a display). */
+    get: operations['Walls_Events']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/screens/{screen}/cells/{cell}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Sends a device to a cell of the page a screen shows (deviceId null empties the cell). */
+    put: operations['Walls_SendCell']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/screens/{screen}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Sends a whole screen: its split and its devices from the first cell (null for an empty cell); a list longer than the split is paged, and patrolled every patrolSeconds when given. */
+    put: operations['Walls_SendScreen']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/screens/{screen}/split': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Changes a screen's split, keeping its devices in order. */
+    put: operations['Walls_SetSplit']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/swap': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Swaps two cells (of one screen or of two). */
+    post: operations['Walls_Swap']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/screens/{screen}/page': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Shows a screen's next (step 1) or previous (step -1) page, wrapping around. */
+    post: operations['Walls_Page']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/screens/{screen}/patrol': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Starts (running true) or pauses a screen's patrol: its next page every intervalSeconds. */
+    post: operations['Walls_Patrol']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/clear': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Empties one screen (screen given) or the whole wall. */
+    post: operations['Walls_Clear']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/walls/{id}/sync': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Shows the wall's state again on every controller; the wall pages reopen every cell's stream. */
+    post: operations['Walls_Sync']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -2975,6 +3165,10 @@ export interface components {
       | 'video.ptzUnsupported'
       | 'video.ptzCommand'
       | 'video.ptzPreset'
+      | 'wall.split'
+      | 'wall.limit'
+      | 'wall.tooManyDevices'
+      | 'wall.nothingToPatrol'
       | 'watermark.template'
       | 'watermark.placeholder'
       | 'watermark.colour'
@@ -3631,6 +3825,8 @@ export interface components {
       | 'users.all-units'
       | 'users.manage'
       | 'video.view'
+      | 'wall.control'
+      | 'wall.manage'
       | 'watermark.decode'
       | 'watermark.manage'
     /** @description A permission of the function tree. */
@@ -4213,6 +4409,113 @@ export interface components {
       }
       /** @description English text for API clients; the SPA translates the code. */
       message: string
+    }
+    /** @description The device to show in a cell (null empties it). */
+    WallCellRequest: {
+      /** Format: int64 */
+      deviceId: null | number
+    }
+    /** @description The screen to empty, or null for the whole wall. */
+    WallClearRequest: {
+      /** Format: int32 */
+      screen: null | number
+    }
+    /** @description A device on the wall: hidden (no name) when the caller may not watch it. */
+    WallDeviceResponse: {
+      /** Format: int64 */
+      id: number
+      name: null | string
+      status: null | components['schemas']['DeviceStatus']
+      ptz: boolean
+      hidden: boolean
+    }
+    WallPageRequest: {
+      /** Format: int32 */
+      step: null | number
+    }
+    WallPatrolRequest: {
+      running: null | boolean
+      /** Format: int32 */
+      intervalSeconds: null | number
+    }
+    /** @description A wall's name and size. */
+    WallRequest: {
+      name: null | string
+      /** Format: int32 */
+      rows: null | number
+      /** Format: int32 */
+      columns: null | number
+    }
+    /** @description A wall and what it shows; version counts the changes, syncedAt is when the console last asked the pages to start afresh. */
+    WallResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      /** Format: int32 */
+      rows: number
+      /** Format: int32 */
+      columns: number
+      /** Format: int64 */
+      version: number
+      /** Format: int32 */
+      displays: number
+      /** Format: date-time */
+      syncedAt: null | string
+      /** Format: date-time */
+      updatedAt: string
+      screens: components['schemas']['WallScreenResponse'][]
+    }
+    /** @description A whole screen: split, devices from the first cell (null = empty cell), patrol interval to start a patrol. */
+    WallScreenRequest: {
+      /** Format: int32 */
+      split: null | number
+      deviceIds: null | (null | number)[]
+      /** Format: int32 */
+      patrolSeconds: null | number
+    }
+    /** @description One screen: its split, the page on show of how many, its patrol, the cells on show and every device sent to it. */
+    WallScreenResponse: {
+      /** Format: int32 */
+      index: number
+      /** Format: int32 */
+      split: number
+      /** Format: int32 */
+      page: number
+      /** Format: int32 */
+      pages: number
+      patrolling: boolean
+      /** Format: int32 */
+      patrolSeconds: number
+      cells: components['schemas']['WallDeviceResponse'][]
+      devices: components['schemas']['WallDeviceResponse'][]
+    }
+    WallSplitRequest: {
+      /** Format: int32 */
+      split: null | number
+    }
+    WallSummaryResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      /** Format: int32 */
+      rows: number
+      /** Format: int32 */
+      columns: number
+      /** Format: int32 */
+      displays: number
+      /** Format: date-time */
+      updatedAt: string
+    }
+    /** @description Two cells to swap: screen and cell of each. */
+    WallSwapRequest: {
+      /** Format: int32 */
+      fromScreen: null | number
+      /** Format: int32 */
+      fromCell: null | number
+      /** Format: int32 */
+      toScreen: null | number
+      /** Format: int32 */
+      toCell: null | number
     }
     /**
      * @description Whose covert watermark an image carries: the user (with the account's current name when it still exists), the
@@ -9272,6 +9575,532 @@ export interface operations {
       }
     }
   }
+  Walls_List: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallSummaryResponse'][]
+        }
+      }
+    }
+  }
+  Walls_Create: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallSummaryResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_Get: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+    }
+  }
+  Walls_Update: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallSummaryResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_Delete: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Walls_Events: {
+    parameters: {
+      query?: {
+        console?: boolean
+      }
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'text/event-stream': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_SendCell: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+        screen: number
+        cell: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallCellRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_SendScreen: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+        screen: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallScreenRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_SetSplit: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+        screen: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallSplitRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_Swap: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallSwapRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_Page: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+        screen: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallPageRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_Patrol: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+        screen: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallPatrolRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_Clear: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WallClearRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Walls_Sync: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['WallResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -9401,6 +10230,10 @@ export const errorCodeValues: ReadonlyArray<
   'video.ptzUnsupported',
   'video.ptzCommand',
   'video.ptzPreset',
+  'wall.split',
+  'wall.limit',
+  'wall.tooManyDevices',
+  'wall.nothingToPatrol',
   'watermark.template',
   'watermark.placeholder',
   'watermark.colour',
@@ -9434,6 +10267,8 @@ export const permissionValues: ReadonlyArray<
   'users.all-units',
   'users.manage',
   'video.view',
+  'wall.control',
+  'wall.manage',
   'watermark.decode',
   'watermark.manage',
 ]

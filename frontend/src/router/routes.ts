@@ -36,6 +36,7 @@ declare module 'vue-router' {
       | 'Monitor'
       | 'Stamp'
       | 'Search'
+      | 'Grid'
   }
 }
 
@@ -51,6 +52,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'video-popout',
     component: () => import('@/views/video/VideoPopoutView.vue'),
     meta: { permission: 'video.view', titleKey: 'video.popout' },
+  },
+  {
+    path: '/wall/:id(\\d+)',
+    name: 'wall',
+    component: () => import('@/views/video/WallView.vue'),
+    meta: { permission: 'video.view', titleKey: 'nav.wallConsole' },
   },
   {
     path: '/',
@@ -224,6 +231,18 @@ export const routes: RouteRecordRaw[] = [
           order: 78,
           nav: true,
           icon: 'Monitor',
+        },
+      },
+      {
+        path: 'video/wall',
+        name: 'wall-console',
+        component: () => import('@/views/video/WallConsoleView.vue'),
+        meta: {
+          permission: 'wall.control',
+          titleKey: 'nav.wallConsole',
+          order: 79,
+          nav: true,
+          icon: 'Grid',
         },
       },
       {
