@@ -322,7 +322,7 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
         return await File.ReadAllBytesAsync(png, ct);
     }
 
-    private static async Task<string> RunAsync(string program, string[] arguments, CancellationToken ct)
+    internal static async Task<string> RunAsync(string program, string[] arguments, CancellationToken ct)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

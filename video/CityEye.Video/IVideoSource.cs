@@ -3,7 +3,8 @@ namespace CityEye.Video;
 /// <summary>
 /// Where a device's video comes from (VI-6, VI-7): live streams, snapshots and what the device can do. Providers live
 /// in their own folders: <c>Simulated/</c> (the embedded default: a deterministic picture per demo device rendered by
-/// ffmpeg) and, behind the same interface, a stream-URL relay and the GB/T 28181 PVG (the integration issue). The
+/// ffmpeg), <c>Relay/</c> (devices whose file carries a stream URL) and, behind the same interface, the GB/T 28181
+/// PVG (the integration issue); <see cref="VideoSourceRouter"/> picks the provider per device. The
 /// caller has already checked the device exists, is visible to the user and is online; a provider only renders.
 /// </summary>
 public interface IVideoSource : IAsyncDisposable
@@ -68,7 +69,8 @@ public interface IVideoSource : IAsyncDisposable
 /// <param name="GbCode">The 20-digit GB/T 28181 code, shown in the picture.</param>
 /// <param name="Name">The device name, shown in the picture.</param>
 /// <param name="IsPtz">A dome (PTZ) camera.</param>
-public sealed record VideoDevice(long Id, string GbCode, string Name, bool IsPtz);
+/// <param name="StreamUrl">The stream URL of its file (RTSP, RTMP, HLS, HTTP): relayed instead of simulated.</param>
+public sealed record VideoDevice(long Id, string GbCode, string Name, bool IsPtz, string? StreamUrl = null);
 
 /// <summary>What a device supports.</summary>
 public sealed record VideoCapabilities(bool Live, bool Ptz, bool Recordings);

@@ -5,11 +5,17 @@ public sealed class VideoOptions
 {
     public const string Section = "Video";
 
-    /// <summary><c>Simulated</c> (embedded default).</summary>
+    /// <summary>
+    /// Where devices without a stream URL get their video: <c>Simulated</c> (embedded default). Devices whose file has
+    /// a stream URL are always relayed.
+    /// </summary>
     public string Provider { get; set; } = "Simulated";
 
     /// <summary>The ffmpeg executable (Debian's ffmpeg 5.1 with libx264 and drawtext).</summary>
     public string Ffmpeg { get; set; } = "ffmpeg";
+
+    /// <summary>The ffprobe executable (Debian's ffmpeg package), used to see a relayed stream's codec.</summary>
+    public string Ffprobe { get; set; } = "ffprobe";
 
     /// <summary>A font with Chinese characters for names and clocks (Debian's fonts-noto-cjk).</summary>
     public string Font { get; set; } = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";

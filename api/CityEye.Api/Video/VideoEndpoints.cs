@@ -46,11 +46,11 @@ internal static class VideoEndpoints
 
         group.MapPost("/video/playback", OpenPlaybackAsync).WithName("Video_Playback")
             .WithSummary("Opens a device's recorded video of [from, to): an HLS VOD playlist URL signed for this session that starts at from; the picture's clock shows the recorded time. At most Video:MaxPlaybackRange, within Video:RecordingDays, not in the future.")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/devices/{id:long}/recording", RecordingAsync).WithName("Devices_Recording")
             .WithSummary("The recorded video of [from, to) as an MP4 download (at most Video:MaxDownloadRange), with the caller's visible and covert watermarks burnt into every frame.")
             .Produces(StatusCodes.Status200OK, contentType: "video/mp4")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPtzEndpoints();
         group.MapViewingEndpoints();
@@ -130,7 +130,7 @@ internal static class VideoEndpoints
     }
 
     private static async Task<Results<Ok<PlaybackResponse>, ValidationProblem, ProblemHttpResult>> OpenPlaybackAsync(
-        PlaybackRequest request, Caller caller, HttpContext context, DeviceStore devices, UserStore users, LiveViewers viewers,
+        PlaybackRequest request, Caller caller, HttpContext context, DeviceStore devices, UserStore users, LiveViewers viewers, IVideoSource source,
         StreamTokens tokens, VideoHistoryStore history, IOptions<VideoOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var deviceId = request.DeviceId!.Value;
@@ -145,6 +145,11 @@ internal static class VideoEndpoints
         if (device is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        if (NoRecordings(device, source) is { } none)
+        {
+            return none;
         }
 
         if (await StreamLimitAsync(caller, deviceId, users, viewers, cancellationToken) is { } limited)
@@ -177,6 +182,11 @@ internal static class VideoEndpoints
         if (device is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        if (NoRecordings(device, source) is { } none)
+        {
+            return none;
         }
 
         // The downloader's marks are burnt into every frame (SC-1, SC-2).
@@ -322,5 +332,16 @@ internal static class VideoEndpoints
             : (device, Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.VideoOffline, new Dictionary<string, object?> { ["value"] = device.Name, ["status"] = device.Status.ToString().ToLowerInvariant() }));
     }
 
-    internal static VideoDevice Video(Device device) => new(device.Id, device.GbCode, device.Name, device.Type == DeviceType.HdDome);
+    /// <summary>409 <c>video.noRecordings</c> for a device whose video source keeps no recordings (a relayed stream URL).</summary>
+    private static ProblemHttpResult? NoRecordings(Device device, IVideoSource source) =>
+        source.Capabilities(Video(device)).Recordings
+            ? null
+            : Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.VideoNoRecordings, new Dictionary<string, object?> { ["value"] = device.Name });
+
+    /// <summary>The device as the video source sees it; the <c>streamUrl</c> field of its file makes it a relayed one.</summary>
+    internal static VideoDevice Video(Device device) =>
+        new(device.Id, device.GbCode, device.Name, device.Type == DeviceType.HdDome, device.Attributes.GetValueOrDefault(StreamUrlField) is { Length: > 0 } url ? url : null);
+
+    /// <summary>The extended field of the device file with the stream URL a device is relayed from.</summary>
+    internal const string StreamUrlField = "streamUrl";
 }

@@ -3,7 +3,6 @@ using CityEye.Api.Infrastructure.Startup;
 using CityEye.Core.Storage;
 using CityEye.Core.Viewing;
 using CityEye.Video;
-using CityEye.Video.Simulated;
 using Microsoft.Extensions.Options;
 
 namespace CityEye.Api.Video;
@@ -16,7 +15,7 @@ internal static class VideoFeature
     public static IServiceCollection AddVideoFeature(this IServiceCollection services)
     {
         services.AddOptions<VideoOptions>().BindConfiguration(VideoOptions.Section)
-            .Validate(o => o.Provider == "Simulated", "Video:Provider must be Simulated (the stream-URL relay and the GB/T 28181 PVG come later).")
+            .Validate(o => o.Provider == "Simulated", "Video:Provider must be Simulated (devices with a stream URL are relayed whatever it is; the GB/T 28181 PVG comes with the integration).")
             .Validate(o => o.MaxEncoders is >= 1 and <= 500, "Video:MaxEncoders must be 1 to 500.")
             .Validate(o => o.IdleTimeout >= TimeSpan.FromSeconds(1), "Video:IdleTimeout must be at least one second.")
             .Validate(o => o.StartTimeout >= TimeSpan.FromSeconds(1) && o.StartTimeout <= TimeSpan.FromMinutes(2), "Video:StartTimeout must be 1 second to 2 minutes.")
@@ -26,11 +25,11 @@ internal static class VideoFeature
             .Validate(o => o.StreamUrlLifetime >= TimeSpan.FromMinutes(1) && o.StreamUrlLifetime <= TimeSpan.FromHours(12), "Video:StreamUrlLifetime must be 1 minute to 12 hours.")
             .Validate(o => o.Width is >= 160 and <= 3840 && o.Height is >= 90 and <= 2160 && o.FramesPerSecond is >= 1 and <= 30, "Video:Width, Height and FramesPerSecond must be 160–3840, 90–2160 and 1–30.")
             .ValidateOnStart();
-        services.AddSingleton<IVideoSource>(sp => new SimulatedVideoSource(
+        services.AddSingleton<IVideoSource>(sp => new VideoSourceRouter(
             Path.Combine(DataDir(sp), "video"),
             sp.GetRequiredService<IOptions<VideoOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SimulatedVideoSource>>()));
+            sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new StreamTokens(Path.Combine(DataDir(sp), "video", "stream.key")));
         services.AddSingleton<LiveViewers>();
         services.AddSingleton<VideoFavouriteStore>();

@@ -116,6 +116,7 @@ public static class ErrorCodes
     public const string VideoPtzUnsupported = "video.ptzUnsupported";
     public const string VideoPtzCommand = "video.ptzCommand";
     public const string VideoPtzPreset = "video.ptzPreset";
+    public const string VideoNoRecordings = "video.noRecordings";
     public const string WallSplit = "wall.split";
     public const string WallLimit = "wall.limit";
     public const string WallTooManyDevices = "wall.tooManyDevices";
@@ -232,6 +233,7 @@ public static class ErrorCodes
         [VideoPtzUnsupported] = "Device {value} is a fixed camera: it cannot pan, tilt or zoom.",
         [VideoPtzCommand] = "Unknown PTZ command {value}.",
         [VideoPtzPreset] = "Preset {value} is not saved on this camera.",
+        [VideoNoRecordings] = "Device {value} is relayed from its stream URL: the node keeps no recordings of it.",
         [WallLimit] = "There can be at most {max} video walls.",
         [WallSplit] = "A screen shows {allowed} cells, not {value}.",
         [WallTooManyDevices] = "A screen holds at most {max} devices.",

@@ -3165,6 +3165,7 @@ export interface components {
       | 'video.ptzUnsupported'
       | 'video.ptzCommand'
       | 'video.ptzPreset'
+      | 'video.noRecordings'
       | 'wall.split'
       | 'wall.limit'
       | 'wall.tooManyDevices'
@@ -9075,6 +9076,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails']
         }
       }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
       /** @description Too Many Requests */
       429: {
         headers: {
@@ -9118,6 +9128,15 @@ export interface operations {
       }
       /** @description Not Found */
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
         headers: {
           [name: string]: unknown
         }
@@ -10230,6 +10249,7 @@ export const errorCodeValues: ReadonlyArray<
   'video.ptzUnsupported',
   'video.ptzCommand',
   'video.ptzPreset',
+  'video.noRecordings',
   'wall.split',
   'wall.limit',
   'wall.tooManyDevices',

@@ -233,7 +233,7 @@ public sealed class VideoEndpointsTests(ApiFactory factory)
         return device;
     }
 
-    private static async Task<string> ProbeAsync(string path, CancellationToken ct)
+    internal static async Task<string> ProbeAsync(string path, CancellationToken ct)
     {
         var info = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", path })

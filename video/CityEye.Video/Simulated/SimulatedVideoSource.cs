@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using CityEye.Video.Ffmpeg;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,18 +29,25 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     private readonly ConcurrentDictionary<long, Lazy<Task>> _panoramas = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _liveRoot;
-    private readonly ConcurrentDictionary<long, Encoder> _live = new();
-    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly LiveEncoders _live;
+    private readonly bool _ownsEncoders;
     private readonly SemaphoreSlim _renders = new(Environment.ProcessorCount, Environment.ProcessorCount);
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _rendering = new(StringComparer.Ordinal);
     private readonly string _recordedRoot;
     private readonly string _downloadRoot;
     private readonly Timer _reaper;
     private long _lastTrim;
-    private volatile bool _disposed;
 
     public SimulatedVideoSource(string folder, VideoOptions options, TimeProvider? time = null, ILogger<SimulatedVideoSource>? logger = null)
+        : this(folder, options, time, logger, null)
+    {
+    }
+
+    /// <summary>
+    /// A source that starts its live encoders in <paramref name="encoders"/>, the node's, shared with the other
+    /// providers (their cap is the node's); null keeps its own under <c>{folder}/live</c>.
+    /// </summary>
+    internal SimulatedVideoSource(string folder, VideoOptions options, TimeProvider? time, ILogger? logger, LiveEncoders? encoders)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentNullException.ThrowIfNull(options);
@@ -50,10 +56,10 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         _ptz = new SimulatedPtz(Path.Combine(Path.GetFullPath(folder), "ptz"));
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _liveRoot = Path.Combine(Path.GetFullPath(folder), "live");
+        _ownsEncoders = encoders is null;
+        _live = encoders ?? new LiveEncoders(Path.Combine(Path.GetFullPath(folder), "live"), options, _time, _logger);
         _recordedRoot = Path.Combine(Path.GetFullPath(folder), "recorded");
         _downloadRoot = Path.Combine(Path.GetFullPath(folder), "work");
-        Directory.CreateDirectory(_liveRoot);
         Directory.CreateDirectory(_recordedRoot);
         if (Directory.Exists(_downloadRoot))
         {
@@ -61,7 +67,6 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }
 
         Directory.CreateDirectory(_downloadRoot);
-        RemoveLeftovers();
         _reaper = new Timer(_ => Reap(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
     }
 
@@ -77,88 +82,24 @@ public sealed partial class SimulatedVideoSource : IVideoSource
     {
         ArgumentNullException.ThrowIfNull(device);
         await PanoramaAsync(device, cancellationToken);
-        Encoder? encoder;
-        await _startGate.WaitAsync(cancellationToken);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_live.TryGetValue(device.Id, out encoder) && encoder.Process.HasExited)
+        return await _live.OpenAsync(
+            device.Id,
+            folder =>
             {
-                Stop(device.Id, encoder, "its encoder had stopped");
-                encoder = null;
-            }
-
-            if (encoder is null)
-            {
-                var count = _live.Values.Count(e => !e.Process.HasExited);
-                if (count >= _options.MaxEncoders)
-                {
-                    throw new VideoBusyException($"The node already encodes {count} live streams, its limit (Video:MaxEncoders {_options.MaxEncoders}).") { Running = count, Limit = _options.MaxEncoders };
-                }
-
-                var started = _time.GetUtcNow();
-                var folder = Path.Combine(_liveRoot, F($"{device.Id}-{started.ToUnixTimeMilliseconds()}"));
-                Directory.CreateDirectory(folder);
-                FfmpegProcess process;
-                int? zmqPort;
-                try
-                {
-                    SimulatedScene.WriteCaptions(device, folder);
-                    zmqPort = device.IsPtz ? FreePort() : null;
-                    process = FfmpegProcess.Start(_options.Ffmpeg, LiveArguments(device, folder, started, zmqPort), _scene.Environment(), Path.Combine(folder, "ffmpeg.pid"));
-                }
-                catch
-                {
-                    Directory.Delete(folder, recursive: true);
-                    throw;
-                }
-
-                var stream = new LiveVideo(device.Id, folder, started);
-                encoder = new Encoder(stream, process, WaitForFirstSegmentAsync(stream, process)) { ZmqPort = zmqPort };
-                _live[device.Id] = encoder;
-                LogStarted(_logger, device.Id, process.Id);
-            }
-
-            encoder.Touch(_time);
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-
-        // Starting takes a second or two; other devices start meanwhile, and later viewers wait for the same segment.
-        try
-        {
-            await encoder.Ready.WaitAsync(cancellationToken);
-        }
-        catch (VideoUnavailableException)
-        {
-            Stop(device.Id, encoder, "it did not start");
-            throw;
-        }
-
-        // The idle clock starts when the picture is there, not when the encoder was asked for.
-        encoder.Touch(_time);
-        return encoder.Stream;
+                SimulatedScene.WriteCaptions(device, folder);
+                var zmqPort = device.IsPtz ? FreePort() : (int?)null;
+                return new EncoderStart(LiveArguments(device, folder, _time.GetUtcNow(), zmqPort), _scene.Environment(), zmqPort);
+            },
+            cancellationToken);
     }
 
-    public string? LiveFile(long deviceId, string fileName)
-    {
-        if (!LiveFileName().IsMatch(fileName ?? string.Empty) || !_live.TryGetValue(deviceId, out var encoder) || encoder.Process.HasExited)
-        {
-            return null;
-        }
-
-        encoder.Touch(_time);
-        var path = Path.Combine(encoder.Stream.Folder, fileName!);
-        return File.Exists(path) ? path : null;
-    }
+    public string? LiveFile(long deviceId, string fileName) => _live.File(deviceId, fileName);
 
     public async Task<byte[]> SnapshotAsync(VideoDevice device, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         await PanoramaAsync(device, cancellationToken);
-        var folder = Path.Combine(_liveRoot, "snapshots", Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(_downloadRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         try
         {
@@ -293,7 +234,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
 
         var position = _ptz.Apply(device.Id, command);
         var applied = false;
-        if (_live.TryGetValue(device.Id, out var encoder) && !encoder.Process.HasExited && encoder.ZmqPort is { } port)
+        if (_live.ControlPort(device.Id) is { } port)
         {
             applied = await Task.Run(() => Send(port, SimulatedPtz.Commands(position)), cancellationToken);
         }
@@ -309,24 +250,19 @@ public sealed partial class SimulatedVideoSource : IVideoSource
             throw new PtzUnsupportedException($"Device {device.Id} is a fixed camera.");
         }
 
-        return (_ptz.PositionOf(device.Id).ToPublic(_live.ContainsKey(device.Id)), _ptz.Presets(device.Id));
+        return (_ptz.PositionOf(device.Id).ToPublic(_live.IsRunning(device.Id)), _ptz.Presets(device.Id));
     }
 
-    public IReadOnlyList<LiveVideoInfo> Running() =>
-        [.. _live.Values.Where(e => !e.Process.HasExited).Select(e => new LiveVideoInfo(e.Stream.DeviceId, e.Stream.StartedAt, e.LastRead)).OrderBy(i => i.DeviceId)];
+    public IReadOnlyList<LiveVideoInfo> Running() => _live.Running();
 
     public async ValueTask DisposeAsync()
     {
-        await _startGate.WaitAsync();
-        _disposed = true;
-        _startGate.Release();
         await _reaper.DisposeAsync();
-        foreach (var id in _live.Keys.ToList())
+        if (_ownsEncoders)
         {
-            Stop(id, "the node is stopping");
+            await _live.DisposeAsync();
         }
 
-        _startGate.Dispose();
         _renders.Dispose();
     }
 
@@ -383,9 +319,6 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }));
         return draw.Value.WaitAsync(cancellationToken);
     }
-
-    [GeneratedRegex(@"^(index\.m3u8|seg\d{5,9}\.ts)$", RegexOptions.CultureInvariant)]
-    private static partial Regex LiveFileName();
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
@@ -445,43 +378,8 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         "-vf", _scene.Filter(device, folder, _ptz.PositionOf(device.Id), zmqPort),
         "-an", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
         "-r", F($"{_options.FramesPerSecond}"), "-g", F($"{_options.FramesPerSecond}"), "-keyint_min", F($"{_options.FramesPerSecond}"), "-sc_threshold", "0",
-        "-f", "hls", "-hls_time", "1", "-hls_list_size", "6", "-hls_delete_threshold", "4",
-        "-hls_flags", "delete_segments+omit_endlist+independent_segments+temp_file",
-        "-hls_segment_filename", Path.Combine(folder, "seg%05d.ts"), Path.Combine(folder, "index.m3u8"),
+        .. LiveEncoders.HlsOutput(folder),
     ];
-
-    /// <summary>Completes when the encoder has written its first segment; fails when it stops or takes too long.</summary>
-    private async Task WaitForFirstSegmentAsync(LiveVideo stream, FfmpegProcess process)
-    {
-        var playlist = Path.Combine(stream.Folder, "index.m3u8");
-        var deadline = _time.GetUtcNow() + _options.StartTimeout;
-        while (true)
-        {
-            try
-            {
-                if (File.Exists(playlist) && (await File.ReadAllTextAsync(playlist)).Contains("#EXTINF", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-            catch (IOException)
-            {
-                // Replaced while read; read it again.
-            }
-
-            if (process.HasExited)
-            {
-                throw new VideoUnavailableException($"The encoder of device {stream.DeviceId} stopped at once: {process.Errors}");
-            }
-
-            if (_time.GetUtcNow() > deadline)
-            {
-                throw new VideoUnavailableException($"The encoder of device {stream.DeviceId} wrote no video within {_options.StartTimeout.TotalSeconds:F0} s.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 
     private void Reap()
     {
@@ -498,131 +396,8 @@ public sealed partial class SimulatedVideoSource : IVideoSource
                 LogTrimFailed(_logger, e);
             }
         }
-
-        // Under the start gate, so that an encoder is not stopped between an open's check and its answer.
-        if (_disposed || !_startGate.Wait(0))
-        {
-            return;
-        }
-
-        try
-        {
-            ReapLocked(now);
-        }
-        finally
-        {
-            _startGate.Release();
-        }
     }
-
-    private void ReapLocked(DateTimeOffset now)
-    {
-        foreach (var (id, encoder) in _live)
-        {
-            try
-            {
-                if (encoder.Process.HasExited)
-                {
-                    Stop(id, encoder, $"its encoder stopped: {encoder.Process.Errors}");
-                }
-                else if (encoder.Ready.IsCompleted && now - encoder.LastRead > _options.IdleTimeout)
-                {
-                    Stop(id, encoder, "nobody watched it");
-                }
-            }
-#pragma warning disable CA1031 // A timer callback that throws ends the process; the failure is logged and retried on the next tick.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogReapFailed(_logger, e, id);
-            }
-        }
-    }
-
-    private void Stop(long deviceId, string reason)
-    {
-        if (_live.TryGetValue(deviceId, out var encoder))
-        {
-            Stop(deviceId, encoder, reason);
-        }
-    }
-
-    /// <summary>Stops this encoder of the device (not one that replaced it meanwhile).</summary>
-    private void Stop(long deviceId, Encoder encoder, string reason)
-    {
-        if (!_live.TryGetValue(deviceId, out var current) || current != encoder)
-        {
-            return;
-        }
-
-        // Killed (and waited for) before it leaves the list: a stream listed as stopped has no process left.
-        encoder.Process.Stop();
-        if (!_live.TryRemove(new KeyValuePair<long, Encoder>(deviceId, encoder)))
-        {
-            return;
-        }
-
-        encoder.Process.Dispose();
-        try
-        {
-            if (Directory.Exists(encoder.Stream.Folder))
-            {
-                Directory.Delete(encoder.Stream.Folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A segment still open by a reader; the next start cleans up leftovers.
-        }
-
-        LogStopped(_logger, deviceId, reason);
-    }
-
-    /// <summary>Stops encoders an earlier run left behind and deletes their folders.</summary>
-    private void RemoveLeftovers()
-    {
-        foreach (var folder in Directory.EnumerateDirectories(_liveRoot))
-        {
-            if (FfmpegProcess.KillLeftover(Path.Combine(folder, "ffmpeg.pid"), folder))
-            {
-                LogLeftoverStopped(_logger, folder);
-            }
-
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Live encoder of device {DeviceId} started (ffmpeg pid {Pid})")]
-    private static partial void LogStarted(ILogger logger, long deviceId, int pid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Live encoder of device {DeviceId} stopped: {Reason}")]
-    private static partial void LogStopped(ILogger logger, long deviceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete old recorded segments")]
     private static partial void LogTrimFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not stop the live encoder of device {DeviceId}")]
-    private static partial void LogReapFailed(ILogger logger, Exception exception, long deviceId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped an encoder left running by an earlier run of the node ({Folder})")]
-    private static partial void LogLeftoverStopped(ILogger logger, string folder);
-
-    private sealed class Encoder(LiveVideo stream, FfmpegProcess process, Task ready)
-    {
-        private long _lastRead;
-
-        public LiveVideo Stream { get; } = stream;
-
-        public FfmpegProcess Process { get; } = process;
-
-        /// <summary>Completes when the first segment is written.</summary>
-        public Task Ready { get; } = ready;
-
-        /// <summary>For a dome camera: the port of its zmq filter.</summary>
-        public int? ZmqPort { get; init; }
-
-        public DateTimeOffset LastRead => new(Interlocked.Read(ref _lastRead), TimeSpan.Zero);
-
-        public void Touch(TimeProvider time) => Interlocked.Exchange(ref _lastRead, time.GetUtcNow().UtcTicks);
-    }
 }

@@ -32,7 +32,7 @@ public sealed class LedgerCatalog(Database database, TimeProvider time)
                     cancellationToken: cancellationToken));
             }
 
-            foreach (var field in DeviceFields.BuiltIn)
+            foreach (var field in DeviceFields.BuiltIn.Concat(LedgerCatalogDefaults.Fields))
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     """

@@ -44,6 +44,15 @@ public static class LedgerCatalogDefaults
             ("徐泾镇", "徐泾镇", "Xujing"), ("华新镇", "华新镇", "Huaxin"), ("重固镇", "重固镇", "Chonggu"), ("白鹤镇", "白鹤镇", "Baihe")),
     ];
 
+    /// <summary>
+    /// Extended fields every node starts with (kept in the device's attributes, not in columns): the stream URL a
+    /// device's live video is relayed from when it is not simulated or taken from the PVG.
+    /// </summary>
+    public static IReadOnlyList<FieldDefinition> Fields { get; } =
+    [
+        new() { Key = "streamUrl", Label = "视频流地址", LabelEn = "Stream URL", Section = DeviceSections.Access, DataType = FieldDataTypes.Text, Sort = 195, Source = "video" },
+    ];
+
     public static IReadOnlyList<FieldRule> Rules { get; } =
     [
         R("gbCode.required", "gbCode", RuleKinds.Required, RuleCategories.Completeness, true, "国标编码必填"),
@@ -89,6 +98,9 @@ public static class LedgerCatalogDefaults
         R("maintainerContact.format", "maintainerContact", RuleKinds.Pattern, RuleCategories.Compliance, true, "维护电话为 7-20 位电话号码", """{"pattern":"^[0-9+() -]{7,20}$"}"""),
         R("installedOn.format", "installedOn", RuleKinds.Date, RuleCategories.Compliance, true, "安装日期形如 2024-05-01，不晚于今天"),
         R("installedOn.required", "installedOn", RuleKinds.Required, RuleCategories.Completeness, false, "安装日期应填写（数据审计）"),
+        R("streamUrl.format", "streamUrl", RuleKinds.Pattern, RuleCategories.Compliance, true, "视频流地址为 rtsp、rtsps、rtmp、http 或 https 地址",
+            """{"pattern":"^(rtsp|rtsps|rtmp|http|https)://[^\\s/?#@]+(@[^\\s/?#]+)?([/?#]\\S*)?$"}"""),
+        R("streamUrl.length", "streamUrl", RuleKinds.Length, RuleCategories.Compliance, true, "视频流地址不超过 1000 字", """{"max":1000}"""),
         R("networkingLevel.dictionary", "networkingLevel", RuleKinds.Dictionary, RuleCategories.Compliance, true, "联网级别取自字典", """{"dictionary":"networkingLevel"}"""),
     ];
 
