@@ -311,6 +311,51 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       await context.close()
     }
   })
+  test('the wheel and a dragged box zoom into a playing picture, and the camera goes on the staging rack', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      const items = await openSplit(page, INVESTIGATOR, { layout: '1 分屏' })
+      const cell = await playOne(page, items)
+      const name = (await cell.locator('.name').textContent())?.trim() ?? ''
+      const video = cell.locator(byTestId('video'))
+      const box = await video.boundingBox()
+      assert.ok(box)
+      const viewBox = () => video.evaluate((element) => getComputedStyle(element).objectViewBox)
+      assert.equal(await viewBox(), 'none')
+
+      // Two wheel steps in, around the centre: 1.6×.
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      await page.mouse.wheel(0, -100)
+      await page.mouse.wheel(0, -100)
+      await cell.locator(byTestId('zoom-level')).getByText('1.6×').waitFor()
+      assert.notEqual(await viewBox(), 'none')
+
+      // A box over a quarter of the view's width and height fills it: more than twice the zoom.
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3)
+      await page.mouse.down()
+      await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.55, { steps: 5 })
+      await page.mouse.up()
+      await page.waitForFunction(
+        () =>
+          parseFloat(document.querySelector('[data-testid="zoom-level"]')?.textContent ?? '0') >
+          3.2,
+      )
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-digital-zoom.png') })
+      await video.dblclick()
+      await cell.locator(byTestId('zoom-level')).waitFor({ state: 'detached' })
+      assert.equal(await viewBox(), 'none')
+
+      // 暂存: the camera is on the rack in the 暂存 tab.
+      await page.locator(byTestId('side-tabs')).getByText('暂存').click()
+      await cell.hover()
+      await cell.locator(byTestId('stage')).click()
+      await page.locator(byTestId('stage-panel')).getByText(name).waitFor()
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+
   test('a favourite group plays, patrols page by page, and what was watched is in the history', async () => {
     const { context, page, pageErrors } = await openPage()
     try {

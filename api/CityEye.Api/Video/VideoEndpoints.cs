@@ -54,6 +54,7 @@ internal static class VideoEndpoints
 
         group.MapPtzEndpoints();
         group.MapViewingEndpoints();
+        routes.MapFaultEndpoints();
 
         routes.MapGet("/media/live/{token}/{file}", LiveFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();
         routes.MapGet("/media/vod/{token}/{file}", RecordedFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();

@@ -34,6 +34,8 @@ internal static class VideoFeature
         services.AddSingleton<LiveViewers>();
         services.AddSingleton<VideoFavouriteStore>();
         services.AddSingleton<VideoHistoryStore>();
+        services.AddSingleton<VideoFaultStore>();
+        services.AddSingleton<DeviceStageStore>();
         services.AddStartupStep<VideoStep>();
         return services;
     }

@@ -33,6 +33,30 @@ internal static class ViewingEndpoints
             .WithSummary("Sets the devices of a favourite group, in the order to play them (at most 200; each must be a device the caller may watch; devices outside the caller's scope already in the group are kept).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
+        var stage = group.MapGroup("/video/stage");
+        stage.MapGet("/", async (Caller caller, DeviceStageStore store, DeviceStore devices, CancellationToken ct) =>
+            {
+                var ids = await store.ListAsync(caller.User.Username, ct);
+                var known = await VisibleAsync(ids, caller, devices, ct);
+                return TypedResults.Ok(new DeviceStageResponse([.. ids.Where(known.ContainsKey).Select(id => known[id])], ids.Count(id => !known.ContainsKey(id))));
+            })
+            .WithName("Video_Stage").WithSummary("The caller's device staging rack (设备暂存), in the order the devices were added (only those the caller may watch; the others are counted as hidden).");
+        stage.MapPost("/", StageAsync).WithName("Video_StageDevices")
+            .WithSummary($"Puts devices on the caller's staging rack (each must be a device the caller may watch; those already there stay; at most {DeviceStageStore.MaxDevices}).")
+            .ProducesValidationProblem();
+        stage.MapDelete("/{deviceId:long}", async (long deviceId, Caller caller, DeviceStageStore store, CancellationToken ct) =>
+            {
+                await store.RemoveAsync(caller.User.Username, [deviceId], ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("Video_UnstageDevice").WithSummary("Takes a device off the caller's staging rack.");
+        stage.MapDelete("/", async (Caller caller, DeviceStageStore store, CancellationToken ct) =>
+            {
+                await store.RemoveAsync(caller.User.Username, null, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("Video_ClearStage").WithSummary("Empties the caller's staging rack.");
+
         group.MapGet("/video/history", HistoryAsync).WithName("Video_History")
             .WithSummary("The caller's viewing history, newest first (live views and recorded ranges), paged; the latest 200 are kept.");
         group.MapDelete("/video/history", async (Caller caller, VideoHistoryStore store, CancellationToken ct) =>
@@ -110,6 +134,26 @@ internal static class ViewingEndpoints
         return TypedResults.Ok((await DescribeAsync([saved], caller, devices, cancellationToken))[0]);
     }
 
+    private static async Task<Results<Ok<DeviceStageResponse>, ValidationProblem>> StageAsync(
+        DeviceStageRequest request, Caller caller, DeviceStageStore store, DeviceStore devices, CancellationToken cancellationToken)
+    {
+        var wanted = request.DeviceIds!.Distinct().ToList();
+        var known = await VisibleAsync(wanted, caller, devices, cancellationToken);
+        if (wanted.FirstOrDefault(d => !known.ContainsKey(d)) is var missing and not 0)
+        {
+            return Problems.Validation("deviceIds", ErrorCodes.NotFound, new Dictionary<string, object?> { ["value"] = missing });
+        }
+
+        if (!await store.AddAsync(caller.User.Username, wanted, cancellationToken))
+        {
+            return Problems.Validation("deviceIds", ErrorCodes.StageFull, new Dictionary<string, object?> { ["max"] = DeviceStageStore.MaxDevices });
+        }
+
+        var ids = await store.ListAsync(caller.User.Username, cancellationToken);
+        var staged = await VisibleAsync(ids, caller, devices, cancellationToken);
+        return TypedResults.Ok(new DeviceStageResponse([.. ids.Where(staged.ContainsKey).Select(id => staged[id])], ids.Count(id => !staged.ContainsKey(id))));
+    }
+
     private static async Task<Ok<VideoHistoryResponse>> HistoryAsync(
         Caller caller, VideoHistoryStore store, DeviceStore devices, CancellationToken cancellationToken, int page = 1, int pageSize = 20)
     {
@@ -140,6 +184,12 @@ public sealed record VideoFavouriteRequest([property: Required, StringLength(40)
 
 /// <summary>The devices of a favourite group, in the order to play them.</summary>
 public sealed record VideoFavouriteDevicesRequest([property: Required, MaxLength(VideoFavouriteStore.MaxPerGroup)] long[]? DeviceIds);
+
+/// <summary>Devices to put on the staging rack.</summary>
+public sealed record DeviceStageRequest([property: Required, MinLength(1), MaxLength(DeviceStageStore.MaxDevices)] long[]? DeviceIds);
+
+/// <summary>The staging rack: the devices the caller may watch, in order, and how many others it holds.</summary>
+public sealed record DeviceStageResponse(IReadOnlyList<VideoDeviceResponse> Devices, int Hidden);
 
 /// <summary>A device as the player needs it.</summary>
 public sealed record VideoDeviceResponse(long Id, string Name, string GbCode, DeviceStatus Status, bool Ptz);

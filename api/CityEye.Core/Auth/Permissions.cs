@@ -25,6 +25,7 @@ public static class Permissions
     public const string VideoView = "video.view";
     public const string WallControl = "wall.control";
     public const string WallManage = "wall.manage";
+    public const string FaultsManage = "faults.manage";
     public const string WatermarkManage = "watermark.manage";
     public const string WatermarkDecode = "watermark.decode";
 
@@ -50,6 +51,7 @@ public static class Permissions
         [VideoView] = "实时视频调阅与抓图",
         [WallControl] = "电视墙控制（上墙、交换、翻页、轮巡、同步）",
         [WallManage] = "配置电视墙（新建、修改、删除）",
+        [FaultsManage] = "视频故障工单派单、验收与关闭",
         [WatermarkManage] = "配置显性水印与点阵水印样式",
         [WatermarkDecode] = "水印溯源（从泄露的图片解出点阵水印）",
     };
@@ -66,7 +68,7 @@ public static class Permissions
         new("users", "用户与权限", [UsersManage, UsersAllUnits, ApiTokensManage]),
         new("audit", "日志与审计", [AuditView, StatsView]),
         new("video-computing", "视频计算", [CapturesView, CapturesIngest]),
-        new("video", "视频联网", [VideoView, WallControl, WallManage]),
+        new("video", "视频联网", [VideoView, WallControl, WallManage, FaultsManage]),
         new("security", "安全中心", [WatermarkManage, WatermarkDecode]),
     ];
 }

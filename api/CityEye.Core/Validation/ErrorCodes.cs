@@ -117,6 +117,10 @@ public static class ErrorCodes
     public const string VideoPtzCommand = "video.ptzCommand";
     public const string VideoPtzPreset = "video.ptzPreset";
     public const string VideoNoRecordings = "video.noRecordings";
+    public const string StageFull = "stage.full";
+    public const string FaultOpen = "faults.open";
+    public const string FaultWrongState = "faults.wrongState";
+    public const string FaultNotAssignee = "faults.notAssignee";
     public const string WallSplit = "wall.split";
     public const string WallLimit = "wall.limit";
     public const string WallTooManyDevices = "wall.tooManyDevices";
@@ -234,6 +238,10 @@ public static class ErrorCodes
         [VideoPtzCommand] = "Unknown PTZ command {value}.",
         [VideoPtzPreset] = "Preset {value} is not saved on this camera.",
         [VideoNoRecordings] = "Device {value} is relayed from its stream URL: the node keeps no recordings of it.",
+        [StageFull] = "The staging rack holds at most {max} devices.",
+        [FaultOpen] = "Device {value} already has an open fault ticket (No. {id}); add to that one.",
+        [FaultWrongState] = "The ticket is {state}: this step is not possible now.",
+        [FaultNotAssignee] = "Only the person the ticket is assigned to, or a dispatcher, records how it was handled.",
         [WallLimit] = "There can be at most {max} video walls.",
         [WallSplit] = "A screen shows {allowed} cells, not {value}.",
         [WallTooManyDevices] = "A screen holds at most {max} devices.",

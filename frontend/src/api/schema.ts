@@ -2098,6 +2098,179 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/video/stage': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's device staging rack (设备暂存), in the order the devices were added (only those the caller may watch; the others are counted as hidden). */
+    get: operations['Video_Stage']
+    put?: never
+    /** Puts devices on the caller's staging rack (each must be a device the caller may watch; those already there stay; at most 500). */
+    post: operations['Video_StageDevices']
+    /** Empties the caller's staging rack. */
+    delete: operations['Video_ClearStage']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/stage/{deviceId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post?: never
+    /** Takes a device off the caller's staging rack. */
+    delete: operations['Video_UnstageDevice']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Fault tickets of the caller's devices, newest first, paged; filter by states, by mine=reported|assigned, by device; with the count per state. */
+    get: operations['Faults_List']
+    put?: never
+    /** Reports a fault of a device (kind, description); the node attaches a snapshot of the device when it is online. 409 faults.open when the device already has an open ticket. */
+    post: operations['Faults_Report']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A fault ticket with its steps and the steps the caller may take now. */
+    get: operations['Faults_Get']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults/{id}/snapshot': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The snapshot taken when the fault was reported (watermarked for the reporter). */
+    get: operations['Faults_Snapshot']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults/{id}/handle': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Records how an assigned fault was handled (the assignee, or a dispatcher): assigned → handled. */
+    post: operations['Faults_Handle']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults/assignees': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The users a fault can be assigned to (enabled users who may watch video). */
+    get: operations['Faults_Assignees']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults/{id}/assign': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Assigns (or reassigns) a reported or assigned fault to a user: → assigned. */
+    post: operations['Faults_Assign']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults/{id}/verify': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Verifies a handled fault: passed → verified; not passed (comment required) → back to assigned. */
+    post: operations['Faults_Verify']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/faults/{id}/close': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Closes a verified fault, or a reported one that is no fault (comment required): → closed. */
+    post: operations['Faults_Close']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/watermark/style': {
     parameters: {
       query?: never
@@ -2995,6 +3168,16 @@ export interface components {
         [key: string]: components['schemas']['FacetValue'][]
       }
     }
+    /** @description Devices to put on the staging rack. */
+    DeviceStageRequest: {
+      deviceIds: null | number[]
+    }
+    /** @description The staging rack: the devices the caller may watch, in order, and how many others it holds. */
+    DeviceStageResponse: {
+      devices: components['schemas']['VideoDeviceResponse'][]
+      /** Format: int32 */
+      hidden: number
+    }
     /**
      * @description Operational state of a device as last reported.
      * @enum {unknown}
@@ -3166,6 +3349,10 @@ export interface components {
       | 'video.ptzCommand'
       | 'video.ptzPreset'
       | 'video.noRecordings'
+      | 'stage.full'
+      | 'faults.open'
+      | 'faults.wrongState'
+      | 'faults.notAssignee'
       | 'wall.split'
       | 'wall.limit'
       | 'wall.tooManyDevices'
@@ -3181,6 +3368,77 @@ export interface components {
       label: string
       /** Format: int64 */
       count: number
+    }
+    FaultAssigneeResponse: {
+      /** Format: int64 */
+      id: number
+      username: string
+      displayName: string
+    }
+    FaultAssignRequest: {
+      /** Format: int64 */
+      assigneeId: null | number
+      comment: null | string
+    }
+    FaultCommentRequest: {
+      comment: null | string
+    }
+    /** @description A ticket, its steps, and the steps the caller may take now (assign, handle, verify, close). */
+    FaultDetailResponse: {
+      fault: components['schemas']['FaultResponse']
+      events: components['schemas']['FaultEventResponse'][]
+      actions: string[]
+    }
+    FaultEventResponse: {
+      /** Format: date-time */
+      at: string
+      actorName: string
+      action: string
+      state: string
+      comment: null | string
+    }
+    FaultPageResponse: {
+      /** Format: int32 */
+      total: number
+      /** Format: int32 */
+      page: number
+      /** Format: int32 */
+      pageSize: number
+      items: components['schemas']['FaultResponse'][]
+      counts: {
+        [key: string]: number
+      }
+    }
+    /** @description A fault to report: the device, what is wrong (noVideo, picture, ptz, recording, clock, other) and a description. */
+    FaultReportRequest: {
+      /** Format: int64 */
+      deviceId: null | number
+      kind: null | string
+      description: null | string
+    }
+    /** @description A fault ticket; hasSnapshot says whether GET .../snapshot has a picture. */
+    FaultResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: int64 */
+      deviceId: number
+      deviceName: string
+      kind: string
+      description: string
+      hasSnapshot: boolean
+      state: string
+      reporterName: string
+      /** Format: int64 */
+      assigneeId: null | number
+      assigneeName: null | string
+      /** Format: date-time */
+      reportedAt: string
+      /** Format: date-time */
+      updatedAt: string
+    }
+    FaultVerifyRequest: {
+      passed: null | boolean
+      comment: null | string
     }
     /** @description Copies every capture of a favourite group into another of the caller's groups. */
     FavouriteCopyRequest: {
@@ -3819,6 +4077,7 @@ export interface components {
       | 'dashboard.view'
       | 'devices.edit'
       | 'devices.view'
+      | 'faults.manage'
       | 'jobs.manage'
       | 'jobs.view'
       | 'organisations.view'
@@ -9448,6 +9707,466 @@ export interface operations {
       }
     }
   }
+  Video_Stage: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceStageResponse']
+        }
+      }
+    }
+  }
+  Video_StageDevices: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeviceStageRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceStageResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Video_ClearStage: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Video_UnstageDevice: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        deviceId: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Faults_List: {
+    parameters: {
+      query?: {
+        state?: string[]
+        mine?: string
+        deviceId?: number
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultPageResponse']
+        }
+      }
+    }
+  }
+  Faults_Report: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FaultReportRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Faults_Get: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultDetailResponse']
+        }
+      }
+    }
+  }
+  Faults_Snapshot: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Faults_Handle: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FaultCommentRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Faults_Assignees: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultAssigneeResponse'][]
+        }
+      }
+    }
+  }
+  Faults_Assign: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FaultAssignRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Faults_Verify: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FaultVerifyRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Faults_Close: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FaultCommentRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FaultResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
   Watermark_Style: {
     parameters: {
       query?: never
@@ -10250,6 +10969,10 @@ export const errorCodeValues: ReadonlyArray<
   'video.ptzCommand',
   'video.ptzPreset',
   'video.noRecordings',
+  'stage.full',
+  'faults.open',
+  'faults.wrongState',
+  'faults.notAssignee',
   'wall.split',
   'wall.limit',
   'wall.tooManyDevices',
@@ -10280,6 +11003,7 @@ export const permissionValues: ReadonlyArray<
   'dashboard.view',
   'devices.edit',
   'devices.view',
+  'faults.manage',
   'jobs.manage',
   'jobs.view',
   'organisations.view',

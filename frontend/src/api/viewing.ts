@@ -1,4 +1,4 @@
-import type { VideoFavouriteGroup, VideoHistory } from '@/api/contract'
+import type { DeviceStage, VideoFavouriteGroup, VideoHistory } from '@/api/contract'
 import { http } from './http'
 
 export const favourites = {
@@ -15,4 +15,12 @@ export const viewingHistory = {
   list: (page: number, pageSize: number, signal?: AbortSignal) =>
     http.get<VideoHistory>('/api/video/history', { query: { page, pageSize }, signal }),
   clear: () => http.delete<void>('/api/video/history'),
+}
+
+/** The user's device staging rack (设备暂存), in the order the devices were added. */
+export const deviceStage = {
+  list: (signal?: AbortSignal) => http.get<DeviceStage>('/api/video/stage', { signal }),
+  add: (deviceIds: number[]) => http.post<DeviceStage>('/api/video/stage', { deviceIds }),
+  remove: (deviceId: number) => http.delete<void>(`/api/video/stage/${deviceId}`),
+  clear: () => http.delete<void>('/api/video/stage'),
 }

@@ -246,6 +246,18 @@ export const routes: RouteRecordRaw[] = [
         },
       },
       {
+        path: 'video/faults',
+        name: 'video-faults',
+        component: () => import('@/views/video/FaultsView.vue'),
+        meta: {
+          permission: 'video.view',
+          titleKey: 'nav.faults',
+          order: 80,
+          nav: true,
+          icon: 'Warning',
+        },
+      },
+      {
         path: 'security/watermark',
         name: 'watermark-settings',
         component: () => import('@/views/security/WatermarkSettingsView.vue'),

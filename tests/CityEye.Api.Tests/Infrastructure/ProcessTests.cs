@@ -441,6 +441,149 @@ public sealed class ProcessTests
         }
     }
 
+    [Fact]
+    public async Task Kill_WhileNineStreamsPlay_TheRestartedNodeStopsTheOrphanedEncodersAndTheStreamsReopen()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-video-kill-").FullName;
+        string[] node = [$"--CityEye:DataDir={dataDir}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Video#Kill2026", "--Vision:Enabled=false"];
+        var ids = new List<long>();
+        try
+        {
+            var port = FreePort();
+            using var client = Client(port);
+            using (var first = StartApi(port, node))
+            using (Killed(first))
+            {
+                await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, first, ct);
+                await SignInAsync(client, "admin", "Video#Kill2026", ct);
+                var organisation = (await client.GetFromJsonAsync<JsonElement>(new Uri("/api/organisations", UriKind.Relative), ct))[0].GetProperty("id").GetInt64();
+                for (var i = 0; i < 9; i++)
+                {
+                    var fields = new Dictionary<string, string>
+                    {
+                        ["gbCode"] = GbCode.Create("31011801", "00", "132", 0, 5100 + i),
+                        ["name"] = $"重固镇视频重启测试{i}_智能枪机",
+                        ["keyboardCode"] = $"5100{i}",
+                        ["type"] = "SmartBullet",
+                        ["status"] = "Online",
+                        ["organisationId"] = organisation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["region"] = "重固镇",
+                        ["ipAddress"] = $"10.51.0.{i + 1}",
+                        ["manufacturer"] = "海康威视",
+                        ["model"] = "DS-VIDEO",
+                        ["resolution"] = "1920x1080",
+                        ["longitude"] = "121.16",
+                        ["latitude"] = "31.205",
+                    };
+                    using var created = await client.PostAsJsonAsync(new Uri("/api/devices", UriKind.Relative), new { fields }, ct);
+                    Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                    ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64());
+                }
+
+                // A wall operator's account that may open nine streams (an administrator cannot raise its own limit).
+                var roles = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/roles?pageSize=100", UriKind.Relative), ct);
+                var roleIds = (roles.ValueKind == JsonValueKind.Array ? roles : roles.GetProperty("items")).EnumerateArray()
+                    .Where(r => r.GetProperty("name").GetString() is "administrator" or "all-devices").Select(r => r.GetProperty("id").GetInt64()).ToArray();
+                using var user = await client.PostAsJsonAsync(
+                    new Uri("/api/users", UriKind.Relative),
+                    new { username = "wall01", password = "Wall#First2026", displayName = "电视墙值守", organisationId = organisation, roleIds, maxStreams = 9 },
+                    ct);
+                Assert.Equal(HttpStatusCode.Created, user.StatusCode);
+                await SignInAsync(client, "wall01", "Wall#First2026", ct);
+                using var changed = await client.PostAsJsonAsync(new Uri("/api/auth/password", UriKind.Relative), new { currentPassword = "Wall#First2026", newPassword = "Wall#Nine2026!" }, ct);
+                Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync(ct));
+
+                foreach (var id in ids)
+                {
+                    Assert.Contains("#EXTINF", await PlaylistAsync(client, id, ct), StringComparison.Ordinal);
+                }
+
+                Assert.Equal(9, Encoders(dataDir).Count);
+
+                // The node dies (not its encoders: they are processes of their own).
+                first.Kill(entireProcessTree: false);
+                await first.WaitForExitAsync(ct);
+                Assert.Equal(9, Encoders(dataDir).Count);
+            }
+
+            using var second = StartApi(port, node);
+            using (Killed(second))
+            {
+                await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
+                // The encoders the dead node left are stopped; the session survived the restart.
+                await WaitForAsync(client, () => Task.FromResult(Encoders(dataDir).Count == 0), second, ct);
+                Assert.Equal("wall01", (await client.GetFromJsonAsync<JsonElement>(new Uri("/api/auth/me", UriKind.Relative), ct)).GetProperty("username").GetString());
+
+                // Each player reopens its stream (as the SPA does when its playlist is gone) and plays again.
+                foreach (var id in ids)
+                {
+                    Assert.Contains("#EXTINF", await PlaylistAsync(client, id, ct), StringComparison.Ordinal);
+                }
+
+                Assert.Equal(9, Encoders(dataDir).Count);
+                second.Kill(entireProcessTree: true);
+                await second.WaitForExitAsync(ct);
+            }
+
+            Assert.Empty(Encoders(dataDir));
+        }
+        finally
+        {
+            foreach (var pid in Encoders(dataDir))
+            {
+                using var orphan = Process.GetProcessById(pid);
+                orphan.Kill();
+            }
+
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    private static async Task SignInAsync(HttpClient client, string username, string password, CancellationToken ct)
+    {
+        using var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username, password }, ct);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    /// <summary>Opens a device's live video and reads its signed playlist.</summary>
+    private static async Task<string> PlaylistAsync(HttpClient client, long deviceId, CancellationToken ct)
+    {
+        using var opened = await client.PostAsJsonAsync(new Uri("/api/video/live", UriKind.Relative), new { deviceId }, ct);
+        Assert.True(opened.StatusCode == HttpStatusCode.OK, await opened.Content.ReadAsStringAsync(ct));
+        var url = (await opened.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("url").GetString()!;
+        return await client.GetStringAsync(new Uri(url, UriKind.Relative), ct);
+    }
+
+    /// <summary>The ffmpeg processes encoding into the node's data folder.</summary>
+    private static List<int> Encoders(string dataDir)
+    {
+        var pids = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (commandLine.Split(' ')[0].EndsWith("ffmpeg", StringComparison.Ordinal) && commandLine.Contains(dataDir, StringComparison.Ordinal)
+                    && !File.ReadAllText(Path.Combine(directory, "stat")).Contains(") Z ", StringComparison.Ordinal))
+                {
+                    pids.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+
+        return pids;
+    }
+
     /// <summary>Kills the process when disposed, so that a failing test leaves no node running.</summary>
     private static Disposer Killed(Process process) => new(() =>
     {

@@ -79,4 +79,30 @@ public sealed class ViewingEndpointsTests(ApiFactory factory)
         // Nobody else's history shows it.
         Assert.DoesNotContain((await admin.GetFromJsonAsync<JsonElement>(Url("/api/video/history"), ct)).GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetInt64() == items[0].GetProperty("id").GetInt64());
     }
+
+    [Fact]
+    public async Task The_staging_rack_keeps_each_users_devices_in_order_within_their_scope()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        using var station = await factory.SignInAsync("station", "Station#2026", ct);
+        var (inside, outside) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
+        Assert.Equal(HttpStatusCode.NoContent, (await station.DeleteAsync(Url("/api/video/stage"), ct)).StatusCode);
+
+        using var staged = await station.PostAsJsonAsync(Url("/api/video/stage"), new { deviceIds = new[] { inside[1].Id, inside[0].Id } }, ct);
+        Assert.Equal(HttpStatusCode.OK, staged.StatusCode);
+        // Staging one again keeps it where it was.
+        using var again = await station.PostAsJsonAsync(Url("/api/video/stage"), new { deviceIds = new[] { inside[0].Id } }, ct);
+        Assert.Equal([inside[1].Id, inside[0].Id], (await again.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("id").GetInt64()));
+        await ProblemAssert.HasFieldErrorAsync(await station.PostAsJsonAsync(Url("/api/video/stage"), new { deviceIds = new[] { outside[0].Id } }, ct), "deviceIds", "notFound", ct);
+        await ProblemAssert.HasFieldErrorAsync(await station.PostAsJsonAsync(Url("/api/video/stage"), new { deviceIds = Array.Empty<long>() }, ct), "deviceIds", "field.length", ct);
+
+        // Another user's rack is their own.
+        Assert.DoesNotContain((await admin.GetFromJsonAsync<JsonElement>(Url("/api/video/stage"), ct)).GetProperty("devices").EnumerateArray(), d => d.GetProperty("id").GetInt64() == inside[1].Id);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await station.DeleteAsync(Url($"/api/video/stage/{inside[1].Id}"), ct)).StatusCode);
+        Assert.Equal([inside[0].Id], (await station.GetFromJsonAsync<JsonElement>(Url("/api/video/stage"), ct)).GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("id").GetInt64()));
+        Assert.Equal(HttpStatusCode.NoContent, (await station.DeleteAsync(Url("/api/video/stage"), ct)).StatusCode);
+        Assert.Equal(0, (await station.GetFromJsonAsync<JsonElement>(Url("/api/video/stage"), ct)).GetProperty("devices").GetArrayLength());
+    }
 }

@@ -109,7 +109,7 @@ public sealed class WatermarkEndpointsTests(ApiFactory factory)
         }
     }
 
-    private static async Task<HttpResponseMessage> DecodeAsync(HttpClient client, byte[] image, string name, CancellationToken ct)
+    internal static async Task<HttpResponseMessage> DecodeAsync(HttpClient client, byte[] image, string name, CancellationToken ct)
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(image);

@@ -57,7 +57,8 @@ internal sealed class FfmpegProcess : IDisposable
         {
             RedirectStandardError = true,
             RedirectStandardInput = true,
-            RedirectStandardOutput = captureOutput,
+            // Always redirected: an ffmpeg that outlives a killed node must not hold the node's own output open.
+            RedirectStandardOutput = true,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -83,6 +84,11 @@ internal sealed class FfmpegProcess : IDisposable
         var wrapped = new FfmpegProcess(process, pidFile);
         process.ErrorDataReceived += (_, e) => wrapped.Keep(e.Data);
         process.BeginErrorReadLine();
+        if (!captureOutput)
+        {
+            process.OutputDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+        }
         if (pidFile is not null)
         {
             File.WriteAllText(pidFile, process.Id.ToString(CultureInfo.InvariantCulture));
