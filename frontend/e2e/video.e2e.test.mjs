@@ -148,6 +148,20 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       // The first segment of the playlist starts at a Unix second: the media time counts from there.
       const playlist = await (await page.request.get(playback.url)).text()
       const firstSegment = Number(/r(\d+)\.ts/.exec(playlist)[1])
+
+      // The cell's own timeline: a click a quarter along the bar seeks a quarter into the range.
+      const bar = page.locator(byTestId('timeline-bar')).first()
+      const track = await bar.boundingBox()
+      await page.mouse.click(track.x + track.width * 0.25, track.y + track.height / 2)
+      const span = (Date.parse(playback.to) - Date.parse(playback.from)) / 1000
+      const quarter = Date.parse(playback.from) / 1000 - firstSegment + span * 0.25
+      await page.waitForFunction(
+        (expected) =>
+          Math.abs(
+            document.querySelector('[data-testid="video-grid"] video').currentTime - expected,
+          ) < 2,
+        quarter,
+      )
       const seekTo = 125.5
       await page.$eval(
         '[data-testid="video-grid"] video',
@@ -205,6 +219,31 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       const [eh, em, es] = shanghai.split(':')
       const difference = Math.abs(seconds(read[1], read[2], read[3]) - seconds(eh, em, es))
       assert.ok(difference <= 1, `the frame shows ${read.slice(1).join(':')}, expected ${shanghai}`)
+
+      // 截帧 (VC-16): the five frames around this moment, the middle one the frame on show; search by the middle one.
+      const cell = page.locator('[data-state="playing"]').first()
+      await cell.hover()
+      const taken = page.waitForResponse((r) => r.url().endsWith('/api/video/frames'))
+      await cell.locator(byTestId('frames')).click()
+      const frames = await (await taken).json()
+      const asked = Date.parse(frames.at) / 1000
+      assert.ok(Math.abs(asked - (firstSegment + seekTo)) < 0.2, `frames asked at ${frames.at}`)
+      const dialog = page.locator(`.el-dialog${byTestId('frames-dialog')}`)
+      await dialog.locator(byTestId('frame')).nth(4).waitFor()
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="frame"] img')].every(
+          (img) => img.naturalWidth === 640,
+        ),
+      )
+      assert.equal(await dialog.locator(`${byTestId('frame')}.centre`).count(), 1)
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-frames.png') })
+      await dialog.locator(byTestId('frame')).nth(2).getByText('以图搜图').click()
+      await page.waitForURL(
+        (url) => url.pathname === '/captures/image' && url.searchParams.has('frameId'),
+      )
+      await page.waitForFunction(
+        () => (document.querySelector('img[draggable="false"]')?.naturalWidth ?? 0) === 640,
+      )
       assert.deepEqual(pageErrors, [])
     } finally {
       await context.close()

@@ -33,6 +33,19 @@ public sealed class LocalStreamServer : IAsyncDisposable
     /// <summary>The playlist URL of the MPEG-2 stream (re-encoded to H.264).</summary>
     public string Mpeg2 => $"http://127.0.0.1:{Port}/mpeg2/index.m3u8";
 
+    /// <summary>
+    /// A playlist served over HTTP whose segment is a local file (a copy of a real H.264 segment): a relay that let
+    /// ffmpeg follow it would read the node's disk.
+    /// </summary>
+    public string LocalFilePlaylist()
+    {
+        var segment = Directory.GetFiles(Path.Combine(_folder, "h264"), "s*.ts").Order(StringComparer.Ordinal).First();
+        var copy = Path.Combine(_folder, "local-copy.ts");
+        File.Copy(segment, copy, overwrite: true);
+        File.WriteAllText(Path.Combine(_folder, "evil.m3u8"), $"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1,\nfile://{copy}\n#EXT-X-ENDLIST\n");
+        return $"http://127.0.0.1:{Port}/evil.m3u8";
+    }
+
     /// <summary>Starts both encoders and the server; returns once both playlists have segments.</summary>
     public static async Task<LocalStreamServer> StartAsync(CancellationToken cancellationToken)
     {

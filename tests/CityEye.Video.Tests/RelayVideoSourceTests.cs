@@ -84,8 +84,12 @@ public sealed class RelayVideoSourceTests : IAsyncLifetime
         var snapshot = await Assert.ThrowsAsync<VideoUnavailableException>(() => _source.SnapshotAsync(dead, ct));
         Assert.DoesNotContain("s3cret", snapshot.Message, StringComparison.Ordinal);
 
-        // Only network protocols: a local file named as a stream is refused before ffmpeg opens it.
+        // Only network protocols: a local file named as a stream is refused before ffmpeg opens it, and a playlist
+        // on a server that points at a local file (a playable one) is not followed (ffmpeg's HLS reader refuses such
+        // segments by itself too; the relay's -protocol_whitelist holds whatever a playlist names).
         await Assert.ThrowsAsync<VideoUnavailableException>(() => _source.OpenLiveAsync(Relayed(304, "file:///etc/passwd"), ct));
+        await Assert.ThrowsAsync<VideoUnavailableException>(() => _source.OpenLiveAsync(Relayed(306, _stream.LocalFilePlaylist()), ct));
+        await Assert.ThrowsAsync<VideoUnavailableException>(() => _source.SnapshotAsync(Relayed(306, _stream.LocalFilePlaylist()), ct));
         Assert.Empty(_source.Running());
     }
 

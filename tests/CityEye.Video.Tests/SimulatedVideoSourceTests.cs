@@ -222,6 +222,69 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
         Assert.NotNull(_source.LiveFile(hostile.Id, "index.m3u8"));
     }
 
+    [Fact]
+    public async Task Five_frames_around_a_moment_are_consecutive_frames_with_the_one_on_show_in_the_middle()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_500L);
+        var frames = await _source.FramesAsync(Footage, at, 5, overlay: null, ct);
+
+        Assert.Equal(5, frames.Count);
+        // Frame n of a 15 fps recording is on show from n/15 s: the middle one covers `at`.
+        Assert.InRange(at - frames[2].At, TimeSpan.Zero, TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 15));
+        Assert.All(frames.Zip(frames.Skip(1)), pair => Assert.InRange((pair.Second.At - pair.First.At).Ticks, (TimeSpan.TicksPerSecond / 15) - 1, (TimeSpan.TicksPerSecond / 15) + 1));
+        // Real footage changes from frame to frame: five different pictures, each a 640x360 JPEG.
+        Assert.Equal(5, frames.Select(f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(f.Jpeg))).Distinct().Count());
+        var path = Path.Combine(_folder, "frame.jpg");
+        await File.WriteAllBytesAsync(path, frames[2].Jpeg, ct);
+        Assert.Equal("640,360", (await RunAsync("ffprobe", ["-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", path], ct)).Trim());
+    }
+
+    [Fact]
+    public async Task A_dome_cameras_recording_replays_its_moves_at_their_times_and_never_changes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dome = new VideoDevice(107, "31011800001320000107", "青浦区 盈浦街道 球机回放", IsPtz: true);
+        await _source.SnapshotAsync(dome, ct);
+        var moved = TimeProvider.System.GetUtcNow();
+        for (var i = 0; i < 3; i++)
+        {
+            await _source.PtzAsync(dome, new PtzCommand("right", 10), ct);
+        }
+
+        await _source.PtzAsync(dome, new PtzCommand("zoomIn", 5), ct);
+
+        // Two seconds around the moves: before them the home view, after them the camera's new view.
+        var from = moved.AddSeconds(-1);
+        var clip = await _source.RecordingAsync(dome, from, from.AddSeconds(2), overlay: null, ct);
+        var before = await CentreAtAsync(clip, 0.3, ct);
+        var after = await CentreAtAsync(clip, 1.7, ct);
+        Assert.True(Difference(before, after) > 10, $"the picture did not follow the moves ({Difference(before, after):F1})");
+
+        // A later move changes nothing in what was recorded before it.
+        var wait = from.AddSeconds(2.5) - TimeProvider.System.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, ct);
+        }
+
+        await _source.PtzAsync(dome, new PtzCommand("left", 10), ct);
+        var again = await _source.RecordingAsync(dome, from, from.AddSeconds(2), overlay: null, ct);
+        Assert.True(Difference(after, await CentreAtAsync(again, 1.7, ct)) < 1);
+        Assert.True(Difference(before, await CentreAtAsync(again, 0.3, ct)) < 1);
+        File.Delete(clip);
+        File.Delete(again);
+    }
+
+    private static async Task<byte[]> CentreAtAsync(string mp4, double seconds, CancellationToken ct)
+    {
+        var raw = mp4 + F($".{seconds}.raw");
+        await RunAsync("ffmpeg", ["-v", "error", "-ss", F($"{seconds}"), "-i", mp4, "-frames:v", "1", "-vf", "crop=320:180:160:90,format=gray", "-f", "rawvideo", "-y", raw], ct);
+        return await File.ReadAllBytesAsync(raw, ct);
+    }
+
+    private static string F(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     internal static VideoOptions Options(int maxEncoders = 8, TimeSpan? idle = null) =>
         new() { MaxEncoders = maxEncoders, IdleTimeout = idle ?? TimeSpan.FromSeconds(30) };
 

@@ -51,6 +51,12 @@ public interface IVideoSource : IAsyncDisposable
     Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, string? overlay, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <paramref name="count"/> consecutive frames of the recorded video around <paramref name="at"/> (the frame shown
+    /// at that moment in the middle, VC-16), as JPEGs with the transparent PNG <paramref name="overlay"/> over them.
+    /// </summary>
+    Task<IReadOnlyList<VideoFrame>> FramesAsync(VideoDevice device, DateTimeOffset at, int count, string? overlay, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Moves a PTZ camera (VI-9) and returns where it looks now; a running live stream follows at once. Throws
     /// <see cref="PtzUnsupportedException"/> for a fixed camera and <see cref="PtzPresetNotFoundException"/> for a
     /// preset that is not saved.
@@ -71,6 +77,9 @@ public interface IVideoSource : IAsyncDisposable
 /// <param name="IsPtz">A dome (PTZ) camera.</param>
 /// <param name="StreamUrl">The stream URL of its file (RTSP, RTMP, HLS, HTTP): relayed instead of simulated.</param>
 public sealed record VideoDevice(long Id, string GbCode, string Name, bool IsPtz, string? StreamUrl = null);
+
+/// <summary>A frame of recorded video: when it was shown, and the picture.</summary>
+public sealed record VideoFrame(DateTimeOffset At, byte[] Jpeg);
 
 /// <summary>What a device supports.</summary>
 public sealed record VideoCapabilities(bool Live, bool Ptz, bool Recordings);

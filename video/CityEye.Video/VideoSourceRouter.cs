@@ -55,6 +55,9 @@ public sealed class VideoSourceRouter : IVideoSource
     public Task<string> RecordingAsync(VideoDevice device, DateTimeOffset from, DateTimeOffset until, string? overlay, CancellationToken cancellationToken) =>
         _simulated.RecordingAsync(Recorded(device), from, until, overlay, cancellationToken);
 
+    public Task<IReadOnlyList<VideoFrame>> FramesAsync(VideoDevice device, DateTimeOffset at, int count, string? overlay, CancellationToken cancellationToken) =>
+        _simulated.FramesAsync(Recorded(device), at, count, overlay, cancellationToken);
+
     public Task<PtzPosition> PtzAsync(VideoDevice device, PtzCommand command, CancellationToken cancellationToken) =>
         IsRelayed(device) ? throw new PtzUnsupportedException($"Device {device.Id} is relayed from a stream URL: it has no PTZ here.") : _simulated.PtzAsync(device, command, cancellationToken);
 

@@ -32,13 +32,13 @@ internal static class FaultEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         view.MapGet("/", ListAsync).WithName("Faults_List")
             .WithSummary("Fault tickets of the caller's devices, newest first, paged; filter by states, by mine=reported|assigned, by device; with the count per state.");
-        view.MapGet("/{id:long}", async Task<Results<Ok<FaultDetailResponse>, ProblemHttpResult>> (long id, Caller caller, VideoFaultStore store, CancellationToken ct) =>
-                await VisibleAsync(id, caller, store, ct) is { } fault
+        view.MapGet("/{id:long}", async Task<Results<Ok<FaultDetailResponse>, ProblemHttpResult>> (long id, Caller caller, VideoFaultStore store, DeviceStore devices, CancellationToken ct) =>
+                await VisibleAsync(id, caller, store, devices, ct) is ({ } fault, _)
                     ? TypedResults.Ok(new FaultDetailResponse(Describe(fault), [.. (await store.EventsAsync(id, ct)).Select(e => new FaultEventResponse(e.At, e.ActorName, e.Action, e.State, e.Comment))], Actions(fault, caller)))
                     : Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound))
             .WithName("Faults_Get").WithSummary("A fault ticket with its steps and the steps the caller may take now.");
-        view.MapGet("/{id:long}/snapshot", async Task<IResult> (long id, Caller caller, VideoFaultStore store, BlobStore blobs, CancellationToken ct) =>
-                await VisibleAsync(id, caller, store, ct) is { } fault && blobs.PathOf(fault.Snapshot) is { } path
+        view.MapGet("/{id:long}/snapshot", async Task<IResult> (long id, Caller caller, VideoFaultStore store, DeviceStore devices, BlobStore blobs, CancellationToken ct) =>
+                await VisibleAsync(id, caller, store, devices, ct) is ({ } fault, _) && blobs.PathOf(fault.Snapshot) is { } path
                     ? TypedResults.PhysicalFile(path, "image/jpeg", $"fault-{id}.jpg")
                     : Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound))
             .WithName("Faults_Snapshot").WithSummary("The snapshot taken when the fault was reported (watermarked for the reporter).")
@@ -48,9 +48,11 @@ internal static class FaultEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var manage = routes.MapGroup("/api/video/faults").WithTags("Video").RequirePermission(Permissions.FaultsManage);
-        manage.MapGet("/assignees", async (VideoFaultStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.UsersWithAsync(Permissions.VideoView, ct)).Select(u => new FaultAssigneeResponse(u.Id, u.Username, u.DisplayName)).ToList()))
-            .WithName("Faults_Assignees").WithSummary("The users a fault can be assigned to (enabled users who may watch video).");
+        manage.MapGet("/{id:long}/assignees", async Task<Results<Ok<List<FaultAssigneeResponse>>, ProblemHttpResult>> (long id, Caller caller, VideoFaultStore store, DeviceStore devices, UserStore users, CancellationToken ct) =>
+                await VisibleAsync(id, caller, store, devices, ct) is { Fault: not null } visible
+                    ? TypedResults.Ok((await AssigneesAsync(visible, store, users, ct)).Select(u => new FaultAssigneeResponse(u.Id, u.Username, u.DisplayName)).ToList())
+                    : Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound))
+            .WithName("Faults_Assignees").WithSummary("The users the fault can be assigned to: enabled users who may watch video and whose devices include the fault's device.");
         manage.MapPost("/{id:long}/assign", AssignAsync).WithName("Faults_Assign")
             .WithSummary("Assigns (or reassigns) a reported or assigned fault to a user: → assigned.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -77,6 +79,11 @@ internal static class FaultEndpoints
         if (device is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
+        }
+
+        if (await store.OpenAsync(device.Id, cancellationToken) is { } already)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.FaultOpen, new Dictionary<string, object?> { ["value"] = device.Name, ["id"] = already.Id });
         }
 
         // The picture as the reporter saw it, with the reporter's marks; an offline device gives none.
@@ -137,14 +144,15 @@ internal static class FaultEndpoints
     }
 
     private static async Task<Results<Ok<FaultResponse>, ValidationProblem, ProblemHttpResult>> AssignAsync(
-        long id, FaultAssignRequest request, Caller caller, VideoFaultStore store, NotificationStore notifications, CancellationToken cancellationToken)
+        long id, FaultAssignRequest request, Caller caller, VideoFaultStore store, DeviceStore devices, UserStore users, NotificationStore notifications, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(id, caller, store, cancellationToken) is not { } fault)
+        var (fault, organisation) = await VisibleAsync(id, caller, store, devices, cancellationToken);
+        if (fault is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        var assignee = (await store.UsersWithAsync(Permissions.VideoView, cancellationToken)).FirstOrDefault(u => u.Id == request.AssigneeId);
+        var assignee = (await AssigneesAsync((fault, organisation), store, users, cancellationToken)).FirstOrDefault(u => u.Id == request.AssigneeId);
         if (assignee.Id == 0)
         {
             return Problems.Validation("assigneeId", ErrorCodes.NotFound, new Dictionary<string, object?> { ["value"] = request.AssigneeId });
@@ -161,9 +169,9 @@ internal static class FaultEndpoints
     }
 
     private static async Task<Results<Ok<FaultResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        long id, FaultCommentRequest request, Caller caller, VideoFaultStore store, NotificationStore notifications, CancellationToken cancellationToken)
+        long id, FaultCommentRequest request, Caller caller, VideoFaultStore store, DeviceStore devices, NotificationStore notifications, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(id, caller, store, cancellationToken) is not { } fault)
+        if (await VisibleAsync(id, caller, store, devices, cancellationToken) is not ({ } fault, _))
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
@@ -190,9 +198,9 @@ internal static class FaultEndpoints
     }
 
     private static async Task<Results<Ok<FaultResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
-        long id, FaultVerifyRequest request, Caller caller, VideoFaultStore store, NotificationStore notifications, CancellationToken cancellationToken)
+        long id, FaultVerifyRequest request, Caller caller, VideoFaultStore store, DeviceStore devices, NotificationStore notifications, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(id, caller, store, cancellationToken) is not { } fault)
+        if (await VisibleAsync(id, caller, store, devices, cancellationToken) is not ({ } fault, _))
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
@@ -219,9 +227,9 @@ internal static class FaultEndpoints
     }
 
     private static async Task<Results<Ok<FaultResponse>, ValidationProblem, ProblemHttpResult>> CloseAsync(
-        long id, FaultCommentRequest request, Caller caller, VideoFaultStore store, NotificationStore notifications, CancellationToken cancellationToken)
+        long id, FaultCommentRequest request, Caller caller, VideoFaultStore store, DeviceStore devices, NotificationStore notifications, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(id, caller, store, cancellationToken) is not { } fault)
+        if (await VisibleAsync(id, caller, store, devices, cancellationToken) is not ({ } fault, _))
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
@@ -243,9 +251,36 @@ internal static class FaultEndpoints
         return TypedResults.Ok(Describe(moved));
     }
 
-    /// <summary>The ticket when its device is within the caller's scope.</summary>
-    private static async Task<VideoFault?> VisibleAsync(long id, Caller caller, VideoFaultStore store, CancellationToken cancellationToken) =>
-        await store.GetAsync(id, cancellationToken) is { } fault && caller.DeviceScope.Includes(fault.OrganisationId, fault.DeviceId) ? fault : null;
+    /// <summary>
+    /// The ticket and its device's unit now (the unit at report time when the device is gone), when the device is
+    /// within the caller's scope; (null, 0) otherwise.
+    /// </summary>
+    private static async Task<(VideoFault? Fault, long Organisation)> VisibleAsync(long id, Caller caller, VideoFaultStore store, DeviceStore devices, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(id, cancellationToken) is not { } fault)
+        {
+            return (null, 0);
+        }
+
+        var organisation = (await devices.GetManyAsync([fault.DeviceId], cancellationToken)) is [var device, ..] ? device.OrganisationId : fault.OrganisationId;
+        return caller.DeviceScope.Includes(organisation, fault.DeviceId) ? (fault, organisation) : (null, 0);
+    }
+
+    /// <summary>Enabled users who may watch video and whose device scope includes the ticket's device.</summary>
+    private static async Task<List<(long Id, string Username, string DisplayName, long OrganisationId)>> AssigneesAsync(
+        (VideoFault? Fault, long Organisation) ticket, VideoFaultStore store, UserStore users, CancellationToken cancellationToken)
+    {
+        var result = new List<(long, string, string, long)>();
+        foreach (var user in await store.UsersWithAsync(Permissions.VideoView, cancellationToken))
+        {
+            if ((await users.GetDeviceScopeAsync(user.Id, cancellationToken)).Includes(ticket.Organisation, ticket.Fault!.DeviceId))
+            {
+                result.Add(user);
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>The steps the caller may take on the ticket now (for the buttons of the SPA; the endpoints check again).</summary>
     private static List<string> Actions(VideoFault fault, Caller caller)

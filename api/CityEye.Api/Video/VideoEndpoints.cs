@@ -54,6 +54,7 @@ internal static class VideoEndpoints
 
         group.MapPtzEndpoints();
         group.MapViewingEndpoints();
+        group.MapFrameEndpoints();
         routes.MapFaultEndpoints();
 
         routes.MapGet("/media/live/{token}/{file}", LiveFileAsync).RequirePermission(Permissions.VideoView).ExcludeFromDescription();

@@ -36,6 +36,7 @@ internal static class VideoFeature
         services.AddSingleton<VideoHistoryStore>();
         services.AddSingleton<VideoFaultStore>();
         services.AddSingleton<DeviceStageStore>();
+        services.AddSingleton<VideoFrameStore>();
         services.AddStartupStep<VideoStep>();
         return services;
     }

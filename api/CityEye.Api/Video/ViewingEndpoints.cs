@@ -116,7 +116,7 @@ internal static class ViewingEndpoints
 
         // Every device named must be one the caller may watch; those the caller no longer sees stay where they were.
         var found = (await devices.GetManyAsync(wanted, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
-        if (wanted.FirstOrDefault(d => !found.Contains(d)) is var missing and not 0)
+        if (wanted.Where(d => !found.Contains(d)).Select(d => (long?)d).FirstOrDefault() is { } missing)
         {
             return Problems.Validation("deviceIds", ErrorCodes.NotFound, new Dictionary<string, object?> { ["value"] = missing });
         }
@@ -139,7 +139,7 @@ internal static class ViewingEndpoints
     {
         var wanted = request.DeviceIds!.Distinct().ToList();
         var known = await VisibleAsync(wanted, caller, devices, cancellationToken);
-        if (wanted.FirstOrDefault(d => !known.ContainsKey(d)) is var missing and not 0)
+        if (wanted.Where(d => !known.ContainsKey(d)).Select(d => (long?)d).FirstOrDefault() is { } missing)
         {
             return Problems.Validation("deviceIds", ErrorCodes.NotFound, new Dictionary<string, object?> { ["value"] = missing });
         }

@@ -27,8 +27,15 @@ internal sealed partial class WallConsole(VideoWallStore store, IEnumerable<IWal
                 return null;
             }
 
-            // One change at a time on this node: the version read is the version saved over.
-            saved = await store.SaveAsync(change(wall), wall.Version, cancellationToken);
+            var changed = change(wall);
+            if (ReferenceEquals(changed, wall))
+            {
+                return wall;
+            }
+
+            // One change at a time on this node: the version read is the version saved over; another node's change
+            // in between is a conflict (the console tries again), never a lost update.
+            saved = await store.SaveAsync(changed, wall.Version, cancellationToken) ?? throw new WallConflictException($"Wall {wallId} changed meanwhile.");
         }
         finally
         {
@@ -72,6 +79,24 @@ internal sealed partial class WallConsole(VideoWallStore store, IEnumerable<IWal
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Wall controller {Controller} could not show wall {WallId}")]
     private static partial void LogControllerFailed(ILogger logger, Exception exception, string controller, long wallId);
+}
+
+/// <summary>Another change of the wall was saved between reading and saving this one (another node's).</summary>
+internal sealed class WallConflictException : Exception
+{
+    public WallConflictException()
+    {
+    }
+
+    public WallConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public WallConflictException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>
@@ -128,11 +153,27 @@ internal sealed partial class WallPatrol(VideoWallStore store, WallConsole conso
                     continue;
                 }
 
+                // Turned only if the screen still patrols the page the timer saw (a paused patrol, a screen sent
+                // meanwhile or a resized wall is left alone).
                 var index = i;
-                var turned = await console.ChangeAsync(wall.Id, w => w with { State = WallLayout.Page(w.State, index, 1) }, cancellationToken);
-                if (turned is not null && index < turned.State.Screens.Count)
+                var seenPage = timer.Page;
+                try
                 {
-                    _timers[key] = (turned.State.Screens[index].Page, screen.PatrolSeconds, now.AddSeconds(screen.PatrolSeconds));
+                    var turned = await console.ChangeAsync(
+                        wall.Id,
+                        w => index < w.State.Screens.Count && w.State.Screens[index] is { Patrolling: true } current && current.Page == seenPage
+                            ? w with { State = WallLayout.Page(w.State, index, 1) }
+                            : w,
+                        cancellationToken);
+                    if (turned is not null && index < turned.State.Screens.Count)
+                    {
+                        _timers[key] = (turned.State.Screens[index].Page, screen.PatrolSeconds, now.AddSeconds(screen.PatrolSeconds));
+                    }
+                }
+                catch (Exception e) when (e is WallConflictException or WallCommandException)
+                {
+                    // Another change won; the next tick looks again.
+                    _timers.Remove(key);
                 }
             }
         }

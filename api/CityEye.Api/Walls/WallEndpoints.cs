@@ -21,6 +21,7 @@ namespace CityEye.Api.Walls;
 internal static class WallEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StreamLifetime = TimeSpan.FromMinutes(2);
 
     public static void MapWallEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -30,8 +31,8 @@ internal static class WallEndpoints
                 await store.GetAsync(id, ct) is { } wall ? TypedResults.Ok(await DescribeAsync(wall, caller, devices, hub, ct)) : Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound))
             .WithName("Walls_Get").WithSummary("A wall and what each screen shows (devices the caller may not watch are marked hidden).");
         view.MapGet("/{id:long}/events", Events).WithName("Walls_Events")
-            .WithSummary("Server-sent events of the wall: a `state` event (the wall as Walls_Get answers it) at once and after every change, `ping` every 20 s, `deleted` when the wall is removed. console=true for the console (not counted as a display).")
-            .Produces<WallResponse>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Server-sent events of the wall: a `state` event (the wall as Walls_Get answers it) at once and after every change, `ping` every 20 s, `deleted` when the wall is removed; the stream ends after 2 minutes and the browser reconnects. console=true for the console (not counted as a display). 429 beyond 16 streams per user.")
+            .Produces<WallResponse>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var manage = routes.MapGroup("/api/walls").WithTags("Walls").RequirePermission(Permissions.WallManage);
         manage.MapPost("/", CreateAsync).WithName("Walls_Create").WithSummary($"Creates an empty wall (names unique, 1–{WallLayout.MaxRows} rows and 1–{WallLayout.MaxColumns} columns of screens, at most {VideoWallStore.MaxWalls} walls).")
@@ -151,7 +152,7 @@ internal static class WallEndpoints
     private static async Task<ValidationProblem?> MissingAsync(IReadOnlyCollection<long> ids, Caller caller, DeviceStore devices, CancellationToken cancellationToken)
     {
         var found = (await devices.GetManyAsync(ids, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
-        return ids.FirstOrDefault(d => !found.Contains(d)) is var missing and not 0
+        return ids.Where(d => !found.Contains(d)).Select(d => (long?)d).FirstOrDefault() is { } missing
             ? Problems.Validation("deviceId", ErrorCodes.NotFound, new Dictionary<string, object?> { ["value"] = missing })
             : null;
     }
@@ -168,26 +169,42 @@ internal static class WallEndpoints
         {
             return Problems.Validation(e.Field, e.Code, e.Args);
         }
+        catch (WallConflictException)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.Conflict);
+        }
     }
 
     private static async Task<Results<ServerSentEventsResult<WallResponse?>, ProblemHttpResult>> Events(
-        long id, Caller caller, VideoWallStore store, DeviceStore devices, WallHub hub, IHostApplicationLifetime lifetime, CancellationToken cancellationToken, bool console = false)
+        long id, Caller caller, HttpContext context, VideoWallStore store, DeviceStore devices, WallHub hub, IHostApplicationLifetime lifetime, CancellationToken cancellationToken, bool console = false)
     {
         if (await store.GetAsync(id, cancellationToken) is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        return TypedResults.ServerSentEvents(StreamAsync(id, !console, caller, store, devices, hub, lifetime.ApplicationStopping, cancellationToken));
+        if (hub.Subscribe(id, !console, caller.User.UserId) is not { } subscriber)
+        {
+            return Problems.TooManyRequests(context, 30, ErrorCodes.WallTooManyStreams);
+        }
+
+        // Whatever ends the request ends the subscription.
+        context.Response.OnCompleted(() =>
+        {
+            hub.Unsubscribe(id, subscriber);
+            return Task.CompletedTask;
+        });
+        return TypedResults.ServerSentEvents(StreamAsync(id, subscriber, caller, store, devices, hub, lifetime.ApplicationStopping, cancellationToken));
     }
 
     private static async IAsyncEnumerable<SseItem<WallResponse?>> StreamAsync(
-        long id, bool display, Caller caller, VideoWallStore store, DeviceStore devices, WallHub hub, CancellationToken stopping, [EnumeratorCancellation] CancellationToken cancellationToken)
+        long id, WallHub.Subscriber subscriber, Caller caller, VideoWallStore store, DeviceStore devices, WallHub hub, CancellationToken stopping, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The stream ends when the page goes or the node stops (the browser reconnects by itself).
+        // The stream ends when the page goes, the node stops, or after StreamLifetime: the browser reconnects by
+        // itself, signed in again, so a session that ended or a device scope that changed takes effect within it.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        linked.CancelAfter(StreamLifetime);
         var token = linked.Token;
-        var subscriber = hub.Subscribe(id, display);
         try
         {
             while (!token.IsCancellationRequested)

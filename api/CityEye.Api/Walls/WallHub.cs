@@ -13,19 +13,30 @@ internal sealed class WallHub
     private readonly Lock _lock = new();
     private readonly Dictionary<long, List<Subscriber>> _subscribers = [];
 
-    internal sealed class Subscriber(bool display)
+    internal sealed class Subscriber(bool display, long userId)
     {
         public bool Display => display;
+
+        public long UserId => userId;
 
         /// <summary>Holds at most one pending wake-up: several changes before the next read are one read.</summary>
         public Channel<bool> Changed { get; } = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     }
 
-    public Subscriber Subscribe(long wallId, bool display)
+    /// <summary>Event streams one user may hold open at once (a display computer shows one wall, a console follows one).</summary>
+    public const int MaxPerUser = 16;
+
+    /// <summary>A new subscriber of the wall, or null when the user already holds <see cref="MaxPerUser"/> streams.</summary>
+    public Subscriber? Subscribe(long wallId, bool display, long userId)
     {
-        var subscriber = new Subscriber(display);
+        var subscriber = new Subscriber(display, userId);
         lock (_lock)
         {
+            if (_subscribers.Values.Sum(l => l.Count(s => s.UserId == userId)) >= MaxPerUser)
+            {
+                return null;
+            }
+
             if (!_subscribers.TryGetValue(wallId, out var list))
             {
                 _subscribers[wallId] = list = [];
@@ -42,14 +53,16 @@ internal sealed class WallHub
         return subscriber;
     }
 
+    /// <summary>Ends a subscription (again: nothing).</summary>
     public void Unsubscribe(long wallId, Subscriber subscriber)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
+        var removed = false;
         lock (_lock)
         {
             if (_subscribers.TryGetValue(wallId, out var list))
             {
-                list.Remove(subscriber);
+                removed = list.Remove(subscriber);
                 if (list.Count == 0)
                 {
                     _subscribers.Remove(wallId);
@@ -57,7 +70,7 @@ internal sealed class WallHub
             }
         }
 
-        if (subscriber.Display)
+        if (removed && subscriber.Display)
         {
             Publish(wallId);
         }

@@ -123,6 +123,7 @@ public static class ErrorCodes
     public const string FaultNotAssignee = "faults.notAssignee";
     public const string WallSplit = "wall.split";
     public const string WallLimit = "wall.limit";
+    public const string WallTooManyStreams = "wall.tooManyStreams";
     public const string WallTooManyDevices = "wall.tooManyDevices";
     public const string WallNothingToPatrol = "wall.nothingToPatrol";
     public const string WatermarkTemplate = "watermark.template";
@@ -242,6 +243,7 @@ public static class ErrorCodes
         [FaultOpen] = "Device {value} already has an open fault ticket (No. {id}); add to that one.",
         [FaultWrongState] = "The ticket is {state}: this step is not possible now.",
         [FaultNotAssignee] = "Only the person the ticket is assigned to, or a dispatcher, records how it was handled.",
+        [WallTooManyStreams] = "You follow too many video walls at once; close a wall page and try again in {seconds} s.",
         [WallLimit] = "There can be at most {max} video walls.",
         [WallSplit] = "A screen shows {allowed} cells, not {value}.",
         [WallTooManyDevices] = "A screen holds at most {max} devices.",

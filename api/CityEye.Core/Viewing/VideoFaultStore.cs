@@ -77,7 +77,32 @@ public sealed class VideoFaultStore(Database database, TimeProvider time)
     public async Task<(VideoFault? Created, VideoFault? Open)> ReportAsync(VideoFault fault, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fault);
-        return await database.InTransactionAsync(async (connection, transaction) =>
+        try
+        {
+            return await InsertAsync(fault, cancellationToken);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Another report of the device won the race (the unique index of open tickets); anything else is rethrown.
+            if (await OpenAsync(fault.DeviceId, cancellationToken) is { } open)
+            {
+                return (null, open);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The device's open ticket, if it has one.</summary>
+    public async Task<VideoFault?> OpenAsync(long deviceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QueryFirstOrDefaultAsync<VideoFault>(new CommandDefinition(
+            $"SELECT {Columns} FROM video_faults WHERE device_id = @deviceId AND state <> @closed ORDER BY id LIMIT 1", new { deviceId, closed = FaultStates.Closed }, cancellationToken: cancellationToken));
+    }
+
+    private async Task<(VideoFault? Created, VideoFault? Open)> InsertAsync(VideoFault fault, CancellationToken cancellationToken) =>
+        await database.InTransactionAsync(async (connection, transaction) =>
         {
             var open = await connection.QueryFirstOrDefaultAsync<VideoFault>(new CommandDefinition(
                 $"SELECT {Columns} FROM video_faults WHERE device_id = @DeviceId AND state <> @closed ORDER BY id LIMIT 1",
@@ -100,9 +125,8 @@ public sealed class VideoFaultStore(Database database, TimeProvider time)
                 transaction,
                 cancellationToken: cancellationToken));
             await AddEventAsync(connection, transaction, id, now, new FaultActor(fault.ReporterId, fault.ReporterName), "report", FaultStates.Reported, fault.Description, cancellationToken);
-            return (created with { Id = id }, null);
+            return (created with { Id = id }, (VideoFault?)null);
         }, cancellationToken);
-    }
 
     public async Task<VideoFault?> GetAsync(long id, CancellationToken cancellationToken)
     {

@@ -164,8 +164,13 @@ public static class WallLayout
         return state.Screens[screen];
     }
 
-    private static WallState With(WallState state, int screen, WallScreen replacement) =>
-        state with { Screens = [.. state.Screens.Select((s, i) => i == screen ? replacement : s)] };
+    /// <summary>The state with one screen replaced; a page beyond the screen's last (its list shrank) becomes the last, and a single page stops its patrol.</summary>
+    private static WallState With(WallState state, int screen, WallScreen replacement)
+    {
+        var settled = replacement with { Page = Math.Min(replacement.Page, replacement.Pages - 1) };
+        settled = settled with { Patrolling = settled.Patrolling && settled.Pages > 1 };
+        return state with { Screens = [.. state.Screens.Select((s, i) => i == screen ? settled : s)] };
+    }
 
     private static List<long?> Padded(IReadOnlyList<long?> devices, int length)
     {

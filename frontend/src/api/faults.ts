@@ -25,8 +25,9 @@ export function getFault(id: number, signal?: AbortSignal): Promise<FaultDetail>
 
 export const faultSnapshotUrl = (id: number) => buildUrl(`/api/video/faults/${id}/snapshot`)
 
-export function faultAssignees(signal?: AbortSignal): Promise<FaultAssignee[]> {
-  return http.get<FaultAssignee[]>('/api/video/faults/assignees', { signal })
+/** The users the fault can go to: they may watch video and its device is one of theirs. */
+export function faultAssignees(id: number, signal?: AbortSignal): Promise<FaultAssignee[]> {
+  return http.get<FaultAssignee[]>(`/api/video/faults/${id}/assignees`, { signal })
 }
 
 export function assignFault(

@@ -2045,6 +2045,40 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/video/frames': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** The five frames of a device's recorded video around a moment (the frame shown then in the middle), watermarked for the caller; each is kept for the caller (GET /api/video/frames/{id}). */
+    post: operations['Video_Frames']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/video/frames/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A frame the caller took (image/jpeg). */
+    get: operations['Video_Frame']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/video/favourites': {
     parameters: {
       query?: never
@@ -2203,14 +2237,14 @@ export interface paths {
     patch?: never
     trace?: never
   }
-  '/api/video/faults/assignees': {
+  '/api/video/faults/{id}/assignees': {
     parameters: {
       query?: never
       header?: never
       path?: never
       cookie?: never
     }
-    /** The users a fault can be assigned to (enabled users who may watch video). */
+    /** The users the fault can be assigned to: enabled users who may watch video and whose devices include the fault's device. */
     get: operations['Faults_Assignees']
     put?: never
     post?: never
@@ -2384,7 +2418,7 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** Server-sent events of the wall: a `state` event (the wall as Walls_Get answers it) at once and after every change, `ping` every 20 s, `deleted` when the wall is removed. console=true for the console (not counted as a display). */
+    /** Server-sent events of the wall: a `state` event (the wall as Walls_Get answers it) at once and after every change, `ping` every 20 s, `deleted` when the wall is removed; the stream ends after 2 minutes and the browser reconnects. console=true for the console (not counted as a display). 429 beyond 16 streams per user. */
     get: operations['Walls_Events']
     put?: never
     post?: never
@@ -3355,6 +3389,7 @@ export interface components {
       | 'faults.notAssignee'
       | 'wall.split'
       | 'wall.limit'
+      | 'wall.tooManyStreams'
       | 'wall.tooManyDevices'
       | 'wall.nothingToPatrol'
       | 'watermark.template'
@@ -4633,6 +4668,29 @@ export interface components {
     /** @description A favourite group's name. */
     VideoFavouriteRequest: {
       name: null | string
+    }
+    /** @description A frame taken: its id (GET /api/video/frames/{id}), when it was shown, and whether it is the one at the moment asked for. */
+    VideoFrameResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: date-time */
+      at: string
+      centre: boolean
+    }
+    /** @description The moment of a device's recorded video to take the frames around. */
+    VideoFramesRequest: {
+      /** Format: int64 */
+      deviceId: null | number
+      /** Format: date-time */
+      at: null | string
+    }
+    VideoFramesResponse: {
+      /** Format: int64 */
+      deviceId: number
+      deviceName: string
+      /** Format: date-time */
+      at: string
+      frames: components['schemas']['VideoFrameResponse'][]
     }
     /** @description Something watched: the device (null when the caller may no longer watch it), live or a recorded range. */
     VideoHistoryItemResponse: {
@@ -9548,6 +9606,95 @@ export interface operations {
       }
     }
   }
+  Video_Frames: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VideoFramesRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VideoFramesResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Service Unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Video_Frame: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
   Video_Favourites: {
     parameters: {
       query?: never
@@ -9992,7 +10139,9 @@ export interface operations {
     parameters: {
       query?: never
       header?: never
-      path?: never
+      path: {
+        id: number
+      }
       cookie?: never
     }
     requestBody?: never
@@ -10476,6 +10625,15 @@ export interface operations {
       }
       /** @description Not Found */
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Too Many Requests */
+      429: {
         headers: {
           [name: string]: unknown
         }
@@ -10975,6 +11133,7 @@ export const errorCodeValues: ReadonlyArray<
   'faults.notAssignee',
   'wall.split',
   'wall.limit',
+  'wall.tooManyStreams',
   'wall.tooManyDevices',
   'wall.nothingToPatrol',
   'watermark.template',

@@ -1,4 +1,11 @@
-import type { LiveVideo, OpenStreams, Playback, PtzRequest, PtzState } from '@/api/contract'
+import type {
+  LiveVideo,
+  OpenStreams,
+  Playback,
+  PtzRequest,
+  PtzState,
+  VideoFrames,
+} from '@/api/contract'
 import { buildUrl, http } from './http'
 
 /** Opens a device's live video: a signed HLS playlist URL for this session, valid until `expiresAt`. */
@@ -38,3 +45,10 @@ export function ptz(deviceId: number, command: PtzRequest): Promise<PtzState> {
 export function ptzState(deviceId: number, signal?: AbortSignal): Promise<PtzState> {
   return http.get<PtzState>(`/api/devices/${deviceId}/ptz`, { signal })
 }
+
+/** The five frames of a device's recorded video around a moment (VC-16), watermarked and kept for the caller. */
+export function takeFrames(deviceId: number, at: string): Promise<VideoFrames> {
+  return http.post<VideoFrames>('/api/video/frames', { deviceId, at })
+}
+
+export const frameUrl = (id: number) => buildUrl(`/api/video/frames/${id}`)

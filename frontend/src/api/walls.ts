@@ -93,20 +93,41 @@ export function followWall(
     state: (wall: Wall) => void
     deleted: () => void
     connection: (open: boolean) => void
+    /** The node no longer knows the session (signed out, idle, expired): sign in again. */
+    signedOut?: () => void
   },
   console = false,
 ): () => void {
-  const source = new EventSource(
-    buildUrl(`/api/walls/${id}/events`, { console: console || undefined }),
-  )
-  source.addEventListener('state', (event) => {
-    handlers.connection(true)
-    handlers.state(JSON.parse((event as MessageEvent<string>).data) as Wall)
-  })
-  source.addEventListener('deleted', () => {
-    source.close()
-    handlers.deleted()
-  })
-  source.onerror = () => handlers.connection(false)
-  return () => source.close()
+  let source: EventSource | null = null
+  let retry: number | undefined
+  let stopped = false
+  const connect = () => {
+    source = new EventSource(buildUrl(`/api/walls/${id}/events`, { console: console || undefined }))
+    source.addEventListener('state', (event) => {
+      handlers.connection(true)
+      handlers.state(JSON.parse((event as MessageEvent<string>).data) as Wall)
+    })
+    source.addEventListener('deleted', () => {
+      source?.close()
+      handlers.deleted()
+    })
+    source.onerror = () => {
+      handlers.connection(false)
+      // The browser retries by itself after a dropped stream; an answer that is not a stream (401, 429, 5xx)
+      // closes it: find out why, then start again.
+      if (source?.readyState !== EventSource.CLOSED || stopped) return
+      void fetch(buildUrl('/api/auth/me'), { credentials: 'include' })
+        .then((response) => {
+          if (response.status === 401 && handlers.signedOut) handlers.signedOut()
+          else retry = window.setTimeout(connect, 5_000)
+        })
+        .catch(() => (retry = window.setTimeout(connect, 5_000)))
+    }
+  }
+  connect()
+  return () => {
+    stopped = true
+    window.clearTimeout(retry)
+    source?.close()
+  }
 }

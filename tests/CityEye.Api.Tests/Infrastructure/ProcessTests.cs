@@ -532,8 +532,15 @@ public sealed class ProcessTests
         {
             foreach (var pid in Encoders(dataDir))
             {
-                using var orphan = Process.GetProcessById(pid);
-                orphan.Kill();
+                try
+                {
+                    using var orphan = Process.GetProcessById(pid);
+                    orphan.Kill();
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    // Gone meanwhile.
+                }
             }
 
             Directory.Delete(dataDir, recursive: true);

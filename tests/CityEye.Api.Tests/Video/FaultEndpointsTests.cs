@@ -90,6 +90,10 @@ public sealed class FaultEndpointsTests(ApiFactory factory)
             ? (await elsewhere.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64()
             : (await elsewhere.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("args").GetProperty("id").GetInt64();
         Assert.DoesNotContain((await station.GetFromJsonAsync<JsonElement>(Url("/api/video/faults?pageSize=100"), ct)).GetProperty("items").EnumerateArray(), f => f.GetProperty("id").GetInt64() == other);
+        // Nobody who may not see the device is offered or accepted as its assignee.
+        Assert.Contains((await admin.GetFromJsonAsync<JsonElement>(Url($"/api/video/faults/{id}/assignees"), ct)).EnumerateArray(), u => u.GetProperty("id").GetInt64() == stationId);
+        Assert.DoesNotContain((await admin.GetFromJsonAsync<JsonElement>(Url($"/api/video/faults/{other}/assignees"), ct)).EnumerateArray(), u => u.GetProperty("id").GetInt64() == stationId);
+        await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url($"/api/video/faults/{other}/assign"), new { assigneeId = stationId }, ct), "assigneeId", "notFound", ct);
         await ProblemAssert.IsProblemAsync(await station.GetAsync(Url($"/api/video/faults/{other}"), ct), HttpStatusCode.NotFound, "notFound", ct);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync(Url($"/api/video/faults/{other}/close"), new { comment = "测试" }, ct)).StatusCode);
     }

@@ -224,6 +224,37 @@ public sealed class VideoEndpointsTests(ApiFactory factory)
             ct);
     }
 
+    [Fact]
+    public async Task Five_frames_around_a_moment_of_a_recording_are_the_takers_own_and_carry_their_watermark()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        using var station = await factory.SignInAsync("station", "Station#2026", ct);
+        var (inside, outside) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
+        var at = TimeProvider.System.GetUtcNow().AddMinutes(-30);
+
+        using var taken = await station.PostAsJsonAsync(Url("/api/video/frames"), new { deviceId = inside[0].Id, at }, ct);
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        var frames = (await taken.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("frames").EnumerateArray().ToList();
+        Assert.Equal(5, frames.Count);
+        Assert.Equal([false, false, true, false, false], frames.Select(f => f.GetProperty("centre").GetBoolean()));
+        Assert.InRange(at - frames[2].GetProperty("at").GetDateTimeOffset(), TimeSpan.Zero, TimeSpan.FromMilliseconds(67));
+
+        // The middle frame is a JPEG that names the station user; nobody else gets it.
+        var id = frames[2].GetProperty("id").GetInt64();
+        using var image = await station.GetAsync(Url($"/api/video/frames/{id}"), ct);
+        Assert.Equal("image/jpeg", image.Content.Headers.ContentType?.MediaType);
+        using (var decoded = await Watermark.WatermarkEndpointsTests.DecodeAsync(admin, await image.Content.ReadAsByteArrayAsync(ct), "frame.jpg", ct))
+        {
+            Assert.Equal("station", (await decoded.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("username").GetString());
+        }
+
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync(Url($"/api/video/frames/{id}"), ct), HttpStatusCode.NotFound, "notFound", ct);
+        await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url("/api/video/frames"), new { deviceId = outside[0].Id, at }, ct), HttpStatusCode.NotFound, "notFound", ct);
+        await ProblemAssert.HasFieldErrorAsync(await station.PostAsJsonAsync(Url("/api/video/frames"), new { deviceId = inside[0].Id, at = TimeProvider.System.GetUtcNow().AddMinutes(1) }, ct), "at", "video.rangeInFuture", ct);
+        await ProblemAssert.HasFieldErrorAsync(await station.PostAsJsonAsync(Url("/api/video/frames"), new { deviceId = inside[0].Id, at = at.AddDays(-40) }, ct), "at", "video.rangeTooOld", ct);
+    }
+
     /// <summary>A device of the station (inside) or of another station (outside), set online.</summary>
     private async Task<(long Id, string Code)> OnlineDeviceAsync(HttpClient admin, bool inside, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ namespace CityEye.Video.Ffmpeg;
 /// One ffmpeg process: started with an argument list (no shell), its last error lines kept for messages, its pid
 /// written to a file so that a node that was killed can stop what it left running when it starts again.
 /// </summary>
-internal sealed class FfmpegProcess : IDisposable
+internal sealed partial class FfmpegProcess : IDisposable
 {
     private const int KeepLines = 12;
     private readonly Process _process;
@@ -38,17 +38,20 @@ internal sealed class FfmpegProcess : IDisposable
         }
     }
 
-    /// <summary>The last lines ffmpeg wrote to its error output.</summary>
+    /// <summary>The last lines ffmpeg wrote to its error output, with the user and password of any URL in them replaced.</summary>
     public string Errors
     {
         get
         {
             lock (_errors)
             {
-                return string.Join(" | ", _errors);
+                return Masked(string.Join(" | ", _errors));
             }
         }
     }
+
+    /// <summary>The text with the user and password of any URL in it (ffmpeg prints its input URL) replaced by <c>***</c>.</summary>
+    public static string Masked(string text) => Credentials().Replace(text ?? string.Empty, "://***@");
 
     /// <summary>Starts ffmpeg; <paramref name="environment"/> adds variables (TZ for the clock).</summary>
     public static FfmpegProcess Start(string ffmpeg, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? pidFile = null, bool captureOutput = false)
@@ -209,6 +212,9 @@ internal sealed class FfmpegProcess : IDisposable
             return false;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"://[^/\s]+@", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Credentials();
 
     private void Keep(string? line)
     {

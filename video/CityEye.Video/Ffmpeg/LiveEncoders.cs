@@ -46,7 +46,12 @@ internal sealed partial class LiveEncoders : IAsyncDisposable
     /// is called with the new encoder's folder only when one must be started. Throws <see cref="VideoBusyException"/>
     /// at the cap and <see cref="VideoUnavailableException"/> when the encoder does not start.
     /// </summary>
-    public async Task<LiveVideo> OpenAsync(long deviceId, Func<string, EncoderStart> start, CancellationToken cancellationToken)
+    /// <param name="deviceId">The device.</param>
+    /// <param name="source">What the encoder encodes (the provider and, for a relay, the URL): a running encoder of
+    /// another source (the device's stream URL was edited) is replaced.</param>
+    /// <param name="start">Starts a new encoder in the folder given.</param>
+    /// <param name="cancellationToken">Stops waiting (not the encoder).</param>
+    public async Task<LiveVideo> OpenAsync(long deviceId, string source, Func<string, EncoderStart> start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         Encoder? encoder;
@@ -54,9 +59,9 @@ internal sealed partial class LiveEncoders : IAsyncDisposable
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_live.TryGetValue(deviceId, out encoder) && encoder.Process.HasExited)
+            if (_live.TryGetValue(deviceId, out encoder) && (encoder.Process.HasExited || encoder.Source != source))
             {
-                Stop(deviceId, encoder, "its encoder had stopped");
+                Stop(deviceId, encoder, encoder.Process.HasExited ? "its encoder had stopped" : "its source changed");
                 encoder = null;
             }
 
@@ -85,7 +90,7 @@ internal sealed partial class LiveEncoders : IAsyncDisposable
                 }
 
                 var stream = new LiveVideo(deviceId, folder, started);
-                encoder = new Encoder(stream, process, WaitForFirstSegmentAsync(stream, process)) { ControlPort = how.ControlPort };
+                encoder = new Encoder(stream, process, WaitForFirstSegmentAsync(stream, process)) { ControlPort = how.ControlPort, Source = source };
                 _live[deviceId] = encoder;
                 LogStarted(_logger, deviceId, process.Id);
             }
@@ -131,6 +136,9 @@ internal sealed partial class LiveEncoders : IAsyncDisposable
         _live.TryGetValue(deviceId, out var encoder) && !encoder.Process.HasExited ? encoder.ControlPort : null;
 
     public bool IsRunning(long deviceId) => _live.TryGetValue(deviceId, out var encoder) && !encoder.Process.HasExited;
+
+    /// <summary>True when the device's encoder runs and encodes <paramref name="source"/>.</summary>
+    public bool IsRunning(long deviceId, string source) => _live.TryGetValue(deviceId, out var encoder) && !encoder.Process.HasExited && encoder.Source == source;
 
     public IReadOnlyList<LiveVideoInfo> Running() =>
         [.. _live.Values.Where(e => !e.Process.HasExited).Select(e => new LiveVideoInfo(e.Stream.DeviceId, e.Stream.StartedAt, e.LastRead)).OrderBy(i => i.DeviceId)];
@@ -306,6 +314,9 @@ internal sealed partial class LiveEncoders : IAsyncDisposable
 
         /// <summary>The port of the encoder's zmq filter (a dome camera's).</summary>
         public int? ControlPort { get; init; }
+
+        /// <summary>What it encodes (see <see cref="OpenAsync"/>).</summary>
+        public string Source { get; init; } = string.Empty;
 
         public DateTimeOffset LastRead => new(Interlocked.Read(ref _lastRead), TimeSpan.Zero);
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using CityEye.Video.Ffmpeg;
 
 namespace CityEye.Video.Relay;
@@ -11,7 +10,7 @@ namespace CityEye.Video.Relay;
 /// PTZ here (the GB/T 28181 provider brings both for PVG cameras). Only network protocols are allowed to ffmpeg, and
 /// credentials in a URL never appear in a message.
 /// </summary>
-internal sealed partial class RelayVideoSource(LiveEncoders encoders, VideoOptions options, TimeProvider time)
+internal sealed class RelayVideoSource(LiveEncoders encoders, VideoOptions options, TimeProvider time)
 {
     private static readonly string[] Schemes = ["rtsp", "rtsps", "rtmp", "http", "https"];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Codec, DateTimeOffset At)> _codecs = new(StringComparer.Ordinal);
@@ -27,8 +26,9 @@ internal sealed partial class RelayVideoSource(LiveEncoders encoders, VideoOptio
         var url = Checked(device);
         try
         {
-            var codec = await CodecAsync(url, cancellationToken);
-            return await encoders.OpenAsync(device.Id, folder => Start(url, codec, folder), cancellationToken);
+            // Joining a running relay opens no second session at the camera: the codec it was started with is known.
+            var codec = encoders.IsRunning(device.Id, url) && _codecs.TryGetValue(url, out var known) ? known.Codec : await CodecAsync(url, cancellationToken);
+            return await encoders.OpenAsync(device.Id, url, folder => Start(url, codec, folder), cancellationToken);
         }
         catch (VideoUnavailableException e)
         {
@@ -123,9 +123,14 @@ internal sealed partial class RelayVideoSource(LiveEncoders encoders, VideoOptio
 
                 return codec.Split('\n')[0].Trim();
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
                 throw new VideoUnavailableException(Masked($"The stream {url} did not answer within {options.StartTimeout.TotalSeconds:F0} s."));
             }
         }
@@ -152,10 +157,7 @@ internal sealed partial class RelayVideoSource(LiveEncoders encoders, VideoOptio
     }
 
     /// <summary>The text with the user and password of any URL in it replaced.</summary>
-    internal static string Masked(string text) => Credentials().Replace(text, "://***@");
-
-    [GeneratedRegex(@"://[^/\s@]+@", RegexOptions.CultureInvariant)]
-    private static partial Regex Credentials();
+    internal static string Masked(string text) => FfmpegProcess.Masked(text);
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

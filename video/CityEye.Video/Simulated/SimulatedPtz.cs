@@ -9,7 +9,9 @@ namespace CityEye.Video.Simulated;
 /// <see cref="PanoramaHeight"/> panorama; pan and tilt move the window's centre, zoom picks one of
 /// <see cref="Levels"/> window sizes (×1, ×2, ×4; ffmpeg 5.1 stalls when a crop changes its size while running, so
 /// the encoder crops all three and <c>streamselect</c> shows one). Positions and presets are kept per device in
-/// <c>{root}/{id}.json</c>, so they survive a restart.
+/// <c>{root}/{id}.json</c>, so they survive a restart, and every move is appended to <c>{root}/{id}.log</c> (time in
+/// Unix milliseconds, centre, level), which recordings replay: a recording of any past moment shows where the camera
+/// looked then.
 /// </summary>
 internal sealed class SimulatedPtz(string root)
 {
@@ -19,6 +21,7 @@ internal sealed class SimulatedPtz(string root)
     private const int WidestWindow = 1280;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<long, State> _states = new();
+    private readonly ConcurrentDictionary<long, List<(long At, Position Position)>> _history = new();
     private readonly Lock _write = new();
 
     /// <summary>The window's centre in panorama pixels and the zoom level (0: widest).</summary>
@@ -53,12 +56,15 @@ internal sealed class SimulatedPtz(string root)
 
     public IReadOnlyList<PtzPreset> Presets(long deviceId) => Load(deviceId).Presets;
 
-    /// <summary>Applies a command and returns the new position (saved before it returns).</summary>
-    public Position Apply(long deviceId, PtzCommand command)
+    /// <summary>Applies a command now and returns the new position (saved and logged before it returns).</summary>
+    public Position Apply(long deviceId, PtzCommand command, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(time);
         lock (_write)
         {
+            // Taken under the lock, so the log is in time order.
+            var at = time.GetUtcNow();
             var state = Load(deviceId);
             var position = state.Position;
             var presets = state.Presets;
@@ -105,9 +111,53 @@ internal sealed class SimulatedPtz(string root)
                 presets = [.. presets.Where(p => p.Number != command.Preset)];
             }
 
+            if (position != state.Position)
+            {
+                Log(deviceId, at, state.Position, position);
+            }
+
             Save(deviceId, new State(position, presets));
             return position;
         }
+    }
+
+    /// <summary>
+    /// Where the camera looked at <paramref name="at"/>: the last logged move before it (the log starts with where the
+    /// camera looked before its first move); a camera never moved looks where it looks now.
+    /// </summary>
+    public Position PositionAt(long deviceId, DateTimeOffset at)
+    {
+        var history = History(deviceId);
+        lock (history)
+        {
+            if (history.Count == 0)
+            {
+                return PositionOf(deviceId);
+            }
+
+            var ms = at.ToUnixTimeMilliseconds();
+            var last = history.FindLastIndex(h => h.At <= ms);
+            return last < 0 ? history[0].Position : history[last].Position;
+        }
+    }
+
+    /// <summary>The moves logged in [<paramref name="from"/>, <paramref name="until"/>), as seconds from <paramref name="from"/>.</summary>
+    public IReadOnlyList<(double Offset, Position Position)> MovesDuring(long deviceId, DateTimeOffset from, DateTimeOffset until)
+    {
+        var history = History(deviceId);
+        lock (history)
+        {
+            var start = from.ToUnixTimeMilliseconds();
+            var end = until.ToUnixTimeMilliseconds();
+            return [.. history.Where(h => h.At > start && h.At < end).Select(h => ((h.At - start) / 1000.0, h.Position))];
+        }
+    }
+
+    /// <summary>The <c>sendcmd</c> file that replays moves in a rendered recording (one line per move).</summary>
+    public static string SendCommands(IEnumerable<(double Offset, Position Position)> moves)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        return string.Concat(moves.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Offset:0.###} {string.Join(", ", Commands(m.Position))};\n")));
     }
 
     /// <summary>The zmq commands that move a running encoder's crops and zoom switch to a position.</summary>
@@ -130,6 +180,51 @@ internal sealed class SimulatedPtz(string root)
         var width = WidestWindow >> level;
         var height = width * 9 / 16;
         return new Position((preset.Pan * (PanoramaWidth - width)) + (width / 2.0), (preset.Tilt * (PanoramaHeight - height)) + (height / 2.0), level);
+    }
+
+    private List<(long At, Position Position)> History(long deviceId) => _history.GetOrAdd(deviceId, id =>
+    {
+        var list = new List<(long, Position)>();
+        var path = Path.Combine(root, id.ToString(CultureInfo.InvariantCulture) + ".log");
+        if (File.Exists(path))
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                // A torn last line (the node died while writing it) is skipped.
+                var parts = line.Split(' ');
+                if (parts.Length == 4
+                    && long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+                    && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
+                    && double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
+                    && int.TryParse(parts[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var level))
+                {
+                    list.Add((ms, new Position(x, y, Math.Clamp(level, 0, Levels - 1))));
+                }
+            }
+        }
+
+        return list;
+    });
+
+    /// <summary>Appends a move; the first move of a camera first logs where it looked until then (from the epoch).</summary>
+    private void Log(long deviceId, DateTimeOffset at, Position before, Position position)
+    {
+        var history = History(deviceId);
+        var ms = at.ToUnixTimeMilliseconds();
+        lock (history)
+        {
+            Directory.CreateDirectory(root);
+            var lines = new System.Text.StringBuilder();
+            if (history.Count == 0)
+            {
+                lines.Append(string.Create(CultureInfo.InvariantCulture, $"0 {before.X:R} {before.Y:R} {before.Level}\n"));
+                history.Add((0, before));
+            }
+
+            lines.Append(string.Create(CultureInfo.InvariantCulture, $"{ms} {position.X:R} {position.Y:R} {position.Level}\n"));
+            File.AppendAllText(Path.Combine(root, deviceId.ToString(CultureInfo.InvariantCulture) + ".log"), lines.ToString());
+            history.Add((ms, position));
+        }
     }
 
     private State Load(long deviceId) => _states.GetOrAdd(deviceId, id =>

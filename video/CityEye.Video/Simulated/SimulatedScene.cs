@@ -64,12 +64,13 @@ internal sealed class SimulatedScene(VideoOptions options, string panoramaRoot)
     /// <param name="folder">Where the caption files are.</param>
     /// <param name="ptz">A dome camera's position: its window of the panorama.</param>
     /// <param name="zmqPort">For a live dome camera: the port of ffmpeg's zmq filter, which PTZ commands reach it by.</param>
-    public string Filter(VideoDevice device, string folder, SimulatedPtz.Position? ptz = null, int? zmqPort = null)
+    /// <param name="ptzCommands">For a recording of a dome camera: a <c>sendcmd</c> file of the moves made while it was recorded.</param>
+    public string Filter(VideoDevice device, string folder, SimulatedPtz.Position? ptz = null, int? zmqPort = null, string? ptzCommands = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         var font = Escape(options.Font);
         var hue = KindOf(device) == Kind.TestCard ? F($"hue=h={device.Id * 47 % 360},") : string.Empty;
-        return PtzWindows(device, ptz, zmqPort)
+        return PtzWindows(device, ptz, zmqPort, ptzCommands)
             + F($"scale={options.Width}:{options.Height},fps={options.FramesPerSecond},{hue}format=yuv420p,")
             + F($"drawbox=x=0:y=0:w=iw:h=64:color=black@0.45:t=fill,")
             + F($"drawtext=fontfile={font}:textfile={Escape(Path.Combine(folder, "name.txt"))}:expansion=none:x=12:y=8:fontsize=20:fontcolor=white:line_spacing=6,")
@@ -105,9 +106,10 @@ internal sealed class SimulatedScene(VideoOptions options, string panoramaRoot)
 
     /// <summary>
     /// For a dome camera: crops of the panorama at every zoom level, scaled to the picture, and the switch that shows
-    /// the current level; live, the zmq filter first, so that PTZ commands move the crops of the running encoder.
+    /// the current level; live, the zmq filter first, so that PTZ commands move the crops of the running encoder; recorded,
+    /// a sendcmd filter that replays the logged moves.
     /// </summary>
-    private string PtzWindows(VideoDevice device, SimulatedPtz.Position? ptz, int? zmqPort)
+    private string PtzWindows(VideoDevice device, SimulatedPtz.Position? ptz, int? zmqPort, string? ptzCommands)
     {
         if (KindOf(device) != Kind.Panorama)
         {
@@ -120,6 +122,12 @@ internal sealed class SimulatedScene(VideoOptions options, string panoramaRoot)
         {
             // Two levels of escaping: the option value's ':' and then the graph's.
             text.Append(F($@"zmq=bind_address=tcp\\://127.0.0.1\\:{port},"));
+        }
+
+        if (ptzCommands is not null)
+        {
+            // A recording replays the moves made while it was recorded, at their times.
+            text.Append(F($"sendcmd=f={Escape(ptzCommands)},"));
         }
 
         text.Append("split=3[p0][p1][p2];");

@@ -84,6 +84,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         await PanoramaAsync(device, cancellationToken);
         return await _live.OpenAsync(
             device.Id,
+            Provider,
             folder =>
             {
                 SimulatedScene.WriteCaptions(device, folder);
@@ -195,8 +196,8 @@ public sealed partial class SimulatedVideoSource : IVideoSource
                 "-hide_banner", "-loglevel", "error", "-nostdin",
                 .. _scene.Input(device, from, realTime: false, until - from),
                 .. overlay is null
-                    ? new[] { "-vf", _scene.Filter(device, folder, _ptz.PositionOf(device.Id)) }
-                    : ["-i", overlay, "-filter_complex", $"[0:v]{_scene.Filter(device, folder, _ptz.PositionOf(device.Id))}[scene];[scene][1:v]overlay=0:0:format=auto[marked]", "-map", "[marked]"],
+                    ? new[] { "-vf", RecordedFilter(device, folder, from, until) }
+                    : ["-i", overlay, "-filter_complex", $"[0:v]{RecordedFilter(device, folder, from, until)}[scene];[scene][1:v]overlay=0:0:format=auto[marked]", "-map", "[marked]"],
                 "-an", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-pix_fmt", "yuv420p",
                 "-r", F($"{_options.FramesPerSecond}"), "-movflags", "+faststart", "-f", "mp4", "-y", output,
             ];
@@ -223,6 +224,60 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         }
     }
 
+    public async Task<IReadOnlyList<VideoFrame>> FramesAsync(VideoDevice device, DateTimeOffset at, int count, string? overlay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 15);
+        var fps = _options.FramesPerSecond;
+
+        // A few seconds of recording from whole seconds before: the frame on show at `at` (frame n shows from n/fps)
+        // and count/2 frames either side, picked by number from the rendered clip.
+        var lead = Math.Max(1, (int)Math.Ceiling((double)(count / 2) / fps));
+        var from = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds() - lead);
+        var first = (int)Math.Floor((at - from).TotalSeconds * fps) - (count / 2);
+        var clip = await RecordingAsync(device, from, from.AddSeconds((2 * lead) + 1), overlay, cancellationToken);
+        var folder = Path.Combine(_downloadRoot, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string[] arguments =
+            [
+                "-hide_banner", "-loglevel", "error", "-nostdin", "-i", clip,
+                "-vf", F($"select='between(n,{first},{first + count - 1})'"), "-fps_mode", "passthrough",
+                "-q:v", "2", "-f", "image2", Path.Combine(folder, "f%02d.jpg"),
+            ];
+            await _renders.WaitAsync(cancellationToken);
+            try
+            {
+                await FfmpegProcess.RunAsync(_options.Ffmpeg, arguments, null, TimeSpan.FromSeconds(30), cancellationToken, expectOutput: false);
+            }
+            finally
+            {
+                _renders.Release();
+            }
+
+            var frames = new List<VideoFrame>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var file = Path.Combine(folder, F($"f{i + 1:00}.jpg"));
+                if (!File.Exists(file))
+                {
+                    throw new VideoUnavailableException($"ffmpeg wrote {i} of {count} frames around {at:O}.");
+                }
+
+                frames.Add(new VideoFrame(from.AddTicks((first + i) * TimeSpan.TicksPerSecond / fps), await File.ReadAllBytesAsync(file, cancellationToken)));
+            }
+
+            return frames;
+        }
+        finally
+        {
+            File.Delete(clip);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     public async Task<PtzPosition> PtzAsync(VideoDevice device, PtzCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -232,7 +287,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
             throw new PtzUnsupportedException($"Device {device.Id} is a fixed camera.");
         }
 
-        var position = _ptz.Apply(device.Id, command);
+        var position = _ptz.Apply(device.Id, command, _time);
         var applied = false;
         if (_live.ControlPort(device.Id) is { } port)
         {
@@ -341,7 +396,7 @@ public sealed partial class SimulatedVideoSource : IVideoSource
             [
                 "-hide_banner", "-loglevel", "error", "-nostdin",
                 .. _scene.Input(device, start, realTime: false, TimeSpan.FromSeconds(RecordedSegmentSeconds)),
-                "-vf", _scene.Filter(device, folder, _ptz.PositionOf(device.Id)), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-vf", RecordedFilter(device, folder, start, start.AddSeconds(RecordedSegmentSeconds)), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                 "-r", F($"{_options.FramesPerSecond}"), "-g", F($"{_options.FramesPerSecond}"),
                 // Timestamps continue from one segment to the next, as in one long recording.
                 "-output_ts_offset", F($"{start.ToUnixTimeSeconds() % 86_400}"), "-f", "mpegts", "-y", temporary,
@@ -380,6 +435,28 @@ public sealed partial class SimulatedVideoSource : IVideoSource
         "-r", F($"{_options.FramesPerSecond}"), "-g", F($"{_options.FramesPerSecond}"), "-keyint_min", F($"{_options.FramesPerSecond}"), "-sc_threshold", "0",
         .. LiveEncoders.HlsOutput(folder),
     ];
+
+    /// <summary>
+    /// The filter of a recording of [<paramref name="from"/>, <paramref name="until"/>): a dome camera looks where it
+    /// looked at the start and makes the moves logged meanwhile, at their times, so a recording never changes.
+    /// </summary>
+    private string RecordedFilter(VideoDevice device, string folder, DateTimeOffset from, DateTimeOffset until)
+    {
+        if (!device.IsPtz)
+        {
+            return _scene.Filter(device, folder);
+        }
+
+        var moves = _ptz.MovesDuring(device.Id, from, until);
+        string? commands = null;
+        if (moves.Count > 0)
+        {
+            commands = Path.Combine(folder, "ptz.cmd");
+            File.WriteAllText(commands, SimulatedPtz.SendCommands(moves));
+        }
+
+        return _scene.Filter(device, folder, _ptz.PositionAt(device.Id, from), ptzCommands: commands);
+    }
 
     private void Reap()
     {
