@@ -350,33 +350,7 @@ public sealed class SimulatedVideoSourceTests : IAsyncLifetime
     private static double Difference(byte[] a, byte[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
 
     /// <summary>The pids of the ffmpeg processes whose command line names <paramref name="folder"/>.</summary>
-    internal static List<int> Ffmpegs(string folder)
-    {
-        var pids = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (commandLine.Split(' ')[0].EndsWith("ffmpeg", StringComparison.Ordinal) && commandLine.Contains(folder, StringComparison.Ordinal)
-                    && !File.ReadAllText(Path.Combine(directory, "stat")).Contains(") Z ", StringComparison.Ordinal))
-                {
-                    pids.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended meanwhile.
-            }
-        }
-
-        return pids;
-    }
+    internal static List<int> Ffmpegs(string folder) => FfmpegProcesses.Naming(folder);
 
     private static async Task<byte[]> FrameAsync(string segment, CancellationToken ct)
     {

@@ -563,33 +563,7 @@ public sealed class ProcessTests
     }
 
     /// <summary>The ffmpeg processes encoding into the node's data folder.</summary>
-    private static List<int> Encoders(string dataDir)
-    {
-        var pids = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (commandLine.Split(' ')[0].EndsWith("ffmpeg", StringComparison.Ordinal) && commandLine.Contains(dataDir, StringComparison.Ordinal)
-                    && !File.ReadAllText(Path.Combine(directory, "stat")).Contains(") Z ", StringComparison.Ordinal))
-                {
-                    pids.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // Gone meanwhile.
-            }
-        }
-
-        return pids;
-    }
+    private static List<int> Encoders(string dataDir) => CityEye.Video.Tests.FfmpegProcesses.Naming(dataDir);
 
     /// <summary>Kills the process when disposed, so that a failing test leaves no node running.</summary>
     private static Disposer Killed(Process process) => new(() =>
