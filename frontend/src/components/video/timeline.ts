@@ -47,3 +47,12 @@ export function ticks(range: TimelineRange, most = 6): { fraction: number; at: n
   }
   return result
 }
+
+/** Clock time on the burnt-in clock's zone (Asia/Shanghai), HH:mm:ss. */
+export const clockTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+})
