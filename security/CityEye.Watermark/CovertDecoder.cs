@@ -300,59 +300,30 @@ public static class CovertDecoder
     /// <summary>The image minus its box-blurred self, clipped so that edges do not dominate.</summary>
     private static float[] HighPass(float[] grey, int width, int height, int radius)
     {
-        var integral = new double[(width + 1) * (height + 1)];
-        for (var y = 0; y < height; y++)
-        {
-            double row = 0;
-            for (var x = 0; x < width; x++)
-            {
-                row += grey[(y * width) + x];
-                integral[((y + 1) * (width + 1)) + x + 1] = integral[(y * (width + 1)) + x + 1] + row;
-            }
-        }
-
+        var integral = Box.Integral(grey, width, height);
         var residual = new float[width * height];
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
-                residual[(y * width) + x] = grey[(y * width) + x] - (float)BoxMean(integral, width, height, x, y, radius);
+                residual[(y * width) + x] = grey[(y * width) + x] - (float)Box.Mean(integral, width, height, x, y, radius);
             }
         }
 
         // Whitening: divide by the local activity, so that flat parts (where the dots show) count more than texture
         // and edges (where they drown); then clip what is left of the strongest edges.
-        var energy = new double[(width + 1) * (height + 1)];
-        for (var y = 0; y < height; y++)
-        {
-            double row = 0;
-            for (var x = 0; x < width; x++)
-            {
-                var r = residual[(y * width) + x];
-                row += r * r;
-                energy[((y + 1) * (width + 1)) + x + 1] = energy[(y * (width + 1)) + x + 1] + row;
-            }
-        }
-
+        var energy = Box.Integral(Array.ConvertAll(residual, r => r * r), width, height);
         var whitened = new float[width * height];
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
-                var activity = Math.Sqrt(BoxMean(energy, width, height, x, y, radius * 2) + 9);
+                var activity = Math.Sqrt(Box.Mean(energy, width, height, x, y, radius * 2) + 9);
                 whitened[(y * width) + x] = (float)Math.Clamp(residual[(y * width) + x] / activity, -3, 3);
             }
         }
 
         return whitened;
-    }
-
-    private static double BoxMean(double[] integral, int width, int height, int x, int y, int radius)
-    {
-        var (x0, x1) = (Math.Max(0, x - radius), Math.Min(width, x + radius + 1));
-        var (y0, y1) = (Math.Max(0, y - radius), Math.Min(height, y + radius + 1));
-        var total = integral[(y1 * (width + 1)) + x1] - integral[(y0 * (width + 1)) + x1] - integral[(y1 * (width + 1)) + x0] + integral[(y0 * (width + 1)) + x0];
-        return total / ((x1 - x0) * (y1 - y0));
     }
 
     private readonly record struct Alignment(double Confidence, double Cell, double[] Cells);

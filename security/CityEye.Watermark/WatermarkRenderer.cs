@@ -7,12 +7,20 @@ namespace CityEye.Watermark;
 /// <see cref="CovertCode.Grid"/>-cell tile per <see cref="WatermarkStyle.CovertCellSize"/>) and the visible text at an
 /// angle, laid out so that the tile's sides are whole covert tiles. Files that leave the node get the tile burnt in
 /// (<see cref="Apply"/>, <see cref="WatermarkJpeg"/>, <see cref="Overlay"/> for video); the player lays the same tile
-/// over live and recorded video.
+/// over live and recorded video. Burnt into a file, the covert dots are strengthened where the picture is busy (up to
+/// <see cref="TextureGain"/> times, in proportion to the local deviation above <see cref="TextureReference"/> grey
+/// levels): texture masks them there, and it is where they would otherwise drown (a crop of grass or foliage).
 /// </summary>
 public sealed class WatermarkRenderer : IDisposable
 {
     /// <summary>The largest image decoded (a decompression bomb is refused before it is unpacked).</summary>
     public const long MaxPixels = 60_000_000;
+
+    /// <summary>The most the covert dots are strengthened in busy parts of a picture burnt in.</summary>
+    public const double TextureGain = 2;
+
+    /// <summary>The local deviation of the picture (grey levels) above which the dots are strengthened.</summary>
+    public const double TextureReference = 6;
 
     private readonly SKTypeface _typeface;
 
@@ -23,7 +31,7 @@ public sealed class WatermarkRenderer : IDisposable
     }
 
     /// <summary>The tile for a viewer: premultiplied RGBA, transparent where nothing is drawn.</summary>
-    public SKBitmap Tile(WatermarkIdentity identity, WatermarkStyle style, TimeZoneInfo zone)
+    public WatermarkTile Tile(WatermarkIdentity identity, WatermarkStyle style, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(style);
@@ -41,9 +49,10 @@ public sealed class WatermarkRenderer : IDisposable
         var tile = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using var canvas = new SKCanvas(tile);
         canvas.Clear(SKColors.Transparent);
-        if (style.CovertEnabled)
+        var cells = style.CovertEnabled ? CovertCode.Tile(CovertPayload.For(identity.UserId, identity.Time, identity.Node)) : null;
+        if (cells is not null)
         {
-            DrawCovert(canvas, width, height, style, CovertCode.Tile(CovertPayload.For(identity.UserId, identity.Time, identity.Node)));
+            DrawCovert(canvas, width, height, style, cells);
         }
 
         var colour = SKColor.Parse(style.Colour).WithAlpha((byte)Math.Round(style.Opacity * 255));
@@ -66,22 +75,33 @@ public sealed class WatermarkRenderer : IDisposable
             }
         }
 
-        return tile;
+        return new WatermarkTile(tile, cells, style.CovertCellSize, style.CovertStrength);
     }
 
-    /// <summary>Burns the tile into an image, repeated from its top-left corner.</summary>
-    public static void Apply(SKBitmap image, SKBitmap tile)
+    /// <summary>
+    /// Burns the tile into an opaque RGBA image, repeated from its top-left corner, with the covert dots strengthened
+    /// where the picture is busy.
+    /// </summary>
+    public static void Apply(SKBitmap image, WatermarkTile tile)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(tile);
-        using var canvas = new SKCanvas(image);
-        using var shader = SKShader.CreateBitmap(tile, SKShaderTileMode.Repeat, SKShaderTileMode.Repeat);
-        using var paint = new SKPaint { Shader = shader };
-        canvas.DrawRect(0, 0, image.Width, image.Height, paint);
+        var gain = tile.Cells is not null && image.BytesPerPixel == 4 ? Gain(image) : null;
+        using (var canvas = new SKCanvas(image))
+        {
+            using var shader = SKShader.CreateBitmap(tile.Bitmap, SKShaderTileMode.Repeat, SKShaderTileMode.Repeat);
+            using var paint = new SKPaint { Shader = shader };
+            canvas.DrawRect(0, 0, image.Width, image.Height, paint);
+        }
+
+        if (gain is not null)
+        {
+            Strengthen(image, tile, gain);
+        }
     }
 
     /// <summary>A JPEG or PNG with the tile burnt in, as a JPEG of the given quality.</summary>
-    public static byte[] WatermarkJpeg(byte[] image, SKBitmap tile, int quality = 90)
+    public static byte[] WatermarkJpeg(byte[] image, WatermarkTile tile, int quality = 90)
     {
         using var bitmap = DecodeOpaque(image);
         Apply(bitmap, tile);
@@ -89,15 +109,18 @@ public sealed class WatermarkRenderer : IDisposable
     }
 
     /// <summary>A transparent PNG of the given size with the tile repeated over it (for ffmpeg's overlay filter).</summary>
-    public static byte[] Overlay(int width, int height, SKBitmap tile)
+    public static byte[] Overlay(int width, int height, WatermarkTile tile)
     {
+        ArgumentNullException.ThrowIfNull(tile);
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.Transparent);
+            using var shader = SKShader.CreateBitmap(tile.Bitmap, SKShaderTileMode.Repeat, SKShaderTileMode.Repeat);
+            using var paint = new SKPaint { Shader = shader };
+            canvas.DrawRect(0, 0, width, height, paint);
         }
 
-        Apply(bitmap, tile);
         return Encode(bitmap, SKEncodedImageFormat.Png, 100);
     }
 
@@ -148,6 +171,78 @@ public sealed class WatermarkRenderer : IDisposable
         }
     }
 
+    /// <summary>
+    /// How much to strengthen the dots at each pixel (1 to <see cref="TextureGain"/>): the picture's local deviation
+    /// from its own blur, over a window of about two cells, relative to <see cref="TextureReference"/>.
+    /// </summary>
+    private static float[] Gain(SKBitmap image)
+    {
+        var (width, height) = (image.Width, image.Height);
+        var pixels = image.GetPixelSpan();
+        var grey = new double[width * height];
+        for (var i = 0; i < grey.Length; i++)
+        {
+            grey[i] = (pixels[i * 4] + pixels[(i * 4) + 1] + pixels[(i * 4) + 2]) / 3.0;
+        }
+
+        var blurred = Box.Integral(grey, width, height);
+        var energy = new double[grey.Length];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var d = grey[(y * width) + x] - Box.Mean(blurred, width, height, x, y, 4);
+                energy[(y * width) + x] = d * d;
+            }
+        }
+
+        var local = Box.Integral(energy, width, height);
+        var gain = new float[grey.Length];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                gain[(y * width) + x] = (float)Math.Clamp(Math.Sqrt(Box.Mean(local, width, height, x, y, 8)) / TextureReference, 1, TextureGain);
+            }
+        }
+
+        return gain;
+    }
+
+    /// <summary>Adds (gain − 1) more of each covert dot to the pixels it covers: lighter for +1, darker for −1.</summary>
+    private static void Strengthen(SKBitmap image, WatermarkTile tile, float[] gain)
+    {
+        var (width, height, size, cells) = (image.Width, image.Height, tile.CellSize, tile.Cells!);
+        var pixels = image.GetPixelSpan().ToArray();
+        var radius = size / 2.0;
+        for (var y = 0; y < height; y++)
+        {
+            var cy = y / size;
+            var dy = y + 0.5 - ((cy + 0.5) * size);
+            for (var x = 0; x < width; x++)
+            {
+                var g = gain[(y * width) + x];
+                var cx = x / size;
+                var dx = x + 0.5 - ((cx + 0.5) * size);
+                if (g <= 1 || (dx * dx) + (dy * dy) > radius * radius)
+                {
+                    continue;
+                }
+
+                var extra = (g - 1) * tile.Strength;
+                var light = cells[((cy % CovertCode.Grid) * CovertCode.Grid) + (cx % CovertCode.Grid)] > 0;
+                var p = ((y * width) + x) * 4;
+                for (var c = 0; c < 3; c++)
+                {
+                    var v = pixels[p + c];
+                    pixels[p + c] = (byte)Math.Clamp(Math.Round(light ? v + (extra * (255 - v)) : v - (extra * v)), 0, 255);
+                }
+            }
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, image.GetPixels(), pixels.Length);
+    }
+
     private static int RoundUp(double value, int unit) => Math.Max(unit, (int)Math.Ceiling(value / unit) * unit);
 
     private static SKTypeface LoadTypeface(string fontFile)
@@ -178,6 +273,21 @@ public sealed class WatermarkRenderer : IDisposable
 
         return SKFontManager.Default.MatchFamily("Noto Sans CJK SC") ?? SKTypeface.Default;
     }
+}
+
+/// <summary>A viewer's watermark tile, and the covert cells drawn in it (null when the covert mark is off).</summary>
+public sealed class WatermarkTile(SKBitmap bitmap, sbyte[]? cells, int cellSize, double strength) : IDisposable
+{
+    /// <summary>Premultiplied RGBA, transparent where nothing is drawn; its sides are whole covert tiles.</summary>
+    public SKBitmap Bitmap { get; } = bitmap;
+
+    internal sbyte[]? Cells { get; } = cells;
+
+    internal int CellSize { get; } = cellSize;
+
+    internal double Strength { get; } = strength;
+
+    public void Dispose() => Bitmap.Dispose();
 }
 
 /// <summary>The file given is not an image that can be read.</summary>

@@ -97,13 +97,46 @@ public sealed class CovertWatermarkTests : IDisposable
         var style = new WatermarkStyle { Template = "{name}/{username}/{unit}/{address}/{time}/{node}", CovertCellSize = 10 };
         Assert.Equal("李四/li/青浦分局/10.0.0.1/2026-11-27 10:30/青浦区", style.Text(identity, Shanghai));
         using var tile = _renderer.Tile(identity, style, Shanghai);
-        Assert.Equal(0, tile.Width % (CovertCode.Grid * 10));
-        Assert.Equal(0, tile.Height % (CovertCode.Grid * 10));
+        Assert.Equal(0, tile.Bitmap.Width % (CovertCode.Grid * 10));
+        Assert.Equal(0, tile.Bitmap.Height % (CovertCode.Grid * 10));
 
         // Some pixels carry the text at its opacity, all the others only the faint dots.
-        var alphas = Enumerable.Range(0, tile.Height).SelectMany(y => Enumerable.Range(0, tile.Width).Select(x => tile.GetPixel(x, y).Alpha)).ToList();
+        var alphas = Enumerable.Range(0, tile.Bitmap.Height).SelectMany(y => Enumerable.Range(0, tile.Bitmap.Width).Select(x => tile.Bitmap.GetPixel(x, y).Alpha)).ToList();
         Assert.Contains(alphas, a => a > 60);
         Assert.True(alphas.Count(a => a <= Math.Round(style.CovertStrength * 255) + 1) > alphas.Count * 0.8);
+    }
+
+    [Fact]
+    public void Burnt_in_the_dots_are_stronger_over_texture_and_a_quarter_of_grass_still_names_the_viewer()
+    {
+        // Left half flat grey, right half busy: random grey levels (±70) in blocks of 4 px, like grass seen from afar.
+        // Without the dots strengthened there, a quarter of it does not decode (checked with the gain at 1).
+        var random = new Random(5);
+        var (block, amplitude) = (4, 140);
+        var blades = Enumerable.Range(0, ((640 / block) + 1) * ((360 / block) + 1)).Select(_ => random.NextDouble() - 0.5).ToArray();
+        using var picture = new SKBitmap(new SKImageInfo(640, 360, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var pixels = new byte[640 * 360 * 4];
+        for (var i = 0; i < 640 * 360; i++)
+        {
+            var (x, y) = (i % 640, i / 640);
+            var v = (byte)(x < 320 ? 128 : Math.Clamp(110 + (blades[((y / block) * ((640 / block) + 1)) + (x / block)] * amplitude), 0, 255));
+            (pixels[i * 4], pixels[(i * 4) + 1], pixels[(i * 4) + 2], pixels[(i * 4) + 3]) = (v, (byte)Math.Min(255, v + 20), v, 255);
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, picture.GetPixels(), pixels.Length);
+        using var original = picture.Copy();
+        var identity = new WatermarkIdentity(7_007, "wangwu", "王五", "青浦分局治安支队", "10.31.9.9", new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero), 3, "青浦区");
+        using var tile = _renderer.Tile(identity, new WatermarkStyle { Template = " ", Opacity = 0 }, Shanghai);
+        WatermarkRenderer.Apply(picture, tile);
+
+        // The mean change the dots make, per half (rows away from the borders).
+        double Change(int from, int to) => Enumerable.Range(40, 280).SelectMany(y => Enumerable.Range(from, to - from).Select(x => Math.Abs(picture.GetPixel(x, y).Green - original.GetPixel(x, y).Green))).Average();
+        var (flat, busy) = (Change(16, 304), Change(336, 624));
+        Assert.InRange(busy / flat, 1.7, 2.3);
+
+        // A quarter of the frame from the busy half, re-encoded as a JPEG, decodes to the viewer.
+        var leaked = Encode(Crop(picture, 320, 90, 320, 180), SKEncodedImageFormat.Jpeg, 90);
+        Assert.Equal(CovertPayload.For(7_007, identity.Time, 3), CovertDecoder.Decode(leaked)?.Payload);
     }
 
     [Fact]

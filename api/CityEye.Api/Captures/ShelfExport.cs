@@ -3,7 +3,6 @@ using System.IO.Compression;
 using CityEye.Api.Spreadsheets;
 using CityEye.Core.Captures;
 using CityEye.Watermark;
-using SkiaSharp;
 
 namespace CityEye.Api.Captures;
 
@@ -16,7 +15,7 @@ internal static class ShelfExport
 {
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    public static async Task WriteAsync(Stream output, IReadOnlyList<ShelfItemResponse> items, IReadOnlyDictionary<long, Capture> stored, BlobStore blobs, SKBitmap watermark, CancellationToken cancellationToken)
+    public static async Task WriteAsync(Stream output, IReadOnlyList<ShelfItemResponse> items, IReadOnlyDictionary<long, Capture> stored, BlobStore blobs, WatermarkTile watermark, CancellationToken cancellationToken)
     {
         // ZipArchive needs a seekable stream to write entries of unknown length: build it in a temporary file.
         var temporary = Path.Combine(Path.GetTempPath(), $"cityeye-shelf-{Guid.NewGuid():N}.zip");
@@ -67,7 +66,7 @@ internal static class ShelfExport
     }
 
     /// <summary>Adds an image with the exporter's watermarks burnt in (as a JPEG); one that cannot be read is left out.</summary>
-    private static async Task<string?> AddAsync(ZipArchive zip, BlobStore blobs, string? reference, string name, SKBitmap watermark, CancellationToken cancellationToken)
+    private static async Task<string?> AddAsync(ZipArchive zip, BlobStore blobs, string? reference, string name, WatermarkTile watermark, CancellationToken cancellationToken)
     {
         if (blobs.PathOf(reference) is not { } path)
         {

@@ -26,7 +26,7 @@ internal sealed class Watermarks(WatermarkRenderer renderer, WatermarkStyleStore
             time.GetUtcNow(), options.Value.NodeNumber, options.Value.NodeName);
     }
 
-    public async Task<SKBitmap> TileAsync(WatermarkIdentity identity, CancellationToken cancellationToken, WatermarkStyle? style = null)
+    public async Task<WatermarkTile> TileAsync(WatermarkIdentity identity, CancellationToken cancellationToken, WatermarkStyle? style = null)
     {
         style ??= (await styles.GetAsync(cancellationToken)).Style;
         return renderer.Tile(identity, style, _zone);
@@ -36,7 +36,7 @@ internal sealed class Watermarks(WatermarkRenderer renderer, WatermarkStyleStore
     public async Task<byte[]> TilePngAsync(UserPrincipalData user, HttpContext context, CancellationToken cancellationToken)
     {
         using var tile = await TileAsync(Identity(user, context), cancellationToken);
-        return WatermarkRenderer.Encode(tile, SKEncodedImageFormat.Png, 100);
+        return WatermarkRenderer.Encode(tile.Bitmap, SKEncodedImageFormat.Png, 100);
     }
 
     /// <summary>An image with the viewer's marks burnt in, as a JPEG.</summary>
