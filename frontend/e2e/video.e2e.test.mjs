@@ -250,6 +250,63 @@ describe('video interconnection', { timeout: 300_000 }, () => {
     }
   })
 
+  test('the people in a frame of recorded video are staged and favourited', async () => {
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await openSplit(page, INVESTIGATOR, { layout: '1 分屏', mode: '回放' })
+      // A camera that shows the pedestrian footage (every eighth device plays opencv-doc's vtest.avi).
+      const online = await (
+        await page.request.get('/api/devices/search?status=Online&pageSize=200')
+      ).json()
+      const footage = online.items.find((d) => d.id % 8 === 0)
+      assert.ok(footage, 'no online camera with the pedestrian footage')
+      await page.locator(byTestId('device-keyword')).fill(footage.gbCode)
+      await page.waitForFunction((name) => {
+        const items = document.querySelectorAll('[data-testid="device-list"] li:not(.empty)')
+        return items.length === 1 && items[0].textContent.includes(name)
+      }, footage.name)
+      const cell = await playOne(page, page.locator(`${byTestId('device-list')} li:not(.empty)`))
+      const group = `截帧目标-${Date.now()}`
+      await page.request.post('/api/capture-favourites', {
+        data: { name: group },
+        headers: { 'X-CityEye-Request': '1' },
+      })
+
+      await cell.locator(byTestId('frames')).click()
+      const dialog = page.locator(`.el-dialog${byTestId('frames-dialog')}`)
+      await dialog.locator(byTestId('frame')).nth(4).waitFor()
+      const made = page.waitForResponse((r) => /\/api\/video\/frames\/\d+\/captures$/.test(r.url()))
+      await dialog.locator(byTestId('frame')).nth(2).locator(byTestId('frame-targets')).click()
+      const captures = (await (await made).json()).captures
+      assert.ok(captures.length > 0, 'no person found in a frame of the pedestrian footage')
+      const list = dialog.locator(byTestId('frame-target-list'))
+      await list.getByText(`${captures.length} 个`).waitFor()
+      assert.equal(await list.locator(byTestId('capture-card')).count(), captures.length)
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid="frame-target-list"] img')].every(
+          (img) => img.complete && img.naturalWidth > 0,
+        ),
+      )
+      await page.screenshot({ path: path.join(ARTIFACTS, 'video-frame-targets.png') })
+
+      await list.locator(byTestId('frame-stage')).click()
+      await page.getByText(`已暂存 ${captures.length} 个目标`).waitFor()
+      await list.locator(byTestId('frame-favourite')).click()
+      await page.locator('.el-dropdown-menu__item', { hasText: group }).click()
+      await page.getByText(`已收藏 ${captures.length} 个目标`).waitFor()
+      const shelf = await (await page.request.get('/api/shelf')).json()
+      for (const capture of captures) {
+        assert.ok(
+          shelf.items.some((i) => i.captureId === capture.id),
+          `capture ${capture.id} staged`,
+        )
+      }
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
+
   test('a device on the map shows its live video in a dialog', async () => {
     const { context, page, pageErrors } = await openPage()
     try {

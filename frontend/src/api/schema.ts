@@ -2079,6 +2079,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/video/frames/{id}/captures': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Makes each face, person and vehicle the node's models find in a frame the caller took a capture (source video-frames: its target crop, the frame as the scene, the frame's device and time), so that it can be staged, favourited and searched like any other; idempotent (a frame's targets become captures once). A frame with no target gives an empty list. */
+    post: operations['Video_FrameCaptures']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/video/favourites': {
     parameters: {
       query?: never
@@ -3514,6 +3531,12 @@ export interface components {
       field: string
       before: null | string
       after: null | string
+    }
+    /** @description The captures made from a frame's targets. */
+    FrameCapturesResponse: {
+      /** Format: int64 */
+      frameId: number
+      captures: components['schemas']['CaptureResponse'][]
     }
     /** @description Liveness answer. */
     HealthResponse: {
@@ -9686,6 +9709,64 @@ export interface operations {
       }
       /** @description Not Found */
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Video_FrameCaptures: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FrameCapturesResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Service Unavailable */
+      503: {
         headers: {
           [name: string]: unknown
         }

@@ -1,4 +1,5 @@
 import type {
+  FrameCaptures,
   LiveVideo,
   OpenStreams,
   Playback,
@@ -52,3 +53,11 @@ export function takeFrames(deviceId: number, at: string): Promise<VideoFrames> {
 }
 
 export const frameUrl = (id: number) => buildUrl(`/api/video/frames/${id}`)
+
+/**
+ * Makes each face, person and vehicle the node's models find in a frame the caller took a capture (once per
+ * frame), so that it can be staged, favourited and searched like any other.
+ */
+export function frameCaptures(id: number): Promise<FrameCaptures> {
+  return http.post<FrameCaptures>(`/api/video/frames/${id}/captures`)
+}

@@ -255,6 +255,60 @@ public sealed class VideoEndpointsTests(ApiFactory factory)
         await ProblemAssert.HasFieldErrorAsync(await station.PostAsJsonAsync(Url("/api/video/frames"), new { deviceId = inside[0].Id, at = at.AddDays(-40) }, ct), "at", "video.rangeTooOld", ct);
     }
 
+    [Fact]
+    public async Task The_people_in_a_frame_become_captures_that_the_taker_stages_and_favourites()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = await factory.SignInAsync("admin", "Admin#2026", ct);
+        using var station = await factory.SignInAsync("station", "Station#2026", ct);
+        var organisations = await admin.GetFromJsonAsync<JsonElement>(Url("/api/organisations"), ct);
+        var xiayang = organisations.EnumerateArray().First(o => o.GetProperty("name").GetString() == "夏阳派出所").GetProperty("id").GetInt64();
+
+        // A camera of the station that shows the pedestrian footage (every eighth device, vtest.avi from opencv-doc).
+        var hits = await station.GetFromJsonAsync<JsonElement>(Url($"/api/devices/search?organisationId={xiayang}&pageSize=200"), ct);
+        var device = new { Id = hits.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("id").GetInt64()).First(id => id % 8 == 0) };
+        var at = TimeProvider.System.GetUtcNow().AddMinutes(-20);
+        using var taken = await station.PostAsJsonAsync(Url("/api/video/frames"), new { deviceId = device.Id, at }, ct);
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        var frame = (await taken.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("frames")[2];
+        var frameId = frame.GetProperty("id").GetInt64();
+
+        using var made = await station.PostAsync(Url($"/api/video/frames/{frameId}/captures"), null, ct);
+        Assert.True(made.StatusCode == HttpStatusCode.OK, await made.Content.ReadAsStringAsync(ct));
+        var captures = (await made.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("captures").EnumerateArray().ToList();
+        Assert.Contains(captures, c => c.GetProperty("type").GetString() == "body");
+        Assert.All(captures, c =>
+        {
+            Assert.Equal("video-frames", c.GetProperty("source").GetString());
+            Assert.Equal(device.Id, c.GetProperty("deviceId").GetInt64());
+            Assert.InRange(frame.GetProperty("at").GetDateTimeOffset() - c.GetProperty("time").GetDateTimeOffset(), TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
+        });
+        var ids = captures.Select(c => c.GetProperty("id").GetInt64()).ToList();
+
+        // Once only: asking again gives the same captures.
+        using var again = await station.PostAsync(Url($"/api/video/frames/{frameId}/captures"), null, ct);
+        Assert.Equal(ids, (await again.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("captures").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()));
+
+        // The crop is the target cut from the frame; the scene is the frame.
+        using var crop = await station.GetAsync(Url($"/api/captures/{ids[0]}/image"), ct);
+        Assert.Equal(HttpStatusCode.OK, crop.StatusCode);
+        using var cropped = SkiaSharp.SKBitmap.Decode(await crop.Content.ReadAsByteArrayAsync(ct));
+        Assert.Equal(captures[0].GetProperty("box").GetProperty("width").GetInt32(), cropped.Width);
+
+        // Staged and favourited like any capture.
+        using var staged = await station.PostAsJsonAsync(Url("/api/shelf/items"), new { captureIds = ids }, ct);
+        Assert.True(staged.StatusCode == HttpStatusCode.OK, await staged.Content.ReadAsStringAsync(ct));
+        var shelf = await station.GetFromJsonAsync<JsonElement>(Url("/api/shelf"), ct);
+        Assert.Contains(shelf.GetProperty("items").EnumerateArray(), i => i.GetProperty("captureId").GetInt64() == ids[0]);
+        using var created = await station.PostAsJsonAsync(Url("/api/capture-favourites"), new { name = $"截帧-{frameId}" }, ct);
+        var group = (await created.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+        using var favourited = await station.PostAsJsonAsync(Url($"/api/capture-favourites/{group}/items"), new { captureIds = ids }, ct);
+        Assert.Equal(ids.Count, (await favourited.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("changed").GetInt32());
+
+        // Another user's frame is not there for them.
+        await ProblemAssert.IsProblemAsync(await admin.PostAsync(Url($"/api/video/frames/{frameId}/captures"), null, ct), HttpStatusCode.NotFound, "notFound", ct);
+    }
+
     /// <summary>A device of the station (inside) or of another station (outside), set online.</summary>
     private async Task<(long Id, string Code)> OnlineDeviceAsync(HttpClient admin, bool inside, CancellationToken ct)
     {
