@@ -267,17 +267,27 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       }, footage.name)
       const cell = await playOne(page, page.locator(`${byTestId('device-list')} li:not(.empty)`))
       const group = `截帧目标-${Date.now()}`
-      await page.request.post('/api/capture-favourites', {
+      const created = await page.request.post('/api/capture-favourites', {
         data: { name: group },
         headers: { 'X-CityEye-Request': '1' },
       })
+      assert.equal(created.status(), 201)
+      const groupId = (await created.json()).id
 
       await cell.locator(byTestId('frames')).click()
       const dialog = page.locator(`.el-dialog${byTestId('frames-dialog')}`)
       await dialog.locator(byTestId('frame')).nth(4).waitFor()
-      const made = page.waitForResponse((r) => /\/api\/video\/frames\/\d+\/captures$/.test(r.url()))
+      // The models load on first use and the captures must reach the store: allow a minute and a half.
+      const made = page.waitForResponse(
+        (r) => /\/api\/video\/frames\/\d+\/captures$/.test(r.url()),
+        {
+          timeout: 90_000,
+        },
+      )
       await dialog.locator(byTestId('frame')).nth(2).locator(byTestId('frame-targets')).click()
-      const captures = (await (await made).json()).captures
+      const answer = await made
+      assert.equal(answer.status(), 200, await answer.text())
+      const captures = (await answer.json()).captures
       assert.ok(captures.length > 0, 'no person found in a frame of the pedestrian footage')
       const list = dialog.locator(byTestId('frame-target-list'))
       await list.getByText(`${captures.length} 个`).waitFor()
@@ -295,10 +305,17 @@ describe('video interconnection', { timeout: 300_000 }, () => {
       await page.locator('.el-dropdown-menu__item', { hasText: group }).click()
       await page.getByText(`已收藏 ${captures.length} 个目标`).waitFor()
       const shelf = await (await page.request.get('/api/shelf')).json()
+      const favoured = await (
+        await page.request.get(`/api/capture-favourites/${groupId}/items?page=1&pageSize=100`)
+      ).json()
       for (const capture of captures) {
         assert.ok(
           shelf.items.some((i) => i.captureId === capture.id),
           `capture ${capture.id} staged`,
+        )
+        assert.ok(
+          favoured.items.some((i) => i.captureId === capture.id),
+          `capture ${capture.id} favourited`,
         )
       }
       assert.deepEqual(pageErrors, [])

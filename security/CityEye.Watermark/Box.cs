@@ -31,4 +31,51 @@ internal static class Box
         var total = integral[(y1 * (width + 1)) + x1] - integral[(y0 * (width + 1)) + x1] - integral[(y1 * (width + 1)) + x0] + integral[(y0 * (width + 1)) + x0];
         return total / ((x1 - x0) * (y1 - y0));
     }
+
+    /// <summary>
+    /// The box blur of a width × height image (each pixel the mean of the (2 × radius + 1)² window around it, the part
+    /// inside the image), in two running-sum passes.
+    /// </summary>
+    public static float[] Blur(float[] values, int width, int height, int radius)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var across = new float[values.Length];
+        for (var y = 0; y < height; y++)
+        {
+            Pass(values, across, y * width, 1, width, radius);
+        }
+
+        var blurred = new float[values.Length];
+        for (var x = 0; x < width; x++)
+        {
+            Pass(across, blurred, x, width, height, radius);
+        }
+
+        return blurred;
+    }
+
+    /// <summary>One line's box means: <paramref name="length"/> values from <paramref name="start"/>, <paramref name="step"/> apart.</summary>
+    private static void Pass(float[] source, float[] target, int start, int step, int length, int radius)
+    {
+        double sum = 0;
+        for (var i = 0; i < Math.Min(radius, length); i++)
+        {
+            sum += source[start + (i * step)];
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            if (i + radius < length)
+            {
+                sum += source[start + ((i + radius) * step)];
+            }
+
+            if (i - radius - 1 >= 0)
+            {
+                sum -= source[start + ((i - radius - 1) * step)];
+            }
+
+            target[start + (i * step)] = (float)(sum / (Math.Min(length - 1, i + radius) - Math.Max(0, i - radius) + 1));
+        }
+    }
 }

@@ -6,10 +6,10 @@ namespace CityEye.Watermark;
 /// Draws both watermarks (SC-1, SC-2) as one transparent tile that repeats seamlessly: the covert dot matrix (a
 /// <see cref="CovertCode.Grid"/>-cell tile per <see cref="WatermarkStyle.CovertCellSize"/>) and the visible text at an
 /// angle, laid out so that the tile's sides are whole covert tiles. Files that leave the node get the tile burnt in
-/// (<see cref="Apply"/>, <see cref="WatermarkJpeg"/>, <see cref="Overlay"/> for video); the player lays the same tile
+/// (<see cref="Apply(SKBitmap, WatermarkTile)"/>, <see cref="WatermarkJpeg"/>, <see cref="Overlay"/> for video); the player lays the same tile
 /// over live and recorded video. Burnt into a file, the covert dots are strengthened where the picture is busy (up to
 /// <see cref="TextureGain"/> times, in proportion to the local deviation above <see cref="TextureReference"/> grey
-/// levels): texture masks them there, and it is where they would otherwise drown (a crop of grass or foliage).
+/// levels, per covert cell): texture masks them there, and it is where they would otherwise drown (a crop of grass or foliage).
 /// </summary>
 public sealed class WatermarkRenderer : IDisposable
 {
@@ -82,11 +82,19 @@ public sealed class WatermarkRenderer : IDisposable
     /// Burns the tile into an opaque RGBA image, repeated from its top-left corner, with the covert dots strengthened
     /// where the picture is busy.
     /// </summary>
-    public static void Apply(SKBitmap image, WatermarkTile tile)
+    public static void Apply(SKBitmap image, WatermarkTile tile) => Apply(image, tile, TextureGain);
+
+    /// <summary><see cref="Apply(SKBitmap, WatermarkTile)"/> with the most the dots are strengthened (1: not at all).</summary>
+    internal static void Apply(SKBitmap image, WatermarkTile tile, double textureGain)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(tile);
-        var gain = tile.Cells is not null && image.BytesPerPixel == 4 ? Gain(image) : null;
+
+        // Strengthening works on 8-bit RGBA or BGRA pixels of an opaque picture, row after row; other pictures get
+        // the tile as it is.
+        var packed = image.ColorType is SKColorType.Rgba8888 or SKColorType.Bgra8888 && image.AlphaType is SKAlphaType.Opaque or SKAlphaType.Premul
+            && image.RowBytes == image.Width * 4;
+        var gain = tile.Cells is not null && textureGain > 1 && packed ? Gain(image, tile.CellSize, textureGain) : null;
         using (var canvas = new SKCanvas(image))
         {
             using var shader = SKShader.CreateBitmap(tile.Bitmap, SKShaderTileMode.Repeat, SKShaderTileMode.Repeat);
@@ -172,37 +180,51 @@ public sealed class WatermarkRenderer : IDisposable
     }
 
     /// <summary>
-    /// How much to strengthen the dots at each pixel (1 to <see cref="TextureGain"/>): the picture's local deviation
-    /// from its own blur, over a window of about two cells, relative to <see cref="TextureReference"/>.
+    /// How much to strengthen the dots of each covert cell (1 to <paramref name="most"/>): the picture's deviation from
+    /// its own blur (a box of 9 px) over the cell and its eight neighbours, relative to <see cref="TextureReference"/>.
+    /// Per cell, so that a large picture needs about three floats per pixel.
     /// </summary>
-    private static float[] Gain(SKBitmap image)
+    private static float[] Gain(SKBitmap image, int cell, double most)
     {
         var (width, height) = (image.Width, image.Height);
         var pixels = image.GetPixelSpan();
-        var grey = new double[width * height];
+        var grey = new float[width * height];
         for (var i = 0; i < grey.Length; i++)
         {
-            grey[i] = (pixels[i * 4] + pixels[(i * 4) + 1] + pixels[(i * 4) + 2]) / 3.0;
+            grey[i] = (pixels[i * 4] + pixels[(i * 4) + 1] + pixels[(i * 4) + 2]) / 3f;
         }
 
-        var blurred = Box.Integral(grey, width, height);
-        var energy = new double[grey.Length];
+        var blurred = Box.Blur(grey, width, height, 4);
+        var (columns, rows) = ((width + cell - 1) / cell, (height + cell - 1) / cell);
+        var energy = new double[columns * rows];
+        var count = new int[columns * rows];
         for (var y = 0; y < height; y++)
         {
             for (var x = 0; x < width; x++)
             {
-                var d = grey[(y * width) + x] - Box.Mean(blurred, width, height, x, y, 4);
-                energy[(y * width) + x] = d * d;
+                var d = grey[(y * width) + x] - blurred[(y * width) + x];
+                var c = ((y / cell) * columns) + (x / cell);
+                energy[c] += d * d;
+                count[c]++;
             }
         }
 
-        var local = Box.Integral(energy, width, height);
-        var gain = new float[grey.Length];
-        for (var y = 0; y < height; y++)
+        var gain = new float[columns * rows];
+        for (var cy = 0; cy < rows; cy++)
         {
-            for (var x = 0; x < width; x++)
+            for (var cx = 0; cx < columns; cx++)
             {
-                gain[(y * width) + x] = (float)Math.Clamp(Math.Sqrt(Box.Mean(local, width, height, x, y, 8)) / TextureReference, 1, TextureGain);
+                var (sum, n) = (0.0, 0);
+                for (var ny = Math.Max(0, cy - 1); ny <= Math.Min(rows - 1, cy + 1); ny++)
+                {
+                    for (var nx = Math.Max(0, cx - 1); nx <= Math.Min(columns - 1, cx + 1); nx++)
+                    {
+                        sum += energy[(ny * columns) + nx];
+                        n += count[(ny * columns) + nx];
+                    }
+                }
+
+                gain[(cy * columns) + cx] = (float)Math.Clamp(Math.Sqrt(sum / n) / TextureReference, 1, most);
             }
         }
 
@@ -213,6 +235,7 @@ public sealed class WatermarkRenderer : IDisposable
     private static void Strengthen(SKBitmap image, WatermarkTile tile, float[] gain)
     {
         var (width, height, size, cells) = (image.Width, image.Height, tile.CellSize, tile.Cells!);
+        var columns = (width + size - 1) / size;
         var pixels = image.GetPixelSpan().ToArray();
         var radius = size / 2.0;
         for (var y = 0; y < height; y++)
@@ -221,8 +244,8 @@ public sealed class WatermarkRenderer : IDisposable
             var dy = y + 0.5 - ((cy + 0.5) * size);
             for (var x = 0; x < width; x++)
             {
-                var g = gain[(y * width) + x];
                 var cx = x / size;
+                var g = gain[(cy * columns) + cx];
                 var dx = x + 0.5 - ((cx + 0.5) * size);
                 if (g <= 1 || (dx * dx) + (dy * dy) > radius * radius)
                 {

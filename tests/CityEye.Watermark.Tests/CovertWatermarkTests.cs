@@ -110,7 +110,6 @@ public sealed class CovertWatermarkTests : IDisposable
     public void Burnt_in_the_dots_are_stronger_over_texture_and_a_quarter_of_grass_still_names_the_viewer()
     {
         // Left half flat grey, right half busy: random grey levels (±70) in blocks of 4 px, like grass seen from afar.
-        // Without the dots strengthened there, a quarter of it does not decode (checked with the gain at 1).
         var random = new Random(5);
         var (block, amplitude) = (4, 140);
         var blades = Enumerable.Range(0, ((640 / block) + 1) * ((360 / block) + 1)).Select(_ => random.NextDouble() - 0.5).ToArray();
@@ -127,6 +126,8 @@ public sealed class CovertWatermarkTests : IDisposable
         using var original = picture.Copy();
         var identity = new WatermarkIdentity(7_007, "wangwu", "王五", "青浦分局治安支队", "10.31.9.9", new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero), 3, "青浦区");
         using var tile = _renderer.Tile(identity, new WatermarkStyle { Template = " ", Opacity = 0 }, Shanghai);
+        using var plain = picture.Copy();
+        WatermarkRenderer.Apply(plain, tile, textureGain: 1);
         WatermarkRenderer.Apply(picture, tile);
 
         // The mean change the dots make, per half (rows away from the borders).
@@ -134,9 +135,11 @@ public sealed class CovertWatermarkTests : IDisposable
         var (flat, busy) = (Change(16, 304), Change(336, 624));
         Assert.InRange(busy / flat, 1.7, 2.3);
 
-        // A quarter of the frame from the busy half, re-encoded as a JPEG, decodes to the viewer.
+        // A quarter of the frame from the busy half, re-encoded as a JPEG, decodes to the viewer; with the dots at the
+        // configured strength everywhere, it does not.
         var leaked = Encode(Crop(picture, 320, 90, 320, 180), SKEncodedImageFormat.Jpeg, 90);
         Assert.Equal(CovertPayload.For(7_007, identity.Time, 3), CovertDecoder.Decode(leaked)?.Payload);
+        Assert.Null(CovertDecoder.Decode(Encode(Crop(plain, 320, 90, 320, 180), SKEncodedImageFormat.Jpeg, 90)));
     }
 
     [Fact]

@@ -49,8 +49,8 @@ internal static class FrameEndpoints
             .WithName("Video_Frame").WithSummary("A frame the caller took (image/jpeg).")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/video/frames/{id:long}/captures", CapturesAsync).WithName("Video_FrameCaptures").RequirePermission(Permissions.CapturesView)
-            .WithSummary($"Makes each face, person and vehicle the node's models find in a frame the caller took a capture (source {FrameSource}: its target crop, the frame as the scene, the frame's device and time), so that it can be staged, favourited and searched like any other; idempotent (a frame's targets become captures once). A frame with no target gives an empty list.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary($"Makes each face, person and vehicle the node's models find in a frame the caller took a capture (source {FrameSource}: its target crop, the frame without watermarks as the scene, the frame's device and time), so that it can be staged, favourited and searched like any other; once per frame (asking again gives the same captures). A frame with no target gives an empty list; 409 video.frameRetake for frames taken before this was offered; 429 when the ingest is saturated or slow to store them (ask again).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>The data source of captures made from frames of recorded video.</summary>
@@ -59,24 +59,29 @@ internal static class FrameEndpoints
     /// <summary>How long the request waits for its captures to reach the analytics store.</summary>
     private static readonly TimeSpan StoredWithin = TimeSpan.FromSeconds(15);
 
-    private static async Task<Results<Ok<FrameCapturesResponse>, ValidationProblem, ProblemHttpResult>> CapturesAsync(
+    private static async Task<Results<Ok<FrameCapturesResponse>, ProblemHttpResult>> CapturesAsync(
         long id, Caller caller, HttpContext context, VideoFrameStore frames, DeviceStore devices, BlobStore blobs, IFeatureExtractor extractor,
-        CaptureIngest ingest, ICaptureStore captures, TimeProvider time, CancellationToken cancellationToken)
+        CaptureIngest ingest, ICaptureStore captures, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await frames.GetAsync(caller.User.Username, id, cancellationToken) is not { } frame || blobs.PathOf(frame.Blob) is not { } path
+        if (await frames.GetAsync(caller.User.Username, id, cancellationToken) is not { } frame
             || await devices.GetAsync(frame.DeviceId, caller.DeviceScope, cancellationToken) is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
         OperationLogMiddleware.NameDevice(context, frame.DeviceId);
-        var jpeg = await File.ReadAllBytesAsync(path, cancellationToken);
-        var targets = await extractor.DetectAsync(jpeg, cancellationToken);
-        if (targets.Count == 0)
+        if (frame.Captures is { } made)
         {
-            return TypedResults.Ok(new FrameCapturesResponse(id, []));
+            // Made before: the same captures (those the retention has not dropped yet).
+            return TypedResults.Ok(new FrameCapturesResponse(id, await DescribeAsync(await captures.GetCapturesAsync([.. made], cancellationToken), devices, cancellationToken), 0));
         }
 
+        if (blobs.PathOf(frame.RawBlob) is not { } path)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.VideoFrameRetake);
+        }
+
+        // Detection and ingest take one of the ingest's batch slots, so that frames cannot crowd out the sources.
         if (!ingest.TryEnter())
         {
             return Problems.TooManyRequests(context, ingest.RetryAfterSeconds(), ErrorCodes.CaptureIngestBusy);
@@ -85,63 +90,77 @@ internal static class FrameEndpoints
         CaptureBatchResponse batch;
         try
         {
-            var scene = Convert.ToBase64String(jpeg);
-            using var picture = SKBitmap.Decode(jpeg);
-            batch = await ingest.IngestAsync(
-                FrameSource,
-                [.. targets.Select(t => new CaptureIngestItem
+            var jpeg = await File.ReadAllBytesAsync(path, cancellationToken);
+            using var picture = SKBitmap.Decode(jpeg) ?? throw new InvalidDataException($"The frame {id} kept at {path} is not a picture.");
+            var items = new Dictionary<string, CaptureIngestItem>(StringComparer.Ordinal);
+            foreach (var target in await extractor.DetectAsync(jpeg, cancellationToken))
+            {
+                // The box inside the picture (a target at the edge), so that the crop is the box.
+                var area = SKRectI.Intersect(new SKRectI(0, 0, picture.Width, picture.Height), SKRectI.Create(target.Box.X, target.Box.Y, target.Box.Width, target.Box.Height));
+                if (area.Width < 2 || area.Height < 2)
                 {
-                    SourceId = string.Create(CultureInfo.InvariantCulture, $"frame-{id}-{t.Type.ToString().ToLowerInvariant()}-{t.Box.X}-{t.Box.Y}-{t.Box.Width}-{t.Box.Height}"),
-                    Type = t.Type,
+                    continue;
+                }
+
+                var box = new CaptureBox(area.Left, area.Top, area.Width, area.Height);
+                var sourceId = string.Create(CultureInfo.InvariantCulture, $"frame-{id}-{target.Type.ToString().ToLowerInvariant()}-{box.X}-{box.Y}-{box.Width}-{box.Height}");
+                items.TryAdd(sourceId, new CaptureIngestItem
+                {
+                    SourceId = sourceId,
+                    Type = target.Type,
                     Time = frame.At,
                     DeviceId = frame.DeviceId,
-                    Box = t.Box,
-                    Attributes = t.Attributes,
-                    Vector = t.Vector,
-                    Image = Convert.ToBase64String(Crop(picture, t.Box)),
-                    SceneImage = scene,
-                })],
-                caller.DeviceScope,
-                cancellationToken);
+                    Box = box,
+                    Attributes = target.Attributes,
+                    Vector = target.Vector,
+                    Image = Convert.ToBase64String(Crop(picture, area)),
+                    SceneImage = Convert.ToBase64String(jpeg),
+                });
+            }
+
+            if (items.Count > 0 && ingest.IsFull(items.Count))
+            {
+                return Problems.TooManyRequests(context, ingest.RetryAfterSeconds(), ErrorCodes.CaptureIngestBusy);
+            }
+
+            batch = await ingest.IngestAsync(FrameSource, [.. items.Values], caller.DeviceScope, cancellationToken);
         }
         finally
         {
             ingest.Exit();
         }
 
-        if (batch.Results.FirstOrDefault(r => r.Status == "rejected") is { } rejected)
+        // Staging and favouriting read the analytics store: answer once the drain has put the captures there.
+        var ids = batch.Results.Where(r => r.CaptureId is not null).Select(r => r.CaptureId!.Value).ToList();
+        var rejected = batch.Results.Count(r => r.Status == "rejected");
+        foreach (var refused in batch.Results.Where(r => r.Status == "rejected"))
         {
-            return Problems.Validation(rejected.Violations ?? []);
+            loggers.CreateLogger("CityEye.Api.Video.Frames").LogWarning(
+                "A target {SourceId} of frame {FrameId} was refused by the ingest: {Problems}", refused.SourceId, id, string.Join(", ", (refused.Violations ?? []).Select(v => $"{v.Field} {v.Code}")));
         }
 
-        // Staging and favouriting read the analytics store: answer once the drain has put the captures there.
-        var ids = batch.Results.Select(r => r.CaptureId!.Value).ToList();
         var deadline = time.GetUtcNow() + StoredWithin;
         while (true)
         {
             var stored = await captures.GetCapturesAsync(ids, cancellationToken);
             if (stored.Count == ids.Count)
             {
-                return TypedResults.Ok(new FrameCapturesResponse(id, await CaptureEndpoints.DescribeAsync([.. stored.OrderBy(c => c.Id)], devices, cancellationToken)));
+                await frames.SetCapturesAsync(caller.User.Username, id, ids, cancellationToken);
+                return TypedResults.Ok(new FrameCapturesResponse(id, await DescribeAsync(stored, devices, cancellationToken), rejected));
             }
 
             if (time.GetUtcNow() > deadline)
             {
+                // Asking again is safe: the same targets are the same captures.
                 return Problems.TooManyRequests(context, ingest.RetryAfterSeconds(), ErrorCodes.CaptureIngestBusy);
             }
 
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
     }
 
-    /// <summary>A target's crop of the frame as a JPEG (the box clipped to the picture).</summary>
-    private static byte[] Crop(SKBitmap picture, CaptureBox box)
-    {
-        var area = SKRectI.Intersect(new SKRectI(0, 0, picture.Width, picture.Height), SKRectI.Create(box.X, box.Y, Math.Max(1, box.Width), Math.Max(1, box.Height)));
-        using var crop = new SKBitmap(area.Width, area.Height);
-        picture.ExtractSubset(crop, area);
-        return WatermarkRenderer.Encode(crop, SKEncodedImageFormat.Jpeg, 90);
-    }
+    private static Task<List<CaptureResponse>> DescribeAsync(IReadOnlyList<Capture> stored, DeviceStore devices, CancellationToken cancellationToken) =>
+        CaptureEndpoints.DescribeAsync([.. stored.OrderBy(c => c.Id)], devices, cancellationToken);
 
     private static async Task<Results<Ok<VideoFramesResponse>, ValidationProblem, ProblemHttpResult>> TakeAsync(
         VideoFramesRequest request, Caller caller, HttpContext context, DeviceStore devices, IVideoSource source, Watermarks watermarks, BlobStore blobs,
@@ -173,29 +192,40 @@ internal static class FrameEndpoints
             return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.VideoNoRecordings, new Dictionary<string, object?> { ["value"] = device.Name });
         }
 
-        var overlay = await watermarks.OverlayFileAsync(options.Value.Width, options.Value.Height, caller.User, context, cancellationToken);
         IReadOnlyList<VideoFrame> frames;
         try
         {
-            frames = await source.FramesAsync(video, at, Count, overlay, cancellationToken);
+            frames = await source.FramesAsync(video, at, Count, overlay: null, cancellationToken);
         }
         catch (VideoUnavailableException e)
         {
             return Problems.Of(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VideoUnavailable, new Dictionary<string, object?> { ["value"] = e.Message });
         }
-        finally
-        {
-            File.Delete(overlay);
-        }
 
-        var kept = new List<(DateTimeOffset, string)>();
+        // What leaves the node carries the taker's marks; the pictures without them stay on the node, to make captures
+        // of their targets that carry nobody's.
+        using var tile = await watermarks.TileAsync(watermarks.Identity(caller.User, context), cancellationToken);
+        var kept = new List<(DateTimeOffset, string, string)>();
         foreach (var frame in frames)
         {
-            kept.Add((frame.At, await blobs.PutAsync(frame.Jpeg, ".jpg", cancellationToken)));
+            var marked = await blobs.PutAsync(WatermarkRenderer.WatermarkJpeg(frame.Jpeg, tile), ".jpg", cancellationToken);
+            kept.Add((frame.At, marked, await blobs.PutAsync(frame.Jpeg, ".jpg", cancellationToken)));
         }
 
         var stored = await store.AddAsync(caller.User.Username, deviceId, kept, cancellationToken);
         return TypedResults.Ok(new VideoFramesResponse(deviceId, device.Name, at, [.. stored.Select((f, i) => new VideoFrameResponse(f.Id, f.At, i == Count / 2))]));
+    }
+
+    /// <summary>An area of the frame (inside it) as a JPEG.</summary>
+    private static byte[] Crop(SKBitmap picture, SKRectI area)
+    {
+        using var crop = new SKBitmap(area.Width, area.Height);
+        if (!picture.ExtractSubset(crop, area))
+        {
+            throw new InvalidOperationException($"The area {area} is not inside the frame.");
+        }
+
+        return WatermarkRenderer.Encode(crop, SKEncodedImageFormat.Jpeg, 90);
     }
 }
 
@@ -205,7 +235,7 @@ public sealed record VideoFramesRequest([property: Required] long? DeviceId, [pr
 /// <summary>A frame taken: its id (GET /api/video/frames/{id}), when it was shown, and whether it is the one at the moment asked for.</summary>
 public sealed record VideoFrameResponse(long Id, DateTimeOffset At, bool Centre);
 
-/// <summary>The captures made from a frame's targets.</summary>
-public sealed record FrameCapturesResponse(long FrameId, IReadOnlyList<CaptureResponse> Captures);
+/// <summary>The captures made from a frame's targets, and how many targets the ingest refused (their problems are in the node's log).</summary>
+public sealed record FrameCapturesResponse(long FrameId, IReadOnlyList<CaptureResponse> Captures, int Rejected);
 
 public sealed record VideoFramesResponse(long DeviceId, string DeviceName, DateTimeOffset At, IReadOnlyList<VideoFrameResponse> Frames);

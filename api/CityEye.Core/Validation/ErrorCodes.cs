@@ -117,6 +117,7 @@ public static class ErrorCodes
     public const string VideoPtzCommand = "video.ptzCommand";
     public const string VideoPtzPreset = "video.ptzPreset";
     public const string VideoNoRecordings = "video.noRecordings";
+    public const string VideoFrameRetake = "video.frameRetake";
     public const string StageFull = "stage.full";
     public const string FaultOpen = "faults.open";
     public const string FaultWrongState = "faults.wrongState";
@@ -239,6 +240,7 @@ public static class ErrorCodes
         [VideoPtzCommand] = "Unknown PTZ command {value}.",
         [VideoPtzPreset] = "Preset {value} is not saved on this camera.",
         [VideoNoRecordings] = "Device {value} is relayed from its stream URL: the node keeps no recordings of it.",
+        [VideoFrameRetake] = "This frame was taken before targets could be made from frames: take the frames again.",
         [StageFull] = "The staging rack holds at most {max} devices.",
         [FaultOpen] = "Device {value} already has an open fault ticket (No. {id}); add to that one.",
         [FaultWrongState] = "The ticket is {state}: this step is not possible now.",

@@ -2088,7 +2088,7 @@ export interface paths {
     }
     get?: never
     put?: never
-    /** Makes each face, person and vehicle the node's models find in a frame the caller took a capture (source video-frames: its target crop, the frame as the scene, the frame's device and time), so that it can be staged, favourited and searched like any other; idempotent (a frame's targets become captures once). A frame with no target gives an empty list. */
+    /** Makes each face, person and vehicle the node's models find in a frame the caller took a capture (source video-frames: its target crop, the frame without watermarks as the scene, the frame's device and time), so that it can be staged, favourited and searched like any other; once per frame (asking again gives the same captures). A frame with no target gives an empty list; 409 video.frameRetake for frames taken before this was offered; 429 when the ingest is saturated or slow to store them (ask again). */
     post: operations['Video_FrameCaptures']
     delete?: never
     options?: never
@@ -3400,6 +3400,7 @@ export interface components {
       | 'video.ptzCommand'
       | 'video.ptzPreset'
       | 'video.noRecordings'
+      | 'video.frameRetake'
       | 'stage.full'
       | 'faults.open'
       | 'faults.wrongState'
@@ -3532,11 +3533,13 @@ export interface components {
       before: null | string
       after: null | string
     }
-    /** @description The captures made from a frame's targets. */
+    /** @description The captures made from a frame's targets, and how many targets the ingest refused (their problems are in the node's log). */
     FrameCapturesResponse: {
       /** Format: int64 */
       frameId: number
       captures: components['schemas']['CaptureResponse'][]
+      /** Format: int32 */
+      rejected: number
     }
     /** @description Liveness answer. */
     HealthResponse: {
@@ -9738,17 +9741,17 @@ export interface operations {
           'application/json': components['schemas']['FrameCapturesResponse']
         }
       }
-      /** @description Bad Request */
-      400: {
+      /** @description Not Found */
+      404: {
         headers: {
           [name: string]: unknown
         }
         content: {
-          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+          'application/problem+json': components['schemas']['ProblemDetails']
         }
       }
-      /** @description Not Found */
-      404: {
+      /** @description Conflict */
+      409: {
         headers: {
           [name: string]: unknown
         }
@@ -11208,6 +11211,7 @@ export const errorCodeValues: ReadonlyArray<
   'video.ptzCommand',
   'video.ptzPreset',
   'video.noRecordings',
+  'video.frameRetake',
   'stage.full',
   'faults.open',
   'faults.wrongState',

@@ -289,11 +289,28 @@ public sealed class VideoEndpointsTests(ApiFactory factory)
         using var again = await station.PostAsync(Url($"/api/video/frames/{frameId}/captures"), null, ct);
         Assert.Equal(ids, (await again.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("captures").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()));
 
-        // The crop is the target cut from the frame; the scene is the frame.
-        using var crop = await station.GetAsync(Url($"/api/captures/{ids[0]}/image"), ct);
-        Assert.Equal(HttpStatusCode.OK, crop.StatusCode);
-        using var cropped = SkiaSharp.SKBitmap.Decode(await crop.Content.ReadAsByteArrayAsync(ct));
-        Assert.Equal(captures[0].GetProperty("box").GetProperty("width").GetInt32(), cropped.Width);
+        // The crop is the target cut from the frame (its box inside the picture); the scene is the frame without the
+        // taker's watermarks (a capture is seen by everyone who may see the camera).
+        foreach (var capture in captures)
+        {
+            using var crop = await station.GetAsync(Url($"/api/captures/{capture.GetProperty("id").GetInt64()}/image"), ct);
+            Assert.Equal(HttpStatusCode.OK, crop.StatusCode);
+            using var cropped = SkiaSharp.SKBitmap.Decode(await crop.Content.ReadAsByteArrayAsync(ct));
+            var box = capture.GetProperty("box");
+            Assert.Equal((box.GetProperty("width").GetInt32(), box.GetProperty("height").GetInt32()), (cropped.Width, cropped.Height));
+            Assert.InRange(box.GetProperty("x").GetInt32() + box.GetProperty("width").GetInt32(), 1, 640);
+            Assert.InRange(box.GetProperty("y").GetInt32() + box.GetProperty("height").GetInt32(), 1, 360);
+        }
+
+        using var scene = await station.GetAsync(Url($"/api/captures/{ids[0]}/scene"), ct);
+        var sceneBytes = await scene.Content.ReadAsByteArrayAsync(ct);
+        using (var decoded = await Watermark.WatermarkEndpointsTests.DecodeAsync(admin, sceneBytes, "scene.jpg", ct))
+        {
+            await ProblemAssert.IsProblemAsync(decoded, HttpStatusCode.UnprocessableEntity, "watermark.notFound", ct);
+        }
+
+        using var served = await station.GetAsync(Url($"/api/video/frames/{frameId}"), ct);
+        Assert.NotEqual(sceneBytes, await served.Content.ReadAsByteArrayAsync(ct));
 
         // Staged and favourited like any capture.
         using var staged = await station.PostAsJsonAsync(Url("/api/shelf/items"), new { captureIds = ids }, ct);
