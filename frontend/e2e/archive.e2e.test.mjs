@@ -291,6 +291,13 @@ describe('video archive', { timeout: TEST_TIMEOUT_MS }, () => {
       )
       const listed = await page.locator(`${byTestId('map-selection')} .result`).count()
       assert.equal(listed, Math.min(selected, 200))
+      // Drawing leaves the map Leaflet's own classes (a class bound on its element once wiped them, and the map's
+      // canvas then spilled over the page).
+      assert.ok(
+        await page
+          .locator(byTestId('map'))
+          .evaluate((map) => map.classList.contains('leaflet-container')),
+      )
       await page.screenshot({ path: path.join(ARTIFACTS, 'map-rectangle.png') })
 
       await page.locator(byTestId('map-clear')).click()

@@ -149,4 +149,82 @@ describe('video computing', { timeout: 1_200_000 }, () => {
       await context.close()
     }
   })
+  test('a vehicle search narrowed to an area drawn on the map finds captures inside it only', async () => {
+    const admin = await openPage()
+    try {
+      await signIn(admin.page, ADMIN)
+      await waitForPath(admin.page, '/')
+      await waitForDemoCaptures(admin.page)
+    } finally {
+      await admin.context.close()
+    }
+    const { context, page, pageErrors } = await openPage()
+    try {
+      await signIn(page, INVESTIGATOR)
+      await waitForPath(page, '/')
+      await page.goto('/captures/vehicles')
+      const all = page.waitForResponse((r) => r.url().includes('/api/captures?'))
+      await page.locator(byTestId('capture-search')).click()
+      const everywhere = await (await all).json()
+      assert.ok(everywhere.total > 0, 'no vehicle captures in the demo')
+
+      // Drag a rectangle over the western part of the district: the dialog counts the devices in it.
+      await page.locator(byTestId('capture-area')).click()
+      const map = page.locator(byTestId('area-map'))
+      await map.locator('canvas').first().waitFor()
+      await page.locator(byTestId('area-rectangle')).click()
+      const box = await map.boundingBox()
+      const counted = page.waitForResponse((r) => r.url().endsWith('/api/devices/select'))
+      await page.mouse.move(box.x + box.width * 0.1, box.y + box.height * 0.05)
+      await page.mouse.down()
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5, { steps: 5 })
+      await page.mouse.move(box.x + box.width * 0.58, box.y + box.height * 0.95, { steps: 5 })
+      await page.mouse.up()
+      const inArea = (await (await counted).json()).total
+      const district = (await (await page.request.get('/api/devices/map')).json()).ids.length
+      assert.ok(
+        inArea > 0 && inArea < district,
+        `${inArea} of ${district} devices in the drawn area`,
+      )
+      await page.locator(byTestId('area-devices')).getByText(`区域内 ${inArea} 个点位`).waitFor()
+      await page.screenshot({ path: path.join(ARTIFACTS, 'capture-area-picker.png') })
+      await page.locator(byTestId('area-apply')).click()
+      await page
+        .locator(byTestId('capture-area-chosen'))
+        .getByText(`地图区域 · ${inArea} 个点位`)
+        .waitFor()
+
+      // The search sends the rectangle as a polygon, and every capture found lies inside it.
+      const narrowed = page.waitForResponse(
+        (r) => r.url().includes('/api/captures?') && r.url().includes('polygon='),
+      )
+      await page.locator(byTestId('capture-search')).click()
+      const response = await narrowed
+      assert.equal(response.status(), 200)
+      const found = await response.json()
+      const ring = new URL(response.url()).searchParams
+        .get('polygon')
+        .split(';')
+        .map((p) => p.split(',').map(Number))
+      assert.equal(ring.length, 4)
+      const [lngs, lats] = [ring.map((p) => p[0]), ring.map((p) => p[1])]
+      assert.ok(
+        found.total > 0 && found.total <= everywhere.total,
+        `${found.total} of ${everywhere.total}`,
+      )
+      for (const capture of found.items) {
+        assert.ok(
+          capture.longitude >= Math.min(...lngs) &&
+            capture.longitude <= Math.max(...lngs) &&
+            capture.latitude >= Math.min(...lats) &&
+            capture.latitude <= Math.max(...lats),
+          `capture ${capture.id} at ${capture.longitude},${capture.latitude} outside the area`,
+        )
+      }
+      await page.locator(byTestId('capture-total')).getByText(String(found.total)).waitFor()
+      assert.deepEqual(pageErrors, [])
+    } finally {
+      await context.close()
+    }
+  })
 })
