@@ -222,6 +222,15 @@ describe('video computing', { timeout: 1_200_000 }, () => {
         )
       }
       await page.locator(byTestId('capture-total')).getByText(String(found.total)).waitFor()
+
+      // A polygon of three clicks, the last a double click, has three corners.
+      await page.locator(byTestId('capture-area-chosen')).click()
+      await page.locator(byTestId('area-polygon')).click()
+      const polygonCounted = page.waitForRequest((r) => r.url().endsWith('/api/devices/select'))
+      await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.3)
+      await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.4)
+      await page.mouse.dblclick(box.x + box.width * 0.5, box.y + box.height * 0.7)
+      assert.equal((await polygonCounted).postDataJSON().polygon.length, 3)
       assert.deepEqual(pageErrors, [])
     } finally {
       await context.close()

@@ -15,6 +15,9 @@ export interface DrawnArea {
 
 const STYLE = { color: '#f59e0b', weight: 2 }
 
+/** The most corners a polygon takes (a search sends them in its URL). */
+export const MAX_CORNERS = 200
+
 /**
  * Drawing an area on a Leaflet map (TG-6 and the capture searches' region): a rectangle or a circle by dragging, a
  * polygon by clicking its corners and double-clicking the last. The map stops panning while a tool is on; the shape
@@ -79,6 +82,11 @@ export function useAreaDrawing(map: ShallowRef<L.Map | null>, onArea: (area: Dra
     }
     const start = origin
     const kind = tool.value
+    if (map.value && map.value.latLngToContainerPoint(start).distanceTo(event.containerPoint) < 4) {
+      // A click, not a drag: no area yet.
+      origin = null
+      return
+    }
     stopTool()
     if (kind === 'rectangle') {
       const bounds = L.latLngBounds(start, event.latlng)
@@ -91,7 +99,12 @@ export function useAreaDrawing(map: ShallowRef<L.Map | null>, onArea: (area: Dra
   }
 
   function onClick(event: L.LeafletMouseEvent) {
-    if (tool.value !== 'polygon') {
+    if (tool.value !== 'polygon' || corners.length >= MAX_CORNERS) {
+      return
+    }
+    // The two clicks of the double click that ends a polygon land on one spot: one corner.
+    const last = corners[corners.length - 1]
+    if (last && map.value!.latLngToContainerPoint(last).distanceTo(event.containerPoint) < 4) {
       return
     }
     corners.push(event.latlng)

@@ -22,7 +22,7 @@ describe('areaRing', () => {
     expect(areaRing({ circle: [121.1, 31.15, 500] })).toHaveLength(48)
   })
 
-  it('keeps a polygon as drawn and writes the parameter to six decimals', () => {
+  it('keeps a polygon as drawn and writes the parameter to five decimals', () => {
     const ring = areaRing({
       polygon: [
         [121.1, 31.1],
@@ -30,9 +30,7 @@ describe('areaRing', () => {
         [121.15, 31.2],
       ],
     })
-    expect(ringParameter(ring)).toBe(
-      '121.100000,31.100000;121.200000,31.100000;121.150000,31.200000',
-    )
+    expect(ringParameter(ring)).toBe('121.10000,31.10000;121.20000,31.10000;121.15000,31.20000')
     expect(areaRing({})).toEqual([])
   })
 })

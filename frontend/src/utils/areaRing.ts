@@ -29,7 +29,7 @@ export function areaRing(area: DrawnArea, sides = 48): [number, number][] {
   return (area.polygon ?? []).map(([lng, lat]) => [lng!, lat!] as [number, number])
 }
 
-/** A ring as the searches' `polygon` parameter: `lng,lat;lng,lat;…` to six decimals (about 0.1 m). */
+/** A ring as the searches' `polygon` parameter: `lng,lat;lng,lat;…` to five decimals (about 1 m). */
 export function ringParameter(ring: [number, number][]): string {
-  return ring.map(([lng, lat]) => `${lng.toFixed(6)},${lat.toFixed(6)}`).join(';')
+  return ring.map(([lng, lat]) => `${lng.toFixed(5)},${lat.toFixed(5)}`).join(';')
 }
