@@ -48,16 +48,21 @@ async function waitForDemoCaptures(page) {
   throw new Error('the demo captures did not finish in 15 minutes')
 }
 
+/** Signs in as the administrator in a context of its own and waits for the demo captures. */
+async function demoCapturesReady() {
+  const admin = await openPage()
+  try {
+    await signIn(admin.page, ADMIN)
+    await waitForPath(admin.page, '/')
+    await waitForDemoCaptures(admin.page)
+  } finally {
+    await admin.context.close()
+  }
+}
+
 describe('video computing', { timeout: 1_200_000 }, () => {
   test('an uploaded photo finds that person at several cameras, and three results make a trajectory', async () => {
-    const admin = await openPage()
-    try {
-      await signIn(admin.page, ADMIN)
-      await waitForPath(admin.page, '/')
-      await waitForDemoCaptures(admin.page)
-    } finally {
-      await admin.context.close()
-    }
+    await demoCapturesReady()
 
     const { context, page, pageErrors } = await openPage()
     try {
@@ -150,14 +155,7 @@ describe('video computing', { timeout: 1_200_000 }, () => {
     }
   })
   test('a vehicle search narrowed to an area drawn on the map finds captures inside it only', async () => {
-    const admin = await openPage()
-    try {
-      await signIn(admin.page, ADMIN)
-      await waitForPath(admin.page, '/')
-      await waitForDemoCaptures(admin.page)
-    } finally {
-      await admin.context.close()
-    }
+    await demoCapturesReady()
     const { context, page, pageErrors } = await openPage()
     try {
       await signIn(page, INVESTIGATOR)
