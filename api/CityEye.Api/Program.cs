@@ -19,6 +19,7 @@ using CityEye.Api.Map;
 using CityEye.Api.Notifications;
 using CityEye.Api.Organisations;
 using CityEye.Api.Search;
+using CityEye.Api.Tags;
 using CityEye.Api.Users;
 using CityEye.Api.Video;
 using CityEye.Api.Vision;
@@ -47,6 +48,7 @@ builder.Services
     .AddVideoFeature()
     .AddWatermarkFeature()
     .AddWallFeature()
+    .AddTagsFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -102,6 +104,7 @@ api.MapMapEndpoints();
 api.MapCaptureEndpoints();
 api.MapWorkbenchEndpoints();
 api.MapVideoEndpoints();
+api.MapTagEndpoints();
 api.MapWatermarkEndpoints();
 api.MapWallEndpoints();
 

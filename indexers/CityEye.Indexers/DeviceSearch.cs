@@ -34,7 +34,10 @@ public static class DeviceFacets
     public const string BusinessGroup = "businessGroupId";
     public const string NetworkingLevel = "networkingLevel";
 
-    public static IReadOnlyList<string> All { get; } = [Type, Status, Manufacturer, Region, Organisation, BusinessGroup, NetworkingLevel];
+    /// <summary>Tags (multi-valued: a device counts once for each of its tags and their ancestors).</summary>
+    public const string Tag = "tagId";
+
+    public static IReadOnlyList<string> All { get; } = [Type, Status, Manufacturer, Region, Organisation, BusinessGroup, NetworkingLevel, Tag];
 }
 
 /// <summary>A device search: keywords, filters (all combined with AND, values inside one filter with OR), paging.</summary>
@@ -61,7 +64,7 @@ public sealed record DeviceSearchQuery
     /// <summary>Business groups, each with its sub-groups; 0 stands for devices filed under no group.</summary>
     public IReadOnlyList<long> BusinessGroupIds { get; init; } = [];
 
-    /// <summary>Devices carrying any of these tags.</summary>
+    /// <summary>Devices carrying every one of these tags (or a descendant of it).</summary>
     public IReadOnlyList<long> TagIds { get; init; } = [];
 
     /// <summary>Extended attributes: for each key, devices with any of the values (keys combine with AND).</summary>

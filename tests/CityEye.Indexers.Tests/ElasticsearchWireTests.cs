@@ -137,6 +137,18 @@ public sealed class ElasticsearchWireTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_Tags_AreOneFilterEachSoAllMustMatch_AndTheirFacetCountsTheTagField()
+    {
+        _wire.Enqueue(200, """{"hits":{"total":{"value":0,"relation":"eq"},"hits":[]},"aggregations":{"tagId":{"buckets":[{"key":"5","doc_count":3}]}}}""");
+        var result = await _index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, TagIds = [5, 6, 5], Facets = [DeviceFacets.Tag] }, TestContext.Current.CancellationToken);
+
+        var body = JsonNode.Parse(Assert.Single(_wire.Requests).Body!)!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"terms":{"tag":["5"]}},{"terms":{"tag":["6"]}}]"""), body["query"]!["bool"]!["filter"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"tagId":{"terms":{"field":"tag","size":200}}}"""), body["aggs"]));
+        Assert.Equal([new FacetCount("5", 3)], result.Facets[DeviceFacets.Tag]);
+    }
+
+    [Fact]
     public async Task Search_CodesAndCirclesAndRectangles_UsePrefixesAndGeoFilters()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -133,8 +133,13 @@ public abstract class SearchIndexConformance : IAsyncLifetime
         var unfiled = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, BusinessGroupIds = [0], Limit = 50 }, ct);
         Assert.Equal([4L, 5, 6, 8, 9, 10, 11, 12], unfiled.Items.Select(i => i.Id).Order());
 
-        var tags = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, TagIds = [5], Limit = 50 }, ct);
+        var tags = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, TagIds = [5], Limit = 50, Facets = [DeviceFacets.Tag] }, ct);
         Assert.Equal([1L, 4], tags.Items.Select(i => i.Id).Order());
+        Assert.Equal([new FacetCount("5", 2), new FacetCount("6", 1)], tags.Facets[DeviceFacets.Tag]);
+
+        // Several tags: a device must carry every one of them.
+        var allTags = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, TagIds = [5, 6], Limit = 50 }, ct);
+        Assert.Equal([4L], allTags.Items.Select(i => i.Id));
 
         var levels = await Index.SearchAsync(new DeviceSearchQuery { Scope = DeviceScope.All, NetworkingLevels = ["ministry", "province"], Manufacturers = ["海康威视"], Regions = ["测试街道"], Limit = 50 }, ct);
         Assert.Equal([1L, 11], levels.Items.Select(i => i.Id).Order());

@@ -19,7 +19,8 @@ namespace CityEye.Api.Devices;
 /// <param name="NetworkingLevel">Networking levels.</param>
 /// <param name="OrganisationId">Owning units, each with its sub-units.</param>
 /// <param name="BusinessGroupId">Business groups, each with its sub-groups.</param>
-/// <param name="TagId">Tags.</param>
+/// <param name="TagId">Tags (repeat for several): a device must carry every one, or a sub-tag of it.</param>
+/// <param name="Tag">The same as tagId.</param>
 /// <param name="Attr">Extended attributes (fields added by the city dictionary) as <c>key:value</c>; values of one key OR, keys AND.</param>
 /// <param name="Sort">relevance (default), name, gbCode or updated.</param>
 internal sealed record DeviceSearchRequest(
@@ -34,6 +35,7 @@ internal sealed record DeviceSearchRequest(
     [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? OrganisationId = null,
     [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? BusinessGroupId = null,
     [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? TagId = null,
+    [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] long[]? Tag = null,
     [property: MaxLength(DeviceSearchRequest.MaxFilterValues)] string[]? Attr = null,
     [property: AllowedValues(null, "relevance", "name", "gbCode", "updated")] string? Sort = null) : IValidatableObject
 {
@@ -59,6 +61,9 @@ internal sealed record DeviceSearchRequest(
             .GroupBy(p => p.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(p => p.Value)], StringComparer.Ordinal);
 
+    /// <summary>The tag filter: <c>tag</c> and <c>tagId</c> are one parameter; every tag must match.</summary>
+    public long[] TagIds() => [.. (TagId ?? []).Concat(Tag ?? []).Distinct()];
+
     /// <summary>Most values one filter takes.</summary>
     public const int MaxFilterValues = 100;
 
@@ -74,7 +79,7 @@ internal sealed record DeviceSearchRequest(
         NetworkingLevels = NetworkingLevel ?? [],
         OrganisationIds = OrganisationId ?? [],
         BusinessGroupIds = BusinessGroupId ?? [],
-        TagIds = TagId ?? [],
+        TagIds = TagIds(),
         Attributes = Attributes(),
         Sort = DeviceMapping.ToSort(Sort),
         Offset = offset,

@@ -73,7 +73,8 @@ internal static class DeviceEndpoints
     }
 
     private static async Task<Results<Ok<DeviceSearchResponse>, ValidationProblem>> SearchAsync(
-        Caller caller, [AsParameters] DeviceSearchRequest request, ISearchIndex index, QueryParser parser, Highlighter highlighter, ReferenceNames names, CancellationToken cancellationToken)
+        Caller caller, [AsParameters] DeviceSearchRequest request, ISearchIndex index, QueryParser parser, Highlighter highlighter, ReferenceNames names,
+        Core.Tags.TagCatalog tagCatalog, Core.Tags.TagSearchCounter searchCounter, CancellationToken cancellationToken)
     {
         if (QueryProblemOf(request.Q) is { } problem)
         {
@@ -85,16 +86,27 @@ internal static class DeviceEndpoints
             return Problems.Validation("page", ErrorCodes.PageTooDeep, new Dictionary<string, object?> { ["max"] = MaxWindow });
         }
 
+        // Tag filters must name tags the caller may see; each use counts as a search of that tag (TG-11).
+        var (tags, access) = await Tags.TagEndpoints.AccessAsync(caller, tagCatalog, cancellationToken);
+        var tagIds = request.TagIds();
+        if (tagIds.FirstOrDefault(t => !tags.Tags.TryGetValue(t, out var tag) || !access.Sees(tag, tags.GroupOf(tag))) is var hidden and not 0)
+        {
+            return Problems.Validation("tag", ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = hidden });
+        }
+
         var plan = parser.Parse(request.Q);
         var result = await index.SearchAsync(
             request.ToQuery(plan, caller.DeviceScope, (request.Page - 1) * request.PageSize, request.PageSize, DeviceFacets.All), cancellationToken);
+        searchCounter.Add(tagIds);
         var snapshot = await names.GetAsync(cancellationToken);
         return TypedResults.Ok(new DeviceSearchResponse(
             result.Total,
             request.Page,
             request.PageSize,
             [.. result.Items.Select(hit => Item(hit, plan, highlighter, snapshot))],
-            result.Facets.ToDictionary(f => f.Key, f => (IReadOnlyList<FacetValue>)[.. f.Value.Select(v => new FacetValue(v.Value, FacetLabel(f.Key, v.Value, snapshot), v.Count))])));
+            result.Facets.ToDictionary(f => f.Key, f => (IReadOnlyList<FacetValue>)[.. f.Value
+                .Where(v => f.Key != DeviceFacets.Tag || (long.TryParse(v.Value, CultureInfo.InvariantCulture, out var t) && tags.Tags.TryGetValue(t, out var tag) && access.Sees(tag, tags.GroupOf(tag))))
+                .Select(v => new FacetValue(v.Value, f.Key == DeviceFacets.Tag ? tags.Path(tags.Tags[long.Parse(v.Value, CultureInfo.InvariantCulture)]) : FacetLabel(f.Key, v.Value, snapshot), v.Count))])));
     }
 
     private static async Task<Results<Ok<DeviceAreaResponse>, ValidationProblem>> SelectAsync(

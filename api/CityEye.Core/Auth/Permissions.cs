@@ -28,6 +28,10 @@ public static class Permissions
     public const string FaultsManage = "faults.manage";
     public const string WatermarkManage = "watermark.manage";
     public const string WatermarkDecode = "watermark.decode";
+    public const string TagsLabel = "tags.label";
+    public const string TagsManage = "tags.manage";
+    public const string PlansView = "plans.view";
+    public const string PlansManage = "plans.manage";
 
     /// <summary>Every permission with its Chinese label, for role editors and the OpenAPI description.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -54,6 +58,10 @@ public static class Permissions
         [FaultsManage] = "视频故障工单派单、验收与关闭",
         [WatermarkManage] = "配置显性水印与点阵水印样式",
         [WatermarkDecode] = "水印溯源（从泄露的图片解出点阵水印）",
+        [TagsLabel] = "设备标签标注（场景标签、有权限的业务与建设标签）",
+        [TagsManage] = "标签字典、回收与合并、衍生规则、标签权限（可见全部标签）",
+        [PlansView] = "查看与执行视频预案",
+        [PlansManage] = "编辑视频预案、目录与预案权限",
     };
 
     /// <summary>
@@ -70,6 +78,8 @@ public static class Permissions
         new("video-computing", "视频计算", [CapturesView, CapturesIngest]),
         new("video", "视频联网", [VideoView, WallControl, WallManage, FaultsManage]),
         new("security", "安全中心", [WatermarkManage, WatermarkDecode]),
+        new("tags", "归类治理", [TagsLabel, TagsManage]),
+        new("plans", "视频预案", [PlansView, PlansManage]),
     ];
 }
 

@@ -53,6 +53,7 @@ public static class ErrorCodes
     public const string ImportNotXlsx = "import.notXlsx";
     public const string ImportTooLarge = "import.tooLarge";
     public const string ImportEmpty = "import.empty";
+    public const string ImportMissingColumns = "import.missingColumns";
     public const string ImportTooManyRows = "import.tooManyRows";
     public const string ImportUnknownColumns = "import.unknownColumns";
     public const string ImportNoGbCodeColumn = "import.noGbCodeColumn";
@@ -133,6 +134,25 @@ public static class ErrorCodes
     public const string WatermarkImageInvalid = "watermark.imageInvalid";
     public const string WatermarkImageTooLarge = "watermark.imageTooLarge";
     public const string WatermarkNotFound = "watermark.notFound";
+
+    public const string TagParent = "tags.parent";
+    public const string TagGroup = "tags.group";
+    public const string TagNotActive = "tags.notActive";
+    public const string TagMergeSelf = "tags.mergeSelf";
+    public const string TagMergeKind = "tags.mergeKind";
+    public const string TagForbidden = "tags.forbidden";
+    public const string TagDerived = "tags.derived";
+    public const string TagNotOwner = "tags.notOwner";
+    public const string TagGroupNotEmpty = "tags.groupNotEmpty";
+    public const string TagDevicesOutOfScope = "tags.devicesOutOfScope";
+    public const string TagRuleTarget = "tags.ruleTarget";
+    public const string PlanDirectoryCycle = "plans.directoryCycle";
+    public const string PlanDirectoryType = "plans.directoryType";
+    public const string PlanDirectoryRoot = "plans.directoryRoot";
+    public const string PlanDirectoryNotEmpty = "plans.directoryNotEmpty";
+    public const string PlanTooManyDevices = "plans.tooManyDevices";
+    public const string PlanForbidden = "plans.forbidden";
+    public const string PlanStale = "plans.stale";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -255,6 +275,25 @@ public static class ErrorCodes
         [WatermarkColour] = "A colour is written #RRGGBB.",
         [WatermarkImageInvalid] = "Not an image that can be read (JPEG, PNG, WebP, BMP or GIF).",
         [WatermarkImageTooLarge] = "The image is larger than {max} MB.",
+        [ImportMissingColumns] = "The header row lacks the column(s) {columns}.",
+        [TagParent] = "A place part belongs to a place type and a place name to a place part; only scene tags have parents.",
+        [TagGroup] = "Business and construction tags belong to a group of their own category; scene and derived tags to none.",
+        [TagNotActive] = "The tag was recycled or merged.",
+        [TagMergeSelf] = "A tag cannot be merged into itself or into one of its own sub-tags.",
+        [TagMergeKind] = "A tag merges only into a tag of the same category and level.",
+        [TagForbidden] = "You may not see or label tags of this police line or construction level.",
+        [TagDerived] = "Derived tags follow their rules and plans; they cannot be put on or taken off by hand.",
+        [TagNotOwner] = "Only the user who labelled the device, or a tag administrator, can remove this label.",
+        [TagGroupNotEmpty] = "The group still has tags: recycle or merge them first.",
+        [TagDevicesOutOfScope] = "{count} of the devices do not exist or are outside your device scope: {ids}.",
+        [TagRuleTarget] = "A rule makes a derived tag: choose a tag of the derived category.",
+        [PlanDirectoryCycle] = "A directory cannot move into itself or into one of its sub-directories.",
+        [PlanDirectoryType] = "Directories and plans stay in the tree of their own plan type.",
+        [PlanDirectoryRoot] = "The three root directories cannot be renamed, moved or deleted.",
+        [PlanDirectoryNotEmpty] = "The directory still holds plans or directories: move or delete them first.",
+        [PlanTooManyDevices] = "A plan holds at most {max} devices.",
+        [PlanForbidden] = "Your roles may not see plans of this directory.",
+        [PlanStale] = "The plan was changed by someone else meanwhile: reload it and try again.",
         [WatermarkNotFound] = "No watermark of this system was found in the image. A crop must keep at least a quarter of the picture.",
     };
 

@@ -2322,6 +2322,352 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/tags': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Tags the caller may see, by category, kind, group, parent, police line, part of the name and state; with the devices (in the caller's scope) carrying each tag or one of its sub-tags, creator, creation time and search count. */
+    get: operations['Tags_List']
+    put?: never
+    /** Creates a tag, or answers the existing one of that name among its siblings (200, existing true) instead of a duplicate. Construction and derived tags need tags.manage; business tags a grant of their police line. */
+    post: operations['Tags_Create']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/police-lines': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The police lines business tags belong to. */
+    get: operations['Tags_PoliceLines']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/groups': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Business tag groups (per police line) and construction fields (with their level) the caller may see, with their tag counts. */
+    get: operations['Tags_Groups']
+    put?: never
+    /** Creates a business tag group of a police line, or a construction field with its level. */
+    post: operations['Tags_CreateGroup']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/labels': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The labels of up to 500 devices (deviceId repeated) inside the caller's scope, with the tags the caller may see. */
+    get: operations['Tags_Labels']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/labelled': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Ids of the devices in the caller's scope that carry at least one label (markers in the tree). */
+    get: operations['Tags_Labelled']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/access/me': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The caller's tag access: construction level, police lines, and whether each comes from the user, the unit or the default. */
+    get: operations['Tags_MyAccess']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/stats': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Labelling statistics of a unit (default: the district) inside the caller's scope: devices, labelled devices and ratio, labels, labellers, by category, per sub-unit (cumulative and new in the period) and per day. Period default: the last 30 days. */
+    get: operations['Tags_Stats']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/stats/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The same statistics as xlsx: summary, sub-units and daily trend. */
+    get: operations['Tags_StatsExport']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/{id}/labels': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Labels devices (all inside the caller's scope, else 400 naming them) with a tag: labelled counts the new labels, merged the devices that already carried it. */
+    post: operations['Tags_Label']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/{id}/labels/{deviceId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post?: never
+    /** Removes a label: the caller's own, or anyone's with tags.manage; derived labels follow their rules. */
+    delete: operations['Tags_Unlabel']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Renames a tag (unique among its siblings) and sets its city code. */
+    put: operations['Tags_Update']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/{id}/recycle': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Recycles a tag and its sub-tags as a job: removes their labels from every device and updates every count; idempotent. */
+    post: operations['Tags_Recycle']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/{id}/merge': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Merges a tag into another of the same category and level as a job: every device is relabelled to the target (never twice), sub-tags are merged or moved, rules and search counts follow; idempotent. */
+    post: operations['Tags_Merge']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/groups/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Renames a group (or changes a construction field's level). */
+    put: operations['Tags_UpdateGroup']
+    post?: never
+    /** Deletes a group without active tags. */
+    delete: operations['Tags_DeleteGroup']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/rules': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Derivation rules: required tags (and plans) ⇒ a derived tag. */
+    get: operations['Tags_Rules']
+    put?: never
+    /** Creates a derivation rule; derived labels are recomputed in the background. */
+    post: operations['Tags_CreateRule']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/rules/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Changes a derivation rule. */
+    put: operations['Tags_UpdateRule']
+    post?: never
+    /** Deletes a derivation rule; its derived labels are removed in the background. */
+    delete: operations['Tags_DeleteRule']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/access/units': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every unit's tag-permission rule (inherited by its sub-units) and what it comes to. */
+    get: operations['Tags_UnitAccess']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/access/units/{organisationId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Sets a unit's construction level and police lines (null: inherited); both null removes the rule. */
+    put: operations['Tags_SetUnitAccess']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/access/users/{userId}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A user's manual override and effective tag access. */
+    get: operations['Tags_UserAccess']
+    /** Overrides a user's construction level and/or police lines (null: matched from the unit). */
+    put: operations['Tags_SetUserAccess']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tags/scene-dictionary': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Imports the city's scene dictionary (xlsx, multipart field 'file'; columns 场所类型编码, 场所类型, 场所部位编码, 场所部位, 监控场所编码, 监控场所名称): existing names are kept and get the city code, new ones are created; all or nothing, with a report per row. */
+    post: operations['Tags_ImportSceneDictionary']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/watermark/style': {
     parameters: {
       query?: never
@@ -2898,6 +3244,16 @@ export interface components {
     }
     /** @enum {unknown} */
     CaptureType: 'face' | 'body' | 'vehicle' | null
+    /** @description Tags and labels of one category. */
+    CategoryLabelling: {
+      category: string
+      /** Format: int32 */
+      tags: number
+      /** Format: int64 */
+      labels: number
+      /** Format: int64 */
+      devices: number
+    }
     /** @description How many captures a change touched. */
     ChangedResponse: {
       /** Format: int32 */
@@ -3161,6 +3517,23 @@ export interface components {
       /** Format: date-time */
       last: string
     }
+    /** @description A device's label with the tag it names. */
+    DeviceLabelResponse: {
+      /** Format: int64 */
+      deviceId: number
+      /** Format: int64 */
+      tagId: number
+      category: string
+      kind: string
+      name: string
+      path: string
+      policeLine: null | string
+      origin: string
+      labelledBy: string
+      /** Format: date-time */
+      labelledAt: string
+      mine: boolean
+    }
     /** @description Every device the caller may see, compact, for drawing the map: parallel arrays. */
     DeviceMapResponse: {
       ids: number[]
@@ -3336,6 +3709,7 @@ export interface components {
       | 'import.notXlsx'
       | 'import.tooLarge'
       | 'import.empty'
+      | 'import.missingColumns'
       | 'import.tooManyRows'
       | 'import.unknownColumns'
       | 'import.noGbCodeColumn'
@@ -3416,6 +3790,24 @@ export interface components {
       | 'watermark.imageInvalid'
       | 'watermark.imageTooLarge'
       | 'watermark.notFound'
+      | 'tags.parent'
+      | 'tags.group'
+      | 'tags.notActive'
+      | 'tags.mergeSelf'
+      | 'tags.mergeKind'
+      | 'tags.forbidden'
+      | 'tags.derived'
+      | 'tags.notOwner'
+      | 'tags.groupNotEmpty'
+      | 'tags.devicesOutOfScope'
+      | 'tags.ruleTarget'
+      | 'plans.directoryCycle'
+      | 'plans.directoryType'
+      | 'plans.directoryRoot'
+      | 'plans.directoryNotEmpty'
+      | 'plans.tooManyDevices'
+      | 'plans.forbidden'
+      | 'plans.stale'
     FacetValue: {
       value: string
       label: string
@@ -3690,6 +4082,15 @@ export interface components {
      * @enum {unknown}
      */
     JobStatus: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+    /** @description One day of the trend: labels put on, and devices labelled for the first time. */
+    LabellingDay: {
+      /** Format: date */
+      day: string
+      /** Format: int64 */
+      labels: number
+      /** Format: int64 */
+      newLabelledDevices: number
+    }
     /** @description A batch with its per-record problems and the GB codes a final full batch found missing from the source. */
     LedgerSyncBatchDetail: {
       batch: components['schemas']['LedgerSyncBatchResponse']
@@ -4142,7 +4543,11 @@ export interface components {
       | 'jobs.manage'
       | 'jobs.view'
       | 'organisations.view'
+      | 'plans.manage'
+      | 'plans.view'
       | 'stats.view'
+      | 'tags.label'
+      | 'tags.manage'
       | 'users.all-units'
       | 'users.manage'
       | 'video.view'
@@ -4186,6 +4591,10 @@ export interface components {
       from: string
       /** Format: date-time */
       to: string
+    }
+    PoliceLineResponse: {
+      code: string
+      name: string
     }
     ProblemDetails: {
       type?: null | string
@@ -4330,6 +4739,23 @@ export interface components {
       displayName: string
       organisationName: string
     }
+    SceneImportProblem: {
+      /** Format: int32 */
+      row: number
+      field: string
+      code: string
+      message: string
+    }
+    /** @description What the scene-dictionary import did, with a report per rejected row. */
+    SceneImportResponse: {
+      /** Format: int32 */
+      rows: number
+      /** Format: int32 */
+      created: number
+      /** Format: int32 */
+      existing: number
+      problems: components['schemas']['SceneImportProblem'][]
+    }
     /** @description One of the caller's latest searches; `request` holds the parameters to run it again. */
     SearchHistoryResponse: {
       /** Format: int64 */
@@ -4466,6 +4892,167 @@ export interface components {
       /** Format: int32 */
       count: number
     }
+    /** @description The caller's tag access and where each part comes from (user, unit, default). */
+    TagAccessResponse: {
+      everything: boolean
+      constructionLevel: string
+      policeLines: string[]
+      levelSource: string
+      linesSource: string
+    }
+    /** @description A unit's or user's setting: null fields are matched from above. */
+    TagAccessSettingRequest: {
+      constructionLevel: null | string
+      policeLines: null | string[]
+    }
+    /** @description A new tag. Scene tags: placeType (no parent), placePart (parent a place type), placeName (parent a part). */
+    TagCreateRequest: {
+      category: null | string
+      kind: null | string
+      name: null | string
+      /** Format: int64 */
+      parentId?: null | number
+      /** Format: int64 */
+      groupId?: null | number
+      cityCode?: null | string
+    }
+    /** @description A tag and whether it existed already (labelling or creating with an existing name reuses it). */
+    TagCreateResponse: {
+      tag: components['schemas']['TagResponse']
+      existing: boolean
+    }
+    TagGroupRequest: {
+      category: null | string
+      name: null | string
+      policeLine?: null | string
+      level?: null | string
+    }
+    TagGroupResponse: {
+      /** Format: int64 */
+      id: number
+      category: string
+      policeLine: null | string
+      level: null | string
+      name: string
+      /** Format: int32 */
+      tags: number
+      createdBy: string
+      /** Format: date-time */
+      createdAt: string
+    }
+    TagGroupUpdateRequest: {
+      name: null | string
+      level?: null | string
+    }
+    TagLabelRequest: {
+      deviceIds: null | number[]
+    }
+    /** @description Devices newly labelled, and devices that already carried the tag (merged, not doubled). */
+    TagLabelResponse: {
+      /** Format: int32 */
+      labelled: number
+      /** Format: int32 */
+      merged: number
+    }
+    TagMergeRequest: {
+      /** Format: int64 */
+      targetId: null | number
+    }
+    /** @description A tag as lists show it: where it sits, how many devices in the caller's scope carry it, who made it. */
+    TagResponse: {
+      /** Format: int64 */
+      id: number
+      category: string
+      kind: string
+      name: string
+      path: string
+      /** Format: int64 */
+      parentId: null | number
+      /** Format: int64 */
+      groupId: null | number
+      groupName: null | string
+      policeLine: null | string
+      level: null | string
+      cityCode: null | string
+      origin: string
+      state: string
+      /** Format: int64 */
+      mergedInto: null | number
+      /** Format: int64 */
+      deviceCount: number
+      /** Format: int64 */
+      searchCount: number
+      createdBy: string
+      /** Format: date-time */
+      createdAt: string
+    }
+    TagRuleRequest: {
+      name: null | string
+      /** Format: int64 */
+      targetTagId: null | number
+      requiredTagIds?: null | number[]
+      planIds?: null | number[]
+      /** @default true */
+      enabled: boolean
+    }
+    TagRuleResponse: {
+      /** Format: int64 */
+      id: number
+      name: string
+      /** Format: int64 */
+      targetTagId: number
+      targetName: string
+      requiredTagIds: number[]
+      requiredNames: string[]
+      planIds: number[]
+      enabled: boolean
+      createdBy: string
+      /** Format: date-time */
+      updatedAt: string
+    }
+    TagStatsResponse: {
+      /** Format: int64 */
+      totalDevices: number
+      /** Format: int64 */
+      labelledDevices: number
+      /** Format: double */
+      ratio: number
+      /** Format: int64 */
+      labels: number
+      /** Format: int32 */
+      labellers: number
+      /** Format: date */
+      from: string
+      /** Format: date */
+      to: string
+      categories: components['schemas']['CategoryLabelling'][]
+      unit: components['schemas']['UnitLabelling']
+      subUnits: components['schemas']['UnitLabelling'][]
+      trend: components['schemas']['LabellingDay'][]
+    }
+    TagUnitAccessResponse: {
+      /** Format: int64 */
+      organisationId: number
+      organisationName: string
+      constructionLevel: null | string
+      policeLines: null | string[]
+      effectiveLevel: string
+      effectiveLines: string[]
+      updatedBy: null | string
+      /** Format: date-time */
+      updatedAt: null | string
+    }
+    TagUpdateRequest: {
+      name: null | string
+      cityCode?: null | string
+    }
+    TagUserAccessResponse: {
+      /** Format: int64 */
+      userId: number
+      constructionLevel: null | string
+      policeLines: null | string[]
+      effective: components['schemas']['TagAccessResponse']
+    }
     /** @description A device operations named often. */
     TopDeviceResponse: {
       /** Format: int64 */
@@ -4518,6 +5105,26 @@ export interface components {
       count: number
       /** Format: int32 */
       online: number
+    }
+    /** @description A unit's labelling figures (TG-14), over the unit and its sub-units. */
+    UnitLabelling: {
+      /** Format: int64 */
+      organisationId: number
+      name: string
+      /** Format: int64 */
+      devices: number
+      /** Format: int64 */
+      labelledDevices: number
+      /** Format: int64 */
+      labels: number
+      /** Format: int32 */
+      labellers: number
+      /** Format: double */
+      devicesPerLabeller: number
+      /** Format: int64 */
+      newLabelledDevices: number
+      /** Format: int64 */
+      newLabels: number
     }
     /** @description Users by state (UM-5). */
     UserCountsResponse: {
@@ -6397,8 +7004,10 @@ export interface operations {
         organisationId?: number[]
         /** @description Business groups, each with its sub-groups. */
         businessGroupId?: number[]
-        /** @description Tags. */
+        /** @description Tags (repeat for several): a device must carry every one, or a sub-tag of it. */
         tagId?: number[]
+        /** @description The same as tagId. */
+        tag?: number[]
         /** @description Extended attributes (fields added by the city dictionary) as `key:value`; values of one key OR, keys AND. */
         attr?: string[]
         /** @description relevance (default), name, gbCode or updated. */
@@ -6721,8 +7330,10 @@ export interface operations {
         organisationId?: number[]
         /** @description Business groups, each with its sub-groups. */
         businessGroupId?: number[]
-        /** @description Tags. */
+        /** @description Tags (repeat for several): a device must carry every one, or a sub-tag of it. */
         tagId?: number[]
+        /** @description The same as tagId. */
+        tag?: number[]
         /** @description Extended attributes (fields added by the city dictionary) as `key:value`; values of one key OR, keys AND. */
         attr?: string[]
         /** @description relevance (default), name, gbCode or updated. */
@@ -10400,6 +11011,894 @@ export interface operations {
       }
     }
   }
+  Tags_List: {
+    parameters: {
+      query?: {
+        category?: string
+        kind?: string
+        groupId?: number
+        parentId?: number
+        policeLine?: string
+        q?: string
+        state?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagResponse'][]
+        }
+      }
+    }
+  }
+  Tags_Create: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagCreateRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagCreateResponse']
+        }
+      }
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagCreateResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_PoliceLines: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PoliceLineResponse'][]
+        }
+      }
+    }
+  }
+  Tags_Groups: {
+    parameters: {
+      query?: {
+        category?: string
+        policeLine?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagGroupResponse'][]
+        }
+      }
+    }
+  }
+  Tags_CreateGroup: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagGroupRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagGroupResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Labels: {
+    parameters: {
+      query?: {
+        deviceId?: number[]
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DeviceLabelResponse'][]
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Labelled: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': number[]
+        }
+      }
+    }
+  }
+  Tags_MyAccess: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagAccessResponse']
+        }
+      }
+    }
+  }
+  Tags_Stats: {
+    parameters: {
+      query?: {
+        organisationId?: number
+        from?: string
+        to?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagStatsResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_StatsExport: {
+    parameters: {
+      query?: {
+        organisationId?: number
+        from?: string
+        to?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Label: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagLabelRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagLabelResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Unlabel: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+        deviceId: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Update: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagUpdateRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Recycle: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['JobResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Merge: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagMergeRequest']
+      }
+    }
+    responses: {
+      /** @description Accepted */
+      202: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['JobResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_UpdateGroup: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagGroupUpdateRequest']
+      }
+    }
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_DeleteGroup: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_Rules: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagRuleResponse'][]
+        }
+      }
+    }
+  }
+  Tags_CreateRule: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagRuleRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagRuleResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_UpdateRule: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagRuleRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagRuleResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_DeleteRule: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Tags_UnitAccess: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagUnitAccessResponse'][]
+        }
+      }
+    }
+  }
+  Tags_SetUnitAccess: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        organisationId: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagAccessSettingRequest']
+      }
+    }
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_UserAccess: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        userId: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TagUserAccessResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_SetUserAccess: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        userId: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TagAccessSettingRequest']
+      }
+    }
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Tags_ImportSceneDictionary: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          file?: components['schemas']['IFormFile']
+        }
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SceneImportResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
   Watermark_Style: {
     parameters: {
       query?: never
@@ -11147,6 +12646,7 @@ export const errorCodeValues: ReadonlyArray<
   'import.notXlsx',
   'import.tooLarge',
   'import.empty',
+  'import.missingColumns',
   'import.tooManyRows',
   'import.unknownColumns',
   'import.noGbCodeColumn',
@@ -11227,6 +12727,24 @@ export const errorCodeValues: ReadonlyArray<
   'watermark.imageInvalid',
   'watermark.imageTooLarge',
   'watermark.notFound',
+  'tags.parent',
+  'tags.group',
+  'tags.notActive',
+  'tags.mergeSelf',
+  'tags.mergeKind',
+  'tags.forbidden',
+  'tags.derived',
+  'tags.notOwner',
+  'tags.groupNotEmpty',
+  'tags.devicesOutOfScope',
+  'tags.ruleTarget',
+  'plans.directoryCycle',
+  'plans.directoryType',
+  'plans.directoryRoot',
+  'plans.directoryNotEmpty',
+  'plans.tooManyDevices',
+  'plans.forbidden',
+  'plans.stale',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -11251,7 +12769,11 @@ export const permissionValues: ReadonlyArray<
   'jobs.manage',
   'jobs.view',
   'organisations.view',
+  'plans.manage',
+  'plans.view',
   'stats.view',
+  'tags.label',
+  'tags.manage',
   'users.all-units',
   'users.manage',
   'video.view',

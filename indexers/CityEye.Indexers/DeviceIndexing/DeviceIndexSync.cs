@@ -64,7 +64,7 @@ public sealed class DeviceIndexSync(
             if (ids.Count > 0)
             {
                 var found = await devices.GetManyAsync(ids, cancellationToken);
-                var build = await builder.PrepareAsync(cancellationToken);
+                var build = await builder.PrepareAsync(ids, cancellationToken);
                 if (found.Count > 0)
                 {
                     await index.UpsertAsync([.. found.Select(build)], cancellationToken);

@@ -26,7 +26,6 @@ public sealed class ReindexJob(ISearchIndex index, DeviceStore devices, DeviceDo
             await context.ReportAsync(0.01, string.Create(CultureInfo.InvariantCulture, $"正在重建检索索引：{total:N0} 台设备 (rebuilding the search index)"), cancellationToken);
             await index.InitialiseAsync(cancellationToken);
             await index.ClearAsync(cancellationToken);
-            var build = await builder.PrepareAsync(cancellationToken);
             var done = 0L;
             var after = 0L;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -38,6 +37,7 @@ public sealed class ReindexJob(ISearchIndex index, DeviceStore devices, DeviceDo
                     break;
                 }
 
+                var build = await builder.PrepareAsync([.. page.Select(d => d.Id)], cancellationToken);
                 await index.UpsertAsync([.. page.Select(build)], cancellationToken);
                 after = page[^1].Id;
                 done += page.Count;

@@ -391,7 +391,12 @@ public static class ElasticsearchRequests
         AnyOf("net", query.NetworkingLevels);
         AnyOf("org", query.OrganisationIds.Select(Id));
         AnyOf("grp", query.BusinessGroupIds.Select(Id));
-        AnyOf("tag", query.TagIds.Select(Id));
+        foreach (var tag in query.TagIds.Distinct())
+        {
+            // Tags: every one must match, unlike the other filters.
+            filters.Add(Terms("tag", [Id(tag)]));
+        }
+
         foreach (var (key, values) in query.Attributes)
         {
             AnyOf("attr", values.Select(v => DeviceDocument.AttributeTerm(key, v)));
@@ -458,6 +463,7 @@ public static class ElasticsearchRequests
         DeviceFacets.Organisation => "owner",
         DeviceFacets.BusinessGroup => "group",
         DeviceFacets.NetworkingLevel => "net",
+        DeviceFacets.Tag => "tag",
         _ => facet,
     };
 

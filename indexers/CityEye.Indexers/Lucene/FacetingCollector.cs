@@ -12,6 +12,7 @@ internal sealed class FacetingCollector(ICollector inner, IReadOnlyList<string> 
 {
     private readonly Dictionary<string, Dictionary<string, long>> _totals = facets.Distinct().ToDictionary(f => f, _ => new Dictionary<string, long>(StringComparer.Ordinal));
     private readonly List<(string Facet, SortedDocValues Values, long[] Counts)> _segment = [];
+    private readonly List<(string Facet, SortedSetDocValues Values, long[] Counts)> _multi = [];
     private NumericDocValues? _longitudes;
     private NumericDocValues? _latitudes;
 
@@ -27,8 +28,13 @@ internal sealed class FacetingCollector(ICollector inner, IReadOnlyList<string> 
         inner.SetNextReader(context);
         foreach (var facet in _totals.Keys)
         {
-            var values = context.AtomicReader.GetSortedDocValues(LuceneFields.Facet(facet));
-            if (values is not null)
+            var field = context.AtomicReader.FieldInfos.FieldInfo(LuceneFields.Facet(facet));
+            if (field?.DocValuesType == DocValuesType.SORTED_SET)
+            {
+                var set = context.AtomicReader.GetSortedSetDocValues(LuceneFields.Facet(facet));
+                _multi.Add((facet, set, new long[set.ValueCount]));
+            }
+            else if (context.AtomicReader.GetSortedDocValues(LuceneFields.Facet(facet)) is { } values)
             {
                 _segment.Add((facet, values, new long[values.ValueCount]));
             }
@@ -62,6 +68,15 @@ internal sealed class FacetingCollector(ICollector inner, IReadOnlyList<string> 
                 counts[ord]++;
             }
         }
+
+        foreach (var (_, values, counts) in _multi)
+        {
+            values.SetDocument(doc);
+            for (var ord = values.NextOrd(); ord != SortedSetDocValues.NO_MORE_ORDS; ord = values.NextOrd())
+            {
+                counts[ord]++;
+            }
+        }
     }
 
     public IReadOnlyDictionary<string, IReadOnlyList<FacetCount>> Counts()
@@ -77,18 +92,29 @@ internal sealed class FacetingCollector(ICollector inner, IReadOnlyList<string> 
         var term = new BytesRef();
         foreach (var (facet, values, counts) in _segment)
         {
-            var totals = _totals[facet];
-            for (var ord = 0; ord < counts.Length; ord++)
-            {
-                if (counts[ord] > 0)
-                {
-                    values.LookupOrd(ord, term);
-                    var key = term.Utf8ToString();
-                    totals[key] = totals.GetValueOrDefault(key) + counts[ord];
-                }
-            }
+            Merge(_totals[facet], counts, ord => values.LookupOrd(ord, term), term);
+        }
+
+        foreach (var (facet, values, counts) in _multi)
+        {
+            Merge(_totals[facet], counts, ord => values.LookupOrd(ord, term), term);
         }
 
         _segment.Clear();
+        _multi.Clear();
+    }
+
+    /// <summary>Adds a segment's counts by ordinal to the totals by value (looking each value up once).</summary>
+    private static void Merge(Dictionary<string, long> totals, long[] counts, Action<int> lookup, BytesRef term)
+    {
+        for (var ord = 0; ord < counts.Length; ord++)
+        {
+            if (counts[ord] > 0)
+            {
+                lookup(ord);
+                var key = term.Utf8ToString();
+                totals[key] = totals.GetValueOrDefault(key) + counts[ord];
+            }
+        }
     }
 }

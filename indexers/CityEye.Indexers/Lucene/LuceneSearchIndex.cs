@@ -258,6 +258,7 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         foreach (var tag in d.TagIds.Distinct())
         {
             doc.Add(new StringField(LuceneFields.Tag, Id(tag), Field.Store.NO));
+            doc.Add(new SortedSetDocValuesField(LuceneFields.Facet(DeviceFacets.Tag), new BytesRef(Id(tag))));
         }
 
         foreach (var (key, value) in d.Attributes)
@@ -466,7 +467,12 @@ public sealed class LuceneSearchIndex(string path, PinyinReadings dictionary) : 
         AnyOf(filter, LuceneFields.NetworkingLevel, query.NetworkingLevels);
         AnyOf(filter, LuceneFields.OrganisationPath, query.OrganisationIds.Select(Id));
         AnyOf(filter, LuceneFields.BusinessGroupPath, query.BusinessGroupIds.Select(Id));
-        AnyOf(filter, LuceneFields.Tag, query.TagIds.Select(Id));
+        foreach (var tag in query.TagIds.Distinct())
+        {
+            // Tags: every one must match (a device labelled 学校 and 校门), unlike the other filters.
+            filter.Add(new TermQuery(new Term(LuceneFields.Tag, Id(tag))), Occur.MUST);
+        }
+
         foreach (var (key, values) in query.Attributes)
         {
             AnyOf(filter, LuceneFields.Attribute, values.Select(v => DeviceDocument.AttributeTerm(key, v)));
