@@ -31,7 +31,7 @@ public static class BuiltInRoles
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView, Permissions.JobsView, Permissions.CapturesView, Permissions.VideoView, Permissions.PlansView]),
         new(ArchiveClerk, "档案管理员", "Keeps the one-camera-one-file ledger clean.",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.DevicesEdit, Permissions.ArchiveManage, Permissions.ArchiveSync, Permissions.OrganisationsView, Permissions.JobsView, Permissions.JobsManage,
-             Permissions.TagsLabel, Permissions.TagsManage, Permissions.PlansView, Permissions.PlansManage]),
+             Permissions.TagsLabel, Permissions.TagsManage, Permissions.PlansView, Permissions.PlansManage, Permissions.VideoView]),
         new(Auditor, "审计员", "Reviews every user's operations and the security events.",
             [Permissions.DashboardView, Permissions.AuditView, Permissions.StatsView, Permissions.OrganisationsView, Permissions.JobsView, Permissions.WatermarkDecode]),
         new(StationUser, "派出所用户", "Views the devices its device roles grant (usually the own police station's).",

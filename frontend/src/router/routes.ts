@@ -37,6 +37,10 @@ declare module 'vue-router' {
       | 'Stamp'
       | 'Search'
       | 'Grid'
+      | 'PriceTag'
+      | 'Collection'
+      | 'PieChart'
+      | 'Lock'
   }
 }
 
@@ -219,6 +223,54 @@ export const routes: RouteRecordRaw[] = [
           order: 77,
           nav: true,
           icon: 'Clock',
+        },
+      },
+      {
+        path: 'tags/workbench',
+        name: 'tag-workbench',
+        component: () => import('@/views/tags/TagWorkbenchView.vue'),
+        meta: {
+          permission: 'tags.label',
+          titleKey: 'nav.tagWorkbench',
+          order: 62,
+          nav: true,
+          icon: 'PriceTag',
+        },
+      },
+      {
+        path: 'tags/dictionary',
+        name: 'tag-dictionary',
+        component: () => import('@/views/tags/TagDictionaryView.vue'),
+        meta: {
+          permission: 'devices.view',
+          titleKey: 'nav.tagDictionary',
+          order: 63,
+          nav: true,
+          icon: 'Collection',
+        },
+      },
+      {
+        path: 'tags/stats',
+        name: 'tag-stats',
+        component: () => import('@/views/tags/TagStatsView.vue'),
+        meta: {
+          permission: 'devices.view',
+          titleKey: 'nav.tagStats',
+          order: 64,
+          nav: true,
+          icon: 'PieChart',
+        },
+      },
+      {
+        path: 'tags/access',
+        name: 'tag-access',
+        component: () => import('@/views/tags/TagAccessView.vue'),
+        meta: {
+          permission: 'tags.manage',
+          titleKey: 'nav.tagAccess',
+          order: 65,
+          nav: true,
+          icon: 'Lock',
         },
       },
       {
