@@ -102,9 +102,9 @@ public sealed class VideoEndpointsTests(ApiFactory factory)
         Assert.Equal("image/jpeg", snapshot.Content.Headers.ContentType?.MediaType);
         Assert.Equal([0xFF, 0xD8], (await snapshot.Content.ReadAsByteArrayAsync(ct))[..2]);
 
-        // The clerk has no video permission.
-        using var clerk = await factory.SignInAsync("clerk", "Clerk#2026", ct);
-        Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct)).StatusCode);
+        // The auditor has no video permission.
+        using var auditor = await factory.SignInAsync("auditor", "Auditor#2026", ct);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsJsonAsync(Url("/api/video/live"), new { deviceId = inside[0].Id }, ct)).StatusCode);
     }
 
     [Fact]
