@@ -31,10 +31,12 @@ async function searchTotal(query) {
   return (await call('GET', `/api/devices/search?pageSize=1&${query}`)).total
 }
 
-async function until(check, timeoutMs = 120_000) {
+/** Waits until the search finds `expected` devices for the query (the index follows the outbox). */
+async function until(query, expected, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out')
+  let total
+  while ((total = await searchTotal(query)) !== expected) {
+    if (Date.now() > deadline) throw new Error(`${query}: ${total} devices found after ${timeoutMs} ms, ${expected} expected`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }
@@ -47,6 +49,13 @@ async function job(started) {
   }
   if (j.status !== 'succeeded') throw new Error(`job ${j.id}: ${j.status} ${j.error}`)
   return JSON.parse(j.result)
+}
+
+// The node may still be rebuilding its search index after the start: wait until it holds every device and nothing is pending.
+for (let stable = 0; stable < 3; ) {
+  const index = await call('GET', '/api/search/index')
+  stable = index.documents === index.ledgerDevices && index.pendingChanges === 0 ? stable + 1 : 0
+  await new Promise((r) => setTimeout(r, 500))
 }
 
 // Every device id, by unit (the search pages at most 200 and 10,000 deep).
@@ -68,18 +77,18 @@ const source = await placeType(`合并源${stamp}`)
 const target = await placeType(`合并目标${stamp}`)
 await label(source, ids.slice(0, 10_000))
 await label(target, [...ids.slice(6_000, 10_000), ...ids.slice(10_000, 12_000)])
-await until(async () => (await searchTotal(`tag=${source}`)) === 10_000)
+await until(`tag=${source}`, 10_000)
 let t0 = performance.now()
 const merged = await job(await call('POST', `/api/tags/${source}/merge`, { targetId: target }))
 const mergeJobMs = performance.now() - t0
-await until(async () => (await searchTotal(`tag=${target}`)) === 12_000)
+await until(`tag=${target}`, 12_000)
 const mergeMs = performance.now() - t0
 
 // Recycle the target (12,000 devices) until no device in the index carries it.
 t0 = performance.now()
 const recycled = await job(await call('POST', `/api/tags/${target}/recycle`))
 const recycleJobMs = performance.now() - t0
-await until(async () => (await searchTotal(`tag=${target}`)) === 0)
+await until(`tag=${target}`, 0)
 const recycleMs = performance.now() - t0
 
 // Statistics of every unit over 90 days of history (tags.sh wrote it), 40 requests one after another.
@@ -100,7 +109,7 @@ const c = await placeType(`检索丙${stamp}`)
 await label(a, ids.slice(0, 9_000))
 await label(b, ids.slice(2_000, 9_000))
 await label(c, ids.slice(4_000, 9_000))
-await until(async () => (await searchTotal(`tag=${a}&tag=${b}&tag=${c}`)) === 5_000)
+await until(`tag=${a}&tag=${b}&tag=${c}`, 5_000)
 
 console.log(JSON.stringify({
   devices: ids.length,

@@ -27,7 +27,7 @@ require_free_port "$port"
 if [[ "$BENCH_LAUNCHER" == run.sh ]]; then build_once; fi
 log "launcher: $(launcher_description); $(nproc) cores; $runs runs"
 
-# 90 days of label history: 50,000 manual labels of three place types on random devices by 60 labellers, at random
+# 90 days of label history: 50,000 manual labels of five place types on random devices by 60 labellers, at random
 # times of the last 90 days (written straight into the store of a stopped node: the API labels "now").
 write_history() {
   python3 - "$1/cityeye.db" <<'PY'
@@ -37,7 +37,7 @@ now = datetime.datetime.now(datetime.timezone.utc)
 devices = [r[0] for r in db.execute("SELECT id FROM devices")]
 stamp = now.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
 tags = []
-for name in ("历史学校", "历史医院", "历史菜场"):
+for name in ("历史学校", "历史医院", "历史菜场", "历史车站", "历史商场"):
     db.execute("INSERT INTO tags (category, kind, name, name_key, origin, state, search_count, created_by, created_at, updated_at) VALUES ('scene','placeType',?,?, 'manual','active',0,'bench',?,?)", (name, name, stamp, stamp))
     tags.append(db.execute("SELECT last_insert_rowid()").fetchone()[0])
 random.seed(10)
@@ -66,10 +66,12 @@ to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.2f", v/1000; else if (
 
 for run in $(seq 1 "$runs"); do
   data="$BENCH_TMP/data-$run"
+  START_NS=$(date +%s%N)
   start_server_with "$port" "$data" --CityEye:DemoAuditUsers=0 --Vision:Enabled=false
   wait_ready "$port" 300 >/dev/null
   stop_server
   write_history "$data"
+  START_NS=$(date +%s%N)
   start_server_with "$port" "$data" --CityEye:DemoAuditUsers=0 --Vision:Enabled=false
   wait_ready "$port" 300 >/dev/null
   line=$(node "$BENCH_ROOT/bench/tags.mjs" "http://$BENCH_HOST:$port")

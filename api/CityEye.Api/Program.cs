@@ -18,6 +18,7 @@ using CityEye.Api.Logs;
 using CityEye.Api.Map;
 using CityEye.Api.Notifications;
 using CityEye.Api.Organisations;
+using CityEye.Api.Plans;
 using CityEye.Api.Search;
 using CityEye.Api.Tags;
 using CityEye.Api.Users;
@@ -49,6 +50,7 @@ builder.Services
     .AddWatermarkFeature()
     .AddWallFeature()
     .AddTagsFeature()
+    .AddPlansFeature()
     .AddSearchFeature()
     .AddMapFeature()
     .AddJobsFeature()
@@ -105,6 +107,7 @@ api.MapCaptureEndpoints();
 api.MapWorkbenchEndpoints();
 api.MapVideoEndpoints();
 api.MapTagEndpoints();
+api.MapPlanEndpoints();
 api.MapWatermarkEndpoints();
 api.MapWallEndpoints();
 

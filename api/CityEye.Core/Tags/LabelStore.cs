@@ -56,8 +56,13 @@ public sealed class LabelStore(Database database, TimeProvider time) : IDeviceRe
         ArgumentNullException.ThrowIfNull(deviceIds);
         return await database.InTransactionAsync<LabelResult?>(async (connection, transaction) =>
         {
-            var tag = await TagStore.GetAsync(connection, transaction, tagId, cancellationToken);
-            if (tag is null || tag.State != TagStates.Active)
+            // PostgreSQL: wait for a merge or recycle of this tag to commit, then see its state (SQLite: one writer).
+            var state = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                connection is Npgsql.NpgsqlConnection ? "SELECT state FROM tags WHERE id = @tagId FOR SHARE" : "SELECT state FROM tags WHERE id = @tagId",
+                new { tagId },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (state != TagStates.Active)
             {
                 return null;
             }

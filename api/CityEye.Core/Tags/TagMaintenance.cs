@@ -59,6 +59,7 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await LockAsync(connection, transaction, [tagId], cancellationToken);
             var tag = await TagStore.GetAsync(connection, transaction, tagId, cancellationToken) ?? throw new TagMaintenanceException(Validation.ErrorCodes.NotFound, tagId);
             if (tag.State != TagStates.Active)
             {
@@ -105,6 +106,7 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await LockAsync(connection, transaction, [sourceId, targetId], cancellationToken);
             var source = await TagStore.GetAsync(connection, transaction, sourceId, cancellationToken) ?? throw new TagMaintenanceException(Validation.ErrorCodes.NotFound, sourceId);
             if (source.State == TagStates.Merged && source.MergedInto == targetId)
             {
@@ -219,6 +221,24 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
             }
         }
     }
+
+    /// <summary>
+    /// PostgreSQL: merges and recycles run one at a time across nodes (an advisory lock) and hold the rows of their
+    /// tags, so a label written meanwhile waits and then sees the tag's new state. SQLite has one writer anyway.
+    /// </summary>
+    private static async Task LockAsync(DbConnection connection, DbTransaction transaction, long[] tagIds, CancellationToken cancellationToken)
+    {
+        if (connection is not Npgsql.NpgsqlConnection)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = MaintenanceLockKey }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT id FROM tags WHERE id = ANY(@tagIds) ORDER BY id FOR UPDATE", new { tagIds }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private const long MaintenanceLockKey = 0x54_61_67_4D_61_69_6E;
 
     /// <summary>The tag and its active descendants.</summary>
     private static async Task<List<long>> SubtreeAsync(DbConnection connection, DbTransaction transaction, long tagId, CancellationToken cancellationToken)

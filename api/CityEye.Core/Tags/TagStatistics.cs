@@ -59,74 +59,123 @@ public sealed class TagStatisticsService(Database database) : IDeviceReader
             }
         }
 
-        var scopeFilter = database.DeviceScopeFilter(scope, "d.organisation_id", "d.id");
-        var scopeArgs = new { scopeOrganisations = Database.DeviceScopeParameter(scope) };
-        var day = database.Provider == StorageProvider.Postgres
-            ? "to_char(l.labelled_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
-            : "substr(datetime(l.labelled_at, '+8 hours'), 1, 10)";
-        var devices = await connection.QueryAsync<(long Unit, long Count)>(new CommandDefinition(
-            $"SELECT d.organisation_id, COUNT(*) FROM devices d WHERE {scopeFilter} GROUP BY d.organisation_id", scopeArgs, cancellationToken: cancellationToken));
-        var labels = await connection.QueryAsync<(long Unit, string Labeller, string Day, long Count)>(new CommandDefinition(
-            $"""
-            SELECT d.organisation_id, l.labelled_by, {day}, COUNT(*)
-            FROM device_labels l JOIN devices d ON d.id = l.device_id
-            WHERE l.origin = 'manual' AND {scopeFilter}
-            GROUP BY d.organisation_id, l.labelled_by, {day}
-            """, scopeArgs, cancellationToken: cancellationToken));
-        var firsts = await connection.QueryAsync<(long Unit, string Day, long Count)>(new CommandDefinition(
-            $"""
-            SELECT f.organisation_id, f.day, COUNT(*) FROM (
-                SELECT d.organisation_id, MIN({day}) AS day
-                FROM device_labels l JOIN devices d ON d.id = l.device_id
-                WHERE l.origin = 'manual' AND {scopeFilter}
-                GROUP BY d.id, d.organisation_id
-            ) f GROUP BY f.organisation_id, f.day
-            """, scopeArgs, cancellationToken: cancellationToken));
-        var categories = await connection.QueryAsync<(string Category, long Tags, long Labels, long Devices)>(new CommandDefinition(
-            $"""
-            SELECT t.category, COUNT(DISTINCT t.id), COUNT(l.device_id), COUNT(DISTINCT l.device_id)
-            FROM tags t LEFT JOIN (
-                SELECT l.tag_id, l.device_id FROM device_labels l JOIN devices d ON d.id = l.device_id WHERE {scopeFilter}
-            ) l ON l.tag_id = t.id
-            WHERE t.state = 'active'
-            GROUP BY t.category
-            """, scopeArgs, cancellationToken: cancellationToken));
-
-        var last = to.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var first = from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var inTree = bucket.Keys.ToHashSet();
-        var deviceCounts = devices.Where(d => inTree.Contains(d.Unit)).ToList();
-        var labelRows = labels.Where(l => inTree.Contains(l.Unit) && string.CompareOrdinal(l.Day, last) <= 0).ToList();
-        var firstRows = firsts.Where(f => inTree.Contains(f.Unit) && string.CompareOrdinal(f.Day, last) <= 0).ToList();
-
-        UnitLabelling Figures(long id, string name, Func<long, bool> member)
+        // One pass over every label in memory: reading the rows is the cost (joins and per-row date functions in SQL
+        // are several times slower). Devices outside the scope or the chosen unit are skipped.
+        var devices = new Dictionary<long, long>();
+        foreach (var (id, unit) in await connection.QueryAsync<(long, long)>(new CommandDefinition("SELECT id, organisation_id FROM devices", cancellationToken: cancellationToken)))
         {
-            var unitLabels = labelRows.Where(l => member(l.Unit)).ToList();
-            var labelled = firstRows.Where(f => member(f.Unit)).Sum(f => f.Count);
-            var labellers = unitLabels.Select(l => l.Labeller).Distinct(StringComparer.Ordinal).Count();
+            if (bucket.ContainsKey(unit) && scope.Includes(unit, id))
+            {
+                devices[id] = unit;
+            }
+        }
+
+        var categoryOf = new Dictionary<long, string>();
+        foreach (var (id, category) in await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, category FROM tags WHERE state = 'active'", cancellationToken: cancellationToken)))
+        {
+            categoryOf[id] = category;
+        }
+
+        var hour = database.Provider == StorageProvider.Postgres ? "to_char(labelled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')" : "substr(labelled_at, 1, 13)";
+        var categories = TagCategories.All.ToList();
+        var categoryIndex = categoryOf.ToDictionary(c => c.Key, c => categories.IndexOf(c.Value));
+        var days = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        var labellerIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var categoryLabels = new long[categories.Count];
+        var deviceCategories = new Dictionary<long, int>();
+        var firstDay = new Dictionary<long, DateOnly>();
+        var unitLabels = new Dictionary<long, (long All, long New)>();
+        var unitLabellers = new HashSet<(long Bucket, int Labeller)>();
+        var trendLabels = new Dictionary<DateOnly, long>();
+
+        // Read with a plain data reader: this loop is the whole cost of the statistics.
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT device_id, tag_id, CASE WHEN origin = 'manual' THEN 1 ELSE 0 END, labelled_by, {hour} FROM device_labels";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var device = reader.GetInt64(0);
+                if (!devices.TryGetValue(device, out var unit))
+                {
+                    continue;
+                }
+
+                if (categoryIndex.TryGetValue(reader.GetInt64(1), out var category))
+                {
+                    categoryLabels[category]++;
+                    deviceCategories[device] = deviceCategories.GetValueOrDefault(device) | (1 << category);
+                }
+
+                if (reader.GetInt32(2) == 0)
+                {
+                    continue;
+                }
+
+                var at = reader.GetString(4);
+                if (!days.TryGetValue(at, out var day))
+                {
+                    day = days[at] = ShanghaiDay(at);
+                }
+
+                if (day > to)
+                {
+                    continue;
+                }
+
+                var labeller = reader.GetString(3);
+                if (!labellerIds.TryGetValue(labeller, out var labellerId))
+                {
+                    labellerId = labellerIds[labeller] = labellerIds.Count;
+                }
+
+                var b = bucket[unit];
+                var counts = unitLabels.GetValueOrDefault(b);
+                unitLabels[b] = (counts.All + 1, counts.New + (day >= from ? 1 : 0));
+                unitLabellers.Add((b, labellerId));
+                if (!firstDay.TryGetValue(device, out var first) || day < first)
+                {
+                    firstDay[device] = day;
+                }
+
+                if (day >= from)
+                {
+                    trendLabels[day] = trendLabels.GetValueOrDefault(day) + 1;
+                }
+            }
+        }
+
+        var deviceCount = devices.GroupBy(d => bucket[d.Value]).ToDictionary(g => g.Key, g => (long)g.Count());
+        var labelledCount = firstDay.GroupBy(f => bucket[devices[f.Key]]).ToDictionary(g => g.Key, g => (All: (long)g.Count(), New: (long)g.Count(f => f.Value >= from)));
+        var trendDevices = firstDay.Values.Where(d => d >= from).GroupBy(d => d).ToDictionary(g => g.Key, g => (long)g.Count());
+
+        UnitLabelling Figures(long id, string name, IReadOnlyCollection<long> buckets)
+        {
+            var labelled = buckets.Sum(b => labelledCount.GetValueOrDefault(b).All);
+            var labellers = unitLabellers.Where(l => buckets.Contains(l.Bucket)).Select(l => l.Labeller).Distinct().Count();
             return new UnitLabelling(
                 id,
                 name,
-                deviceCounts.Where(d => member(d.Unit)).Sum(d => d.Count),
+                buckets.Sum(b => deviceCount.GetValueOrDefault(b)),
                 labelled,
-                unitLabels.Sum(l => l.Count),
+                buckets.Sum(b => unitLabels.GetValueOrDefault(b).All),
                 labellers,
                 labellers == 0 ? 0 : Math.Round((double)labelled / labellers, 1),
-                firstRows.Where(f => member(f.Unit) && string.CompareOrdinal(f.Day, first) >= 0).Sum(f => f.Count),
-                unitLabels.Where(l => string.CompareOrdinal(l.Day, first) >= 0).Sum(l => l.Count));
+                buckets.Sum(b => labelledCount.GetValueOrDefault(b).New),
+                buckets.Sum(b => unitLabels.GetValueOrDefault(b).New));
         }
 
-        var whole = Figures(rootId, root.Name, _ => true);
-        var subUnits = bucket.Values.Distinct()
-            .Select(b => Figures(b, units[b].Name + (b == rootId ? "（本级）" : string.Empty), u => bucket[u] == b))
+        var allBuckets = bucket.Values.Distinct().ToList();
+        var whole = Figures(rootId, root.Name, allBuckets);
+        var subUnits = allBuckets
+            .Select(b => Figures(b, units[b].Name + (b == rootId ? "（本级）" : string.Empty), [b]))
             .Where(u => u.OrganisationId != rootId || u.Devices > 0)
             .OrderBy(u => u.OrganisationId == rootId ? 0 : 1).ThenByDescending(u => u.Devices).ThenBy(u => u.OrganisationId)
             .ToList();
         var trend = new List<LabellingDay>();
         for (var d = from; d <= to; d = d.AddDays(1))
         {
-            var key = d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            trend.Add(new LabellingDay(d, labelRows.Where(l => l.Day == key).Sum(l => l.Count), firstRows.Where(f => f.Day == key).Sum(f => f.Count)));
+            trend.Add(new LabellingDay(d, trendLabels.GetValueOrDefault(d), trendDevices.GetValueOrDefault(d)));
         }
 
         return new LabellingStatistics(
@@ -134,11 +183,17 @@ public sealed class TagStatisticsService(Database database) : IDeviceReader
             whole.LabelledDevices,
             whole.Labels,
             whole.Labellers,
-            [.. TagCategories.All.Select(c => categories.FirstOrDefault(r => r.Category == c) is var r && r.Category is not null
-                ? new CategoryLabelling(c, (int)r.Tags, r.Labels, r.Devices) : new CategoryLabelling(c, 0, 0, 0))],
+            [.. categories.Select((c, i) => new CategoryLabelling(c, categoryOf.Values.Count(v => v == c), categoryLabels[i], deviceCategories.Values.Count(m => (m & (1 << i)) != 0)))],
             whole,
             subUnits,
             trend);
+    }
+
+    /// <summary>The Asia/Shanghai day of a UTC hour written "yyyy-MM-ddTHH" (Shanghai is UTC+8 all year).</summary>
+    private static DateOnly ShanghaiDay(string utcHour)
+    {
+        var date = DateOnly.ParseExact(utcHour.AsSpan(0, 10), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return int.Parse(utcHour.AsSpan(11, 2), System.Globalization.CultureInfo.InvariantCulture) >= 16 ? date.AddDays(1) : date;
     }
 
     /// <summary>Today in Asia/Shanghai.</summary>

@@ -153,6 +153,7 @@ public static class ErrorCodes
     public const string PlanTooManyDevices = "plans.tooManyDevices";
     public const string PlanForbidden = "plans.forbidden";
     public const string PlanStale = "plans.stale";
+    public const string PlanUnknownDevice = "plans.unknownDevice";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -293,6 +294,7 @@ public static class ErrorCodes
         [PlanDirectoryNotEmpty] = "The directory still holds plans or directories: move or delete them first.",
         [PlanTooManyDevices] = "A plan holds at most {max} devices.",
         [PlanForbidden] = "Your roles may not see plans of this directory.",
+        [PlanUnknownDevice] = "No device with GB code {value} inside your device scope.",
         [PlanStale] = "The plan was changed by someone else meanwhile: reload it and try again.",
         [WatermarkNotFound] = "No watermark of this system was found in the image. A crop must keep at least a quarter of the picture.",
     };

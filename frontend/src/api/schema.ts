@@ -2668,6 +2668,232 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/plans/directories': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The three directory trees (basic, task, special) the caller's roles may see, with the plans under each directory and its sub-directories. */
+    get: operations['Plans_Directories']
+    put?: never
+    /** Creates a directory under another (of the same tree). */
+    post: operations['Plans_CreateDirectory']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Plans of a directory (with its sub-directories) or of all visible ones, by part of the name and type: directory path, name, device count, view count. */
+    get: operations['Plans_List']
+    put?: never
+    /** Creates a plan (its type is its directory's); devices must be inside the caller's scope. */
+    post: operations['Plans_Create']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/search': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Searches plans by full or partial name (q), optionally in a directory: the same answer as Plans_List. */
+    get: operations['Plans_Search']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/stats': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Plans, devices and views per directory (with sub-directories) and per type, and the most viewed plans. */
+    get: operations['Plans_Stats']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A plan's details: layout (screens × split), patrol interval, devices in wall order with name, keyboard code and key attributes (devices outside the caller's scope are marked hidden). */
+    get: operations['Plans_Get']
+    /** Saves a plan if it is still at the version given (409 otherwise). */
+    put: operations['Plans_Update']
+    post?: never
+    /** Deletes a plan. */
+    delete: operations['Plans_Delete']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/{id}/execute': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Executes a plan: target player answers the devices to play (those the caller may watch) with split and patrol; target wall (wall.control) sends them to the wall's screens in order, patrolling pages beyond the first. Counts a view. */
+    post: operations['Plans_Execute']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/{id}/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One plan as a cityeye-plans/1 document (devices by GB code). */
+    get: operations['Plans_ExportOne']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The plans of a directory (with sub-directories) as a cityeye-plans/1 document. */
+    get: operations['Plans_Export']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/directories/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Renames, moves (re-parents, within its tree, never under itself) and orders a directory. */
+    put: operations['Plans_UpdateDirectory']
+    post?: never
+    /** Deletes an empty directory (not a root). */
+    delete: operations['Plans_DeleteDirectory']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/directories/{id}/roles': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** The roles that may see the directory's plans (empty: as its parent; the roots: every role with plans.view). */
+    put: operations['Plans_SetDirectoryRoles']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/{id}/clone': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Copies a plan (name default: the name with 副本) into its directory or another of the same tree. */
+    post: operations['Plans_Clone']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/from-stage': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Creates a plan from the caller's device staging rack, in rack order. */
+    post: operations['Plans_FromStage']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/plans/import': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Imports a cityeye-plans/1 document into a directory (directoryId): all or nothing, with a report per plan (unknown devices, devices outside the caller's scope, names taken). */
+    post: operations['Plans_Import']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/watermark/style': {
     parameters: {
       query?: never
@@ -3808,6 +4034,7 @@ export interface components {
       | 'plans.tooManyDevices'
       | 'plans.forbidden'
       | 'plans.stale'
+      | 'plans.unknownDevice'
     FacetValue: {
       value: string
       label: string
@@ -4565,6 +4792,234 @@ export interface components {
       code: string
       label: string
       permissions: components['schemas']['PermissionInfo'][]
+    }
+    PlanCloneRequest: {
+      name?: null | string
+      /** Format: int64 */
+      directoryId?: null | number
+    }
+    /** @description A device of a plan; devices outside the caller's scope are listed hidden, without their details. */
+    PlanDeviceResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: int32 */
+      position: number
+      hidden: boolean
+      name: null | string
+      gbCode: null | string
+      keyboardCode: null | string
+      type: null | string
+      status: null | string
+      resolution: null | string
+      manufacturer: null | string
+      organisationName: null | string
+      address: null | string
+      /** Format: double */
+      longitude: null | number
+      /** Format: double */
+      latitude: null | number
+    }
+    PlanDirectoryRequest: {
+      name: null | string
+      /** Format: int64 */
+      parentId: null | number
+      /** Format: int32 */
+      sortOrder?: null | number
+    }
+    PlanDirectoryResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: int64 */
+      parentId: null | number
+      planType: string
+      name: string
+      /** Format: int32 */
+      sortOrder: number
+      /** Format: int64 */
+      plans: number
+      roleIds: number[]
+    }
+    PlanDirectoryRolesRequest: {
+      roleIds: null | number[]
+    }
+    PlanDirectoryStat: {
+      /** Format: int64 */
+      directoryId: number
+      path: string
+      /** Format: int64 */
+      plans: number
+      /** Format: int64 */
+      devices: number
+      /** Format: int64 */
+      views: number
+    }
+    /** @description The export and import format (`cityeye-plans/1`): plans with their devices by GB code. */
+    PlanDocument: {
+      format: null | string
+      plans: null | components['schemas']['PlanDocumentItem'][]
+    }
+    PlanDocumentItem: {
+      name: null | string
+      type: null | string
+      directory: null | string
+      description: null | string
+      policeLine: null | string
+      /** Format: int32 */
+      screens: number
+      /** Format: int32 */
+      split: number
+      /** Format: int32 */
+      patrolSeconds: number
+      devices: null | string[]
+    }
+    /** @description Where to execute a plan: in the caller's player, or on a video wall (wall.control). */
+    PlanExecuteRequest: {
+      target: null | string
+      /** Format: int64 */
+      wallId?: null | number
+    }
+    /** @description What executing did: the devices to play (those the caller may watch) and, on a wall, the wall's id. */
+    PlanExecuteResponse: {
+      /** Format: int64 */
+      planId: number
+      deviceIds: number[]
+      /** Format: int32 */
+      split: number
+      /** Format: int32 */
+      patrolSeconds: number
+      /** Format: int64 */
+      wallId: null | number
+      /** Format: int32 */
+      hidden: number
+    }
+    /** @description A plan made from the caller's device staging rack (its devices in rack order). */
+    PlanFromStageRequest: {
+      name: null | string
+      /** Format: int64 */
+      directoryId: null | number
+      /**
+       * Format: int32
+       * @default 1
+       */
+      screens: number
+      /**
+       * Format: int32
+       * @default 4
+       */
+      split: number
+      /**
+       * Format: int32
+       * @default 30
+       */
+      patrolSeconds: number
+    }
+    PlanImportProblem: {
+      /** Format: int32 */
+      plan: number
+      name: null | string
+      field: string
+      code: string
+      message: string
+    }
+    PlanImportResponse: {
+      /** Format: int32 */
+      plans: number
+      /** Format: int32 */
+      created: number
+      problems: components['schemas']['PlanImportProblem'][]
+    }
+    PlanListResponse: {
+      /** Format: int64 */
+      total: number
+      /** Format: int32 */
+      page: number
+      /** Format: int32 */
+      pageSize: number
+      items: components['schemas']['PlanSummary'][]
+    }
+    /** @description A plan's fields. Devices in wall order; screens × split cells are on show at once, the rest patrol. */
+    PlanRequest: {
+      name: null | string
+      /** Format: int64 */
+      directoryId: null | number
+      description?: null | string
+      policeLine?: null | string
+      /**
+       * Format: int32
+       * @default 1
+       */
+      screens: number
+      /**
+       * Format: int32
+       * @default 4
+       */
+      split: number
+      /**
+       * Format: int32
+       * @default 30
+       */
+      patrolSeconds: number
+      deviceIds?: null | number[]
+      /** Format: int64 */
+      version?: null | number
+    }
+    PlanResponse: {
+      /** Format: int64 */
+      id: number
+      /** Format: int64 */
+      directoryId: number
+      directoryPath: string
+      planType: string
+      name: string
+      description: null | string
+      policeLine: null | string
+      /** Format: int64 */
+      businessTagId: null | number
+      /** Format: int32 */
+      screens: number
+      /** Format: int32 */
+      split: number
+      /** Format: int32 */
+      patrolSeconds: number
+      /** Format: int64 */
+      viewCount: number
+      /** Format: int64 */
+      version: number
+      createdBy: string
+      /** Format: date-time */
+      createdAt: string
+      /** Format: date-time */
+      updatedAt: string
+      devices: components['schemas']['PlanDeviceResponse'][]
+    }
+    PlanStatsResponse: {
+      directories: components['schemas']['PlanDirectoryStat'][]
+      types: components['schemas']['PlanTypeStat'][]
+      mostViewed: components['schemas']['PlanSummary'][]
+    }
+    /** @description A plan as lists and searches show it. */
+    PlanSummary: {
+      /** Format: int64 */
+      id: number
+      /** Format: int64 */
+      directoryId: number
+      directoryPath: string
+      planType: string
+      name: string
+      /** Format: int32 */
+      devices: number
+      /** Format: int64 */
+      viewCount: number
+      createdBy: string
+      /** Format: date-time */
+      updatedAt: string
+    }
+    PlanTypeStat: {
+      type: string
+      /** Format: int64 */
+      plans: number
+      /** Format: int64 */
+      views: number
     }
     /** @description Opens a device's recorded video of [from, to). */
     PlaybackRequest: {
@@ -11899,6 +12354,648 @@ export interface operations {
       }
     }
   }
+  Plans_Directories: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanDirectoryResponse'][]
+        }
+      }
+    }
+  }
+  Plans_CreateDirectory: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanDirectoryRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanDirectoryResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_List: {
+    parameters: {
+      query?: {
+        directoryId?: number
+        q?: string
+        type?: string
+        page?: number
+        pageSize?: number
+        sort?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanListResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Create: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Search: {
+    parameters: {
+      query?: {
+        directoryId?: number
+        q?: string
+        type?: string
+        page?: number
+        pageSize?: number
+        sort?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanListResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Stats: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanStatsResponse']
+        }
+      }
+    }
+  }
+  Plans_Get: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanResponse']
+        }
+      }
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Update: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Delete: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Execute: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanExecuteRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanExecuteResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_ExportOne: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanDocument']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Export: {
+    parameters: {
+      query?: {
+        directoryId?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanDocument']
+        }
+      }
+    }
+  }
+  Plans_UpdateDirectory: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanDirectoryRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanDirectoryResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_DeleteDirectory: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_SetDirectoryRoles: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanDirectoryRolesRequest']
+      }
+    }
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Clone: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanCloneRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_FromStage: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanFromStageRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Plans_Import: {
+    parameters: {
+      query?: {
+        directoryId?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PlanDocument']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['PlanImportResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
   Watermark_Style: {
     parameters: {
       query?: never
@@ -12745,6 +13842,7 @@ export const errorCodeValues: ReadonlyArray<
   'plans.tooManyDevices',
   'plans.forbidden',
   'plans.stale',
+  'plans.unknownDevice',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']

@@ -41,6 +41,7 @@ declare module 'vue-router' {
       | 'Collection'
       | 'PieChart'
       | 'Lock'
+      | 'Notebook'
   }
 }
 
@@ -271,6 +272,18 @@ export const routes: RouteRecordRaw[] = [
           order: 65,
           nav: true,
           icon: 'Lock',
+        },
+      },
+      {
+        path: 'plans',
+        name: 'plans',
+        component: () => import('@/views/plans/PlanCentreView.vue'),
+        meta: {
+          permission: 'plans.view',
+          titleKey: 'nav.plans',
+          order: 77.5,
+          nav: true,
+          icon: 'Notebook',
         },
       },
       {

@@ -216,6 +216,53 @@ public sealed class TagStoreTests
         Assert.Equal(0L, hidden.SubUnits.Single(u => u.OrganisationId == stationA).Devices);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Providers), MemberType = typeof(TestStore))]
+    public async Task Concurrent_merges_and_labels_leave_no_label_on_a_merged_tag(string provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await TestStore.CreateAsync(provider, ct);
+        var (tags, labels, maintenance, _, _, d) = await SetUpAsync(store, ct);
+        var a = await SceneAsync(tags, TagKinds.PlaceType, "甲", null, ct);
+        var b = await SceneAsync(tags, TagKinds.PlaceType, "乙", null, ct);
+        var c = await SceneAsync(tags, TagKinds.PlaceType, "丙", null, ct);
+        await labels.LabelAsync(a.Id, [d[0], d[1]], "clerk", ct);
+        await labels.LabelAsync(b.Id, [d[2]], "clerk", ct);
+
+        // a → b, b → c and labels on a and b, all at once: whatever order they end up in, no merged tag keeps a label.
+        var work = new List<Task>
+        {
+            Attempt(() => maintenance.MergeAsync(a.Id, b.Id, ct)),
+            Attempt(() => maintenance.MergeAsync(b.Id, c.Id, ct)),
+            labels.LabelAsync(a.Id, [d[3]], "clerk", ct),
+            labels.LabelAsync(b.Id, [d[4]], "clerk", ct),
+        };
+        await Task.WhenAll(work);
+
+        var states = new Dictionary<long, string>();
+        foreach (var id in new[] { a.Id, b.Id, c.Id })
+        {
+            states[id] = (await tags.GetAsync(id, ct))!.State;
+        }
+
+        var rows = await LabelsAsync(store, ct);
+        Assert.All(rows, l => Assert.Equal(TagStates.Active, states[l.Tag]));
+        Assert.Equal(rows.Count, rows.Select(l => (l.Device, l.Tag)).Distinct().Count());
+        Assert.Equal(TagStates.Active, states[c.Id]);
+
+        static async Task Attempt(Func<Task> merge)
+        {
+            try
+            {
+                await merge();
+            }
+            catch (TagMaintenanceException e) when (e.Code == ErrorCodes.TagNotActive)
+            {
+                // The other merge took this tag first.
+            }
+        }
+    }
+
     [Fact]
     public void Tag_access_comes_from_the_user_then_the_nearest_unit_rule_then_the_unit_kind()
     {
