@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import {
   ARTIFACTS,
   byTestId,
+  callApi,
   closeBrowser,
   openPage,
   signIn,
@@ -17,21 +18,6 @@ import {
 before(startBrowser)
 after(closeBrowser)
 
-/** Calls the API from the page (its session cookie), as the SPA does. */
-async function api(page, method, url, body) {
-  return page.evaluate(
-    async ([method, url, body]) => {
-      const response = await fetch(url, {
-        method,
-        headers: { 'Content-Type': 'application/json', 'X-CityEye-Request': '1' },
-        body: body ? JSON.stringify(body) : undefined,
-      })
-      return { status: response.status, body: await response.json().catch(() => null) }
-    },
-    [method, url, body],
-  )
-}
-
 describe('plans', { timeout: 300_000 }, () => {
   test('a plan made from the staging rack goes to the video wall with one click', async () => {
     const { context, page, pageErrors } = await openPage()
@@ -39,16 +25,16 @@ describe('plans', { timeout: 300_000 }, () => {
       await signIn(page)
       await waitForPath(page, '/')
       const stamp = Date.now() % 1_000_000
-      const devices = (await api(page, 'GET', '/api/devices/search?q=zjj&pageSize=3&sort=name'))
+      const devices = (await callApi(page, 'GET', '/api/devices/search?q=zjj&pageSize=3&sort=name'))
         .body.items
       assert.equal(devices.length, 3)
-      await api(page, 'DELETE', '/api/video/stage')
+      await callApi(page, 'DELETE', '/api/video/stage')
       assert.equal(
-        (await api(page, 'POST', '/api/video/stage', { deviceIds: devices.map((d) => d.id) }))
+        (await callApi(page, 'POST', '/api/video/stage', { deviceIds: devices.map((d) => d.id) }))
           .status,
         200,
       )
-      const wall = await api(page, 'POST', '/api/walls', {
+      const wall = await callApi(page, 'POST', '/api/walls', {
         name: `预案墙${stamp}`,
         rows: 1,
         columns: 2,
@@ -95,7 +81,7 @@ describe('plans', { timeout: 300_000 }, () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'plan-detail.png') })
 
       // The wall shows the three cameras in plan order over its two screens.
-      const state = (await api(page, 'GET', `/api/walls/${wall.body.id}`)).body
+      const state = (await callApi(page, 'GET', `/api/walls/${wall.body.id}`)).body
       const shown = state.screens.flatMap((s) => s.devices.map((d) => d.id))
       assert.deepEqual(new Set(shown), new Set(devices.map((d) => d.id)))
       assert.equal(state.screens[0].devices[0].id, devices[0].id)
@@ -114,7 +100,7 @@ describe('plans', { timeout: 300_000 }, () => {
       )
       await page.screenshot({ path: path.join(ARTIFACTS, 'plan-centre.png') })
 
-      await api(page, 'DELETE', `/api/walls/${wall.body.id}`)
+      await callApi(page, 'DELETE', `/api/walls/${wall.body.id}`)
       assert.deepEqual(pageErrors, [])
     } finally {
       await context.close()

@@ -115,3 +115,18 @@ export async function playOne(page, items) {
   await cell.waitFor({ timeout: 30_000 })
   return cell
 }
+
+/** Calls the API from the page with its session cookie, as the SPA does: { status, body }. */
+export async function callApi(page, method, url, body) {
+  return page.evaluate(
+    async ([method, url, body]) => {
+      const response = await fetch(url, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-CityEye-Request': '1' },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      return { status: response.status, body: await response.json().catch(() => null) }
+    },
+    [method, url, body],
+  )
+}

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test'
 import {
   ARTIFACTS,
   byTestId,
+  callApi,
   closeBrowser,
   openPage,
   signIn,
@@ -31,21 +32,6 @@ async function pick(page, testId, name) {
   await page.locator(byTestId(testId)).click()
   await page.keyboard.type(name)
   await page.keyboard.press('Enter')
-}
-
-/** Calls the API from the page (its session cookie), as the SPA does. */
-async function api(page, method, url, body) {
-  return page.evaluate(
-    async ([method, url, body]) => {
-      const response = await fetch(url, {
-        method,
-        headers: { 'Content-Type': 'application/json', 'X-CityEye-Request': '1' },
-        body: body ? JSON.stringify(body) : undefined,
-      })
-      return { status: response.status, body: await response.json().catch(() => null) }
-    },
-    [method, url, body],
-  )
 }
 
 describe('tags', { timeout: 300_000 }, () => {
@@ -147,23 +133,23 @@ describe('tags', { timeout: 300_000 }, () => {
       await signIn(page)
       await waitForPath(page, '/')
       const stamp = Date.now() % 1_000_000
-      const a = await api(page, 'POST', '/api/tags', {
+      const a = await callApi(page, 'POST', '/api/tags', {
         category: 'scene',
         kind: 'placeType',
         name: `菜场${stamp}`,
       })
-      const b = await api(page, 'POST', '/api/tags', {
+      const b = await callApi(page, 'POST', '/api/tags', {
         category: 'scene',
         kind: 'placeType',
         name: `农贸市场${stamp}`,
       })
       assert.equal(a.status, 201)
       const devices = (
-        await api(page, 'GET', '/api/devices/search?q=zjj&pageSize=3')
+        await callApi(page, 'GET', '/api/devices/search?q=zjj&pageSize=3')
       ).body.items.map((d) => d.id)
       assert.equal(
         (
-          await api(page, 'POST', `/api/tags/${a.body.tag.id}/labels`, {
+          await callApi(page, 'POST', `/api/tags/${a.body.tag.id}/labels`, {
             deviceIds: devices.slice(0, 2),
           })
         ).status,
@@ -171,7 +157,7 @@ describe('tags', { timeout: 300_000 }, () => {
       )
       assert.equal(
         (
-          await api(page, 'POST', `/api/tags/${b.body.tag.id}/labels`, {
+          await callApi(page, 'POST', `/api/tags/${b.body.tag.id}/labels`, {
             deviceIds: devices.slice(1),
           })
         ).status,

@@ -89,9 +89,9 @@ internal static class DeviceEndpoints
         // Tag filters must name tags the caller may see; each use counts as a search of that tag (TG-11).
         var (tags, access) = await Tags.TagEndpoints.AccessAsync(caller, tagCatalog, cancellationToken);
         var tagIds = request.TagIds();
-        if (tagIds.FirstOrDefault(t => !tags.Tags.TryGetValue(t, out var tag) || !access.Sees(tag, tags.GroupOf(tag))) is var hidden and not 0)
+        if (Tags.TagEndpoints.HiddenTagProblem(tagIds, tags, access) is { } hiddenTag)
         {
-            return Problems.Validation("tag", ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = hidden });
+            return hiddenTag;
         }
 
         var plan = parser.Parse(request.Q);

@@ -49,6 +49,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             httpContext.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             problem = Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ModelsUnavailable);
         }
+        else if (exception is Npgsql.PostgresException { SqlState: "23505" } or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 })
+        {
+            // Two requests raced to create the same unique thing; the loser is told to reload, nothing was written.
+            logger.LogInformation(exception, "Unique constraint during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            problem = Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.Conflict);
+        }
         else if (exception is PasswordHashingBusyException)
         {
             // Too many sign-ins wait for a hashing thread: the client retries shortly.

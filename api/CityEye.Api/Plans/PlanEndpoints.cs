@@ -83,7 +83,8 @@ internal static class PlanEndpoints
         var byId = all.ToDictionary(d => d.Id);
         bool Allowed(PlanDirectory directory)
         {
-            for (long? id = directory.Id; id is { } current && byId.TryGetValue(current, out var d); id = d.ParentId)
+            var steps = 0;
+            for (long? id = directory.Id; id is { } current && byId.TryGetValue(current, out var d) && steps++ <= byId.Count; id = d.ParentId)
             {
                 if (rules.TryGetValue(current, out var allowed))
                 {
@@ -116,7 +117,7 @@ internal static class PlanEndpoints
     private static async Task<Ok<List<PlanDirectoryResponse>>> DirectoriesAsync(Caller caller, PlanStore plans, CancellationToken cancellationToken)
     {
         var (all, visible, roles) = await VisibleAsync(caller, plans, cancellationToken);
-        var stats = (await plans.StatsAsync(cancellationToken)).Directories.ToDictionary(s => s.DirectoryId);
+        var stats = (await plans.StatsAsync(visible, cancellationToken)).Directories.ToDictionary(s => s.DirectoryId);
         return TypedResults.Ok(all.Where(d => visible.Contains(d.Id))
             .Select(d => new PlanDirectoryResponse(d.Id, d.ParentId, d.PlanType, d.Name, d.SortOrder, stats.GetValueOrDefault(d.Id).Plans, roles.GetValueOrDefault(d.Id) ?? []))
             .ToList());
@@ -139,7 +140,7 @@ internal static class PlanEndpoints
     {
         var (all, visible, _) = await VisibleAsync(caller, plans, cancellationToken);
         var byId = all.ToDictionary(d => d.Id);
-        var (directories, types) = await plans.StatsAsync(cancellationToken);
+        var (directories, types) = await plans.StatsAsync(visible, cancellationToken);
         var (_, top) = await plans.ListAsync([.. visible], null, null, 0, 10, "views", cancellationToken);
         return TypedResults.Ok(new PlanStatsResponse(
             [.. directories.Where(d => visible.Contains(d.DirectoryId)).OrderBy(d => PlanStore.PathOf(d.DirectoryId, byId), StringComparer.Ordinal)
@@ -321,7 +322,12 @@ internal static class PlanEndpoints
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        // Devices the caller cannot see stay in the plan where they were; the caller's list orders the others.
+        if (request.Version is null)
+        {
+            return Problems.Validation("version", ErrorCodes.Required);
+        }
+
+        // Devices the caller cannot see stay in the plan, after the ones the caller's list orders.
         var ids = request.DeviceIds ?? [];
         if (await Tags.TagEndpoints.OutsideScopeAsync(ids, caller, devices, cancellationToken) is { } outside)
         {
@@ -331,7 +337,7 @@ internal static class PlanEndpoints
         var hidden = (await devices.GetManyAsync(before.DeviceIds, cancellationToken)).Where(d => !caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
         try
         {
-            var plan = await plans.UpdateAsync(id, Fields(request, [.. ids, .. before.DeviceIds.Where(hidden.Contains)]), request.Version ?? before.Version, caller.User.Username, cancellationToken);
+            var plan = await plans.UpdateAsync(id, Fields(request, [.. ids, .. before.DeviceIds.Where(hidden.Contains)]), request.Version.Value, caller.User.Username, cancellationToken);
             return plan is null
                 ? Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound)
                 : TypedResults.Ok(await DescribeAsync(plan, await plans.DirectoriesAsync(cancellationToken), caller, devices, names, cancellationToken));
@@ -358,10 +364,13 @@ internal static class PlanEndpoints
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
+        // The copy holds only the devices the caller may see (a basic plan's tag would otherwise reach the others).
+        var visible = (await devices.GetManyAsync(source.DeviceIds, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
         try
         {
             var plan = await plans.CreateAsync(
-                new PlanFields(request.DirectoryId ?? source.DirectoryId, request.Name?.Trim() ?? source.Name + " 副本", source.Description, source.PoliceLine, source.Screens, source.Split, source.PatrolSeconds, source.DeviceIds),
+                new PlanFields(request.DirectoryId ?? source.DirectoryId, request.Name?.Trim() ?? source.Name + " 副本", source.Description, source.PoliceLine, source.Screens, source.Split, source.PatrolSeconds,
+                    [.. source.DeviceIds.Where(visible.Contains)]),
                 caller.User.Username,
                 cancellationToken);
             var all = await plans.DirectoriesAsync(cancellationToken);
@@ -453,23 +462,33 @@ internal static class PlanEndpoints
 
         var problems = new List<PlanImportProblem>();
         var fields = new List<PlanFields>();
-        var codes = document.Plans!.SelectMany(p => p.Devices ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var codes = document.Plans!.SelectMany(p => p?.Devices ?? []).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var known = await devices.GetByGbCodesAsync(codes, cancellationToken);
         for (var i = 0; i < document.Plans!.Length; i++)
         {
             var item = document.Plans[i];
             void Add(string field, string code, IReadOnlyDictionary<string, object?>? args = null) =>
-                problems.Add(new PlanImportProblem(i + 1, item.Name, field, code, ErrorCodes.Describe(code, args)));
-            if (string.IsNullOrWhiteSpace(item.Name) || item.Name.Trim().Length > 64)
+                problems.Add(new PlanImportProblem(i + 1, item?.Name, field, code, ErrorCodes.Describe(code, args)));
+            if (item is null || string.IsNullOrWhiteSpace(item.Name) || item.Name.Trim().Length > 64)
             {
                 Add("name", ErrorCodes.Required);
                 continue;
             }
 
+            if (!WallLayout.Splits.Contains(item.Split))
+            {
+                Add("split", ErrorCodes.WallSplit, new Dictionary<string, object?> { ["allowed"] = string.Join("/", WallLayout.Splits), ["value"] = item.Split });
+            }
+
+            if ((item.Devices?.Length ?? 0) > PlanLayout.MaxDevices)
+            {
+                Add("devices", ErrorCodes.PlanTooManyDevices, new Dictionary<string, object?> { ["max"] = PlanLayout.MaxDevices });
+            }
+
             var ids = new List<long>();
             foreach (var code in item.Devices ?? [])
             {
-                if (known.TryGetValue(code, out var device) && caller.DeviceScope.Includes(device.OrganisationId, device.Id))
+                if (code is not null && known.TryGetValue(code, out var device) && caller.DeviceScope.Includes(device.OrganisationId, device.Id))
                 {
                     ids.Add(device.Id);
                 }
@@ -479,7 +498,7 @@ internal static class PlanEndpoints
                 }
             }
 
-            if (document.Plans.Take(i).Any(p => string.Equals(p.Name?.Trim(), item.Name.Trim(), StringComparison.Ordinal)))
+            if (document.Plans.Take(i).Any(p => string.Equals(p?.Name?.Trim(), item.Name.Trim(), StringComparison.Ordinal)))
             {
                 Add("name", ErrorCodes.Unique, new Dictionary<string, object?> { ["value"] = item.Name.Trim() });
             }

@@ -64,9 +64,9 @@ internal static class TagEndpoints
         manage.MapDelete("/groups/{id:long}", DeleteGroupAsync).WithName("Tags_DeleteGroup").WithSummary("Deletes a group without active tags.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         manage.MapGet("/rules", RulesAsync).WithName("Tags_Rules").WithSummary("Derivation rules: required tags (and plans) ⇒ a derived tag.");
-        manage.MapPost("/rules", (TagRuleRequest request, Caller caller, TagRuleStore rules, TagCatalog catalog, CancellationToken ct) => SaveRuleAsync(null, request, caller, rules, catalog, ct))
+        manage.MapPost("/rules", (TagRuleRequest request, Caller caller, TagRuleStore rules, TagCatalog catalog, Core.Plans.PlanStore plans, CancellationToken ct) => SaveRuleAsync(null, request, caller, rules, catalog, plans, ct))
             .WithName("Tags_CreateRule").WithSummary("Creates a derivation rule; derived labels are recomputed in the background.").ProducesValidationProblem();
-        manage.MapPut("/rules/{id:long}", (long id, TagRuleRequest request, Caller caller, TagRuleStore rules, TagCatalog catalog, CancellationToken ct) => SaveRuleAsync(id, request, caller, rules, catalog, ct))
+        manage.MapPut("/rules/{id:long}", (long id, TagRuleRequest request, Caller caller, TagRuleStore rules, TagCatalog catalog, Core.Plans.PlanStore plans, CancellationToken ct) => SaveRuleAsync(id, request, caller, rules, catalog, plans, ct))
             .WithName("Tags_UpdateRule").WithSummary("Changes a derivation rule.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         manage.MapDelete("/rules/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, TagRuleStore rules, CancellationToken ct) =>
                 await rules.DeleteAsync(id, ct) ? TypedResults.NoContent() : Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound))
@@ -90,6 +90,12 @@ internal static class TagEndpoints
     }
 
     private static TagAccessResponse Describe((TagCatalog.Snapshot Snapshot, TagAccess Access) access) => Describe(access.Access);
+
+    /// <summary>A 400 for a tag filter naming a tag the caller may not see (or none), else null (device search and export).</summary>
+    internal static ValidationProblem? HiddenTagProblem(IEnumerable<long> tagIds, TagCatalog.Snapshot tags, TagAccess access) =>
+        tagIds.FirstOrDefault(t => !tags.Tags.TryGetValue(t, out var tag) || !access.Sees(tag, tags.GroupOf(tag))) is var hidden and not 0
+            ? Problems.Validation("tag", ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = hidden })
+            : null;
 
     private static TagAccessResponse Describe(TagAccess a) => new(a.Everything, a.ConstructionLevel, a.PoliceLines, a.LevelSource, a.LinesSource);
 
@@ -222,6 +228,12 @@ internal static class TagEndpoints
             return Problems.Of(StatusCodes.Status409Conflict, ErrorCodes.TagDerived);
         }
 
+        // Construction tags are the archive's own fields: only tag administrators put them on devices.
+        if (tag.Category == TagCategories.Construction && !access.Everything)
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.TagForbidden);
+        }
+
         if (await OutsideScopeAsync(request.DeviceIds!, caller, devices, cancellationToken) is { } outside)
         {
             return outside;
@@ -294,7 +306,7 @@ internal static class TagEndpoints
     }
 
     private static async Task<Results<Accepted<JobResponse>, ValidationProblem, ProblemHttpResult>> MergeAsync(
-        long id, TagMergeRequest request, Caller caller, TagStore tags, JobStore jobs, CancellationToken cancellationToken)
+        long id, TagMergeRequest request, Caller caller, TagStore tags, TagCatalog catalog, JobStore jobs, CancellationToken cancellationToken)
     {
         var source = await tags.GetAsync(id, cancellationToken);
         if (source is null)
@@ -308,7 +320,8 @@ internal static class TagEndpoints
         }
 
         var target = await tags.GetAsync(request.TargetId!.Value, cancellationToken);
-        if (TagMaintenance.MergeProblem(source, target) is { } problem)
+        var groups = (await catalog.GetAsync(cancellationToken)).Groups;
+        if (TagMaintenance.MergeProblem(source, target, source.GroupId is { } sg ? groups.GetValueOrDefault(sg) : null, target?.GroupId is { } tg ? groups.GetValueOrDefault(tg) : null) is { } problem)
         {
             return Problems.Validation("targetId", problem == ErrorCodes.NotFound ? ErrorCodes.UnknownValue : problem, new Dictionary<string, object?> { ["value"] = request.TargetId });
         }
@@ -405,7 +418,7 @@ internal static class TagEndpoints
         rule.UpdatedAt);
 
     private static async Task<Results<Ok<TagRuleResponse>, ValidationProblem, ProblemHttpResult>> SaveRuleAsync(
-        long? id, TagRuleRequest request, Caller caller, TagRuleStore rules, TagCatalog catalog, CancellationToken cancellationToken)
+        long? id, TagRuleRequest request, Caller caller, TagRuleStore rules, TagCatalog catalog, Core.Plans.PlanStore planStore, CancellationToken cancellationToken)
     {
         catalog.Invalidate();
         var snapshot = await catalog.GetAsync(cancellationToken);
@@ -421,9 +434,19 @@ internal static class TagEndpoints
             return Problems.Validation("requiredTagIds", ErrorCodes.Required);
         }
 
-        if (required.FirstOrDefault(t => !snapshot.Tags.TryGetValue(t, out var tag) || tag.State != TagStates.Active || tag.Id == target.Id) is var bad and not 0)
+        // Derivation reads manual labels only, so a rule cannot require a derived tag.
+        if (required.FirstOrDefault(t => !snapshot.Tags.TryGetValue(t, out var tag) || tag.State != TagStates.Active || tag.Category == TagCategories.Derived) is var bad and not 0)
         {
             return Problems.Validation("requiredTagIds", ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = bad });
+        }
+
+        if (plans.Length > 0)
+        {
+            var known = (await planStore.ListAsync(null, null, null, 0, 10_000, "name", cancellationToken)).Items.Select(p => p.Id).ToHashSet();
+            if (plans.FirstOrDefault(p => !known.Contains(p)) is var unknownPlan and not 0)
+            {
+                return Problems.Validation("planIds", ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = unknownPlan });
+            }
         }
 
         var name = TagNames.Clean(request.Name!);

@@ -189,6 +189,9 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
                 return false;
             }
 
+            // A deleted device leaves its tags and plans (a later device could otherwise inherit them by id).
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM device_labels WHERE device_id = @id", new { id = before.Id }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM plan_devices WHERE device_id = @id", new { id = before.Id }, transaction, cancellationToken: cancellationToken));
             var changes = DeviceFields.ToMap(before).Where(p => p.Value is not null).Select(p => new FieldChange(p.Key, p.Value, null)).ToList();
             await WriteVersionAsync(connection, transaction, before.Id, expectedVersion + 1, "deleted", writer, now, changes, cancellationToken);
             await OutboxWriter.WriteAsync(connection, transaction, DeletedTopic, "device", Key(before.Id), null, now, cancellationToken);

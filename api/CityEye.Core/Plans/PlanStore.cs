@@ -88,6 +88,12 @@ public sealed class PlanStore(Database database, TagStore tags, TimeProvider tim
                 throw new PlanException("id", ErrorCodes.PlanDirectoryRoot);
             }
 
+            if (connection is Npgsql.NpgsqlConnection)
+            {
+                // Two moves at once could each pass the cycle check below: moves run one at a time.
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = DirectoryLockKey }, transaction, cancellationToken: cancellationToken));
+            }
+
             var parent = await DirectoryAsync(connection, transaction, parentId, cancellationToken) ?? throw new PlanException("parentId", ErrorCodes.UnknownValue, Value(parentId));
             if (parent.PlanType != directory.PlanType)
             {
@@ -183,12 +189,14 @@ public sealed class PlanStore(Database database, TagStore tags, TimeProvider tim
         return (total, [.. rows.Select(r => new PlanSummary(r.Id, r.DirectoryId, PathOf(r.DirectoryId, directories), r.PlanType, r.Name, (int)r.Devices, r.ViewCount, r.CreatedBy, r.UpdatedAt))]);
     }
 
+    private const long DirectoryLockKey = 0x50_6C_61_6E_44_69_72;
+
     /// <summary>"基础预案 / 治安 / 学校": a directory with its ancestors.</summary>
     public static string PathOf(long directoryId, IReadOnlyDictionary<long, PlanDirectory> directories)
     {
         ArgumentNullException.ThrowIfNull(directories);
         var names = new List<string>();
-        for (long? id = directoryId; id is { } current && directories.TryGetValue(current, out var d); id = d.ParentId)
+        for (long? id = directoryId; id is { } current && directories.TryGetValue(current, out var d) && names.Count <= directories.Count; id = d.ParentId)
         {
             names.Insert(0, d.Name);
         }
@@ -322,11 +330,15 @@ public sealed class PlanStore(Database database, TagStore tags, TimeProvider tim
     }
 
     /// <summary>Plans per directory (each with its sub-directories), per type, and the most viewed (PL-8).</summary>
-    public async Task<(IReadOnlyList<(long DirectoryId, long Plans, long Devices, long Views)> Directories, IReadOnlyList<(string Type, long Plans, long Views)> Types)> StatsAsync(CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<(long DirectoryId, long Plans, long Devices, long Views)> Directories, IReadOnlyList<(string Type, long Plans, long Views)> Types)> StatsAsync(
+        IReadOnlySet<long> visibleDirectories, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(visibleDirectories);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         var plans = (await connection.QueryAsync<(long Directory, string Type, long Devices, long Views)>(new CommandDefinition(
-            "SELECT p.directory_id, p.plan_type, (SELECT COUNT(*) FROM plan_devices d WHERE d.plan_id = p.id), p.view_count FROM plans p", cancellationToken: cancellationToken))).ToList();
+            "SELECT p.directory_id, p.plan_type, (SELECT COUNT(*) FROM plan_devices d WHERE d.plan_id = p.id), p.view_count FROM plans p", cancellationToken: cancellationToken)))
+            .Where(p => visibleDirectories.Contains(p.Directory))
+            .ToList();
         var parents = (await connection.QueryAsync<(long Id, long? Parent)>(new CommandDefinition("SELECT id, parent_id FROM plan_directories", cancellationToken: cancellationToken))).ToDictionary(d => d.Id, d => d.Parent);
         var totals = parents.Keys.ToDictionary(id => id, _ => (Plans: 0L, Devices: 0L, Views: 0L));
         foreach (var plan in plans)

@@ -34,7 +34,7 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
     public const string Topic = "tags.maintenance";
 
     /// <summary>Checks a merge before it is queued (the job checks again inside its transaction).</summary>
-    public static string? MergeProblem(Tag source, Tag? target)
+    public static string? MergeProblem(Tag source, Tag? target, TagGroup? sourceGroup, TagGroup? targetGroup)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (target is null)
@@ -52,7 +52,12 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
             return Validation.ErrorCodes.TagNotActive;
         }
 
-        return source.Category != target.Category || source.Kind != target.Kind ? Validation.ErrorCodes.TagMergeKind : null;
+        // Same category and level; a construction tag keeps its field's level and a business tag its police line, so
+        // that a merge never shows devices to users who could not see them before.
+        return source.Category != target.Category || source.Kind != target.Kind
+            || (source.Category == TagCategories.Construction && (sourceGroup?.Level ?? ConstructionLevels.High) != (targetGroup?.Level ?? ConstructionLevels.High))
+            || (source.Category == TagCategories.Business && sourceGroup?.PoliceLine != targetGroup?.PoliceLine)
+            ? Validation.ErrorCodes.TagMergeKind : null;
     }
 
     public async Task<TagMaintenanceResult> RecycleAsync(long tagId, CancellationToken cancellationToken)
@@ -119,7 +124,9 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
             }
 
             var target = await TagStore.GetAsync(connection, transaction, targetId, cancellationToken);
-            if (MergeProblem(source, target) is { } problem)
+            var sourceGroup = source.GroupId is { } sg ? await TagStore.GetGroupAsync(connection, transaction, sg, cancellationToken) : null;
+            var targetGroup = target?.GroupId is { } tg ? await TagStore.GetGroupAsync(connection, transaction, tg, cancellationToken) : null;
+            if (MergeProblem(source, target, sourceGroup, targetGroup) is { } problem)
             {
                 throw new TagMaintenanceException(problem, problem == Validation.ErrorCodes.TagMergeSelf ? sourceId : targetId);
             }
@@ -177,8 +184,13 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE tags SET parent_id = @target, updated_at = @now WHERE id = @Id", new { target = target.Id, now, child.Id }, transaction, cancellationToken: cancellationToken));
-                devices.UnionWith(await connection.QueryAsync<long>(new CommandDefinition(
-                    "SELECT device_id FROM device_labels WHERE tag_id = @Id", new { child.Id }, transaction, cancellationToken: cancellationToken)));
+
+                // The index holds each label with its ancestors: every device labelled anywhere under the moved child changes.
+                foreach (var moved in await SubtreeAsync(connection, transaction, child.Id, cancellationToken))
+                {
+                    devices.UnionWith(await connection.QueryAsync<long>(new CommandDefinition(
+                        "SELECT device_id FROM device_labels WHERE tag_id = @moved", new { moved }, transaction, cancellationToken: cancellationToken)));
+                }
             }
             else
             {
@@ -234,8 +246,14 @@ public sealed class TagMaintenance(Database database, TimeProvider time)
         }
 
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = MaintenanceLockKey }, transaction, cancellationToken: cancellationToken));
+        var all = new List<long>();
+        foreach (var id in tagIds)
+        {
+            all.AddRange(await SubtreeAsync(connection, transaction, id, cancellationToken));
+        }
+
         await connection.ExecuteAsync(new CommandDefinition(
-            "SELECT id FROM tags WHERE id = ANY(@tagIds) ORDER BY id FOR UPDATE", new { tagIds }, transaction, cancellationToken: cancellationToken));
+            "SELECT id FROM tags WHERE id = ANY(@all) ORDER BY id FOR UPDATE", new { all = all.Distinct().ToArray() }, transaction, cancellationToken: cancellationToken));
     }
 
     private const long MaintenanceLockKey = 0x54_61_67_4D_61_69_6E;

@@ -304,7 +304,9 @@ public sealed class TagStore(Database database, TimeProvider time)
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE tag_groups SET name = @clean, level = @level WHERE id = @id", new { id, clean, level = group.Category == TagCategories.Construction ? level : null }, cancellationToken: cancellationToken));
+            "UPDATE tag_groups SET name = @clean, level = @level WHERE id = @id",
+            new { id, clean, level = group.Category == TagCategories.Construction ? level ?? group.Level : null },
+            cancellationToken: cancellationToken));
         return true;
     }
 

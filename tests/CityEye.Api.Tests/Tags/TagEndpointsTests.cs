@@ -162,6 +162,24 @@ public sealed class TagEndpointsTests(ApiFactory factory)
         Assert.Empty((await station.GetFromJsonAsync<JsonElement>(Url($"/api/tags?groupId={group}"), ct)).EnumerateArray());
         await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url($"/api/tags/{a}/labels"), new { deviceIds = inside }, ct), HttpStatusCode.Forbidden, "tags.forbidden", ct);
         await ProblemAssert.HasFieldErrorAsync(await station.GetAsync(Url($"/api/devices/search?tag={a}"), ct), "tag", "field.unknownValue", ct);
+        await ProblemAssert.HasFieldErrorAsync(await station.GetAsync(Url($"/api/devices/export?tag={a}"), ct), "tag", "field.unknownValue", ct);
+
+        // A construction field the station's level sees: visible, but only tag administrators put it on devices.
+        using (var fieldResponse = await admin.PostAsJsonAsync(Url("/api/tags/groups"), new { category = "construction", level = "normal", name = "建设项目" + suffix }, ct))
+        {
+            var field = (await fieldResponse.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+            var project = (await CreateAsync(admin, new { category = "construction", kind = "tag", name = "雪亮工程" + suffix, groupId = field }, HttpStatusCode.Created, ct)).GetProperty("id").GetInt64();
+            Assert.Contains((await station.GetFromJsonAsync<JsonElement>(Url($"/api/tags?groupId={field}"), ct)).EnumerateArray(), t => t.GetProperty("id").GetInt64() == project);
+            await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url($"/api/tags/{project}/labels"), new { deviceIds = inside }, ct), HttpStatusCode.Forbidden, "tags.forbidden", ct);
+        }
+
+        // A business tag merges only within its police line.
+        using (var trafficResponse = await admin.PostAsJsonAsync(Url("/api/tags/groups"), new { category = "business", policeLine = "traffic", name = "路口" + suffix }, ct))
+        {
+            var traffic = (await trafficResponse.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetInt64();
+            var crossing = (await CreateAsync(admin, new { category = "business", kind = "tag", name = "卡口" + suffix, groupId = traffic }, HttpStatusCode.Created, ct)).GetProperty("id").GetInt64();
+            await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url($"/api/tags/{a}/merge"), new { targetId = crossing }, ct), "targetId", "tags.mergeKind", ct);
+        }
 
         try
         {

@@ -81,11 +81,18 @@ internal static class TransferEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem>> ExportAsync(
-        Caller caller, [AsParameters] DeviceSearchRequest request, ISearchIndex index, QueryParser parser, DeviceStore devices, LedgerCatalog catalog, ReferenceNames names, TimeProvider time, CancellationToken cancellationToken)
+        Caller caller, [AsParameters] DeviceSearchRequest request, ISearchIndex index, QueryParser parser, DeviceStore devices, LedgerCatalog catalog, ReferenceNames names,
+        Core.Tags.TagCatalog tagCatalog, TimeProvider time, CancellationToken cancellationToken)
     {
         if (DeviceEndpoints.QueryProblemOf(request.Q) is { } problem)
         {
             return problem;
+        }
+
+        var (tags, access) = await Tags.TagEndpoints.AccessAsync(caller, tagCatalog, cancellationToken);
+        if (Tags.TagEndpoints.HiddenTagProblem(request.TagIds(), tags, access) is { } hiddenTag)
+        {
+            return hiddenTag;
         }
 
         var result = await index.SearchAsync(request.ToQuery(parser.Parse(request.Q), caller.DeviceScope, 0, MaxExportRows, []), cancellationToken);
