@@ -79,10 +79,11 @@ public sealed class PlanEndpointsTests(ApiFactory factory)
         var (inside, outside) = await CaptureEndpointsTests.DevicesAsync(admin, ct);
         var order = new[] { outside[0].Id, inside[1].Id, inside[0].Id };
 
-        // The rack's devices, in rack order, become the plan.
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Url("/api/video/stage"), ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync(Url("/api/video/stage"), new { deviceIds = order }, ct)).StatusCode);
-        using var fromStage = await admin.PostAsJsonAsync(Url("/api/plans/from-stage"), new { name = "学校周边" + suffix, directoryId = basic, split = 1, screens = 2, patrolSeconds = 10 }, ct);
+        // The rack's devices, in rack order, become the plan (the clerk's rack: other tests use the admin's and the station's).
+        using var clerk = await factory.SignInAsync("clerk", "Clerk#2026", ct);
+        Assert.Equal(HttpStatusCode.NoContent, (await clerk.DeleteAsync(Url("/api/video/stage"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clerk.PostAsJsonAsync(Url("/api/video/stage"), new { deviceIds = order }, ct)).StatusCode);
+        using var fromStage = await clerk.PostAsJsonAsync(Url("/api/plans/from-stage"), new { name = "学校周边" + suffix, directoryId = basic, split = 1, screens = 2, patrolSeconds = 10 }, ct);
         Assert.Equal(HttpStatusCode.Created, fromStage.StatusCode);
         var plan = await fromStage.Content.ReadFromJsonAsync<JsonElement>(ct);
         var id = plan.GetProperty("id").GetInt64();
@@ -116,11 +117,8 @@ public sealed class PlanEndpointsTests(ApiFactory factory)
 
         await ProblemAssert.IsProblemAsync(await admin.PutAsJsonAsync(Url($"/api/plans/{id}"), new { name = "旧", directoryId = basic, split = 1, deviceIds = order, version = 1 }, ct), HttpStatusCode.Conflict, "plans.stale", ct);
         await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url("/api/plans"), new { name = "x" + suffix, directoryId = basic, split = 5 }, ct), "split", "wall.split", ct);
-        using (var clerk = await factory.SignInAsync("clerk", "Clerk#2026", ct))
-        {
-            Assert.Equal(HttpStatusCode.NoContent, (await clerk.DeleteAsync(Url("/api/video/stage"), ct)).StatusCode);
-            await ProblemAssert.HasFieldErrorAsync(await clerk.PostAsJsonAsync(Url("/api/plans/from-stage"), new { name = "空", directoryId = basic }, ct), "deviceIds", "field.required", ct);
-        }
+        Assert.Equal(HttpStatusCode.NoContent, (await clerk.DeleteAsync(Url("/api/video/stage"), ct)).StatusCode);
+        await ProblemAssert.HasFieldErrorAsync(await clerk.PostAsJsonAsync(Url("/api/plans/from-stage"), new { name = "空", directoryId = basic }, ct), "deviceIds", "field.required", ct);
 
         await ProblemAssert.IsProblemAsync(await station.PostAsJsonAsync(Url("/api/plans/from-stage"), new { name = "空", directoryId = basic }, ct), HttpStatusCode.Forbidden, ct);
 
