@@ -204,6 +204,12 @@ internal static class PlanEndpoints
                 return Problems.Validation("wallId", ErrorCodes.Required);
             }
 
+            // A plan none of whose devices the caller may watch leaves the wall as it is.
+            if (ids.Count == 0)
+            {
+                return Problems.Validation("deviceIds", ErrorCodes.Required);
+            }
+
             try
             {
                 var changed = await console.ChangeAsync(wall, w =>
