@@ -189,7 +189,7 @@ internal static class PlanEndpoints
             return problem;
         }
 
-        var visible = (await devices.GetManyAsync(plan!.DeviceIds, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
+        var visible = await devices.VisibleIdsAsync(plan!.DeviceIds, caller.DeviceScope, cancellationToken);
         var ids = plan.DeviceIds.Where(visible.Contains).ToList();
         long? wallId = null;
         if (request.Target == "wall")
@@ -340,7 +340,8 @@ internal static class PlanEndpoints
             return outside;
         }
 
-        var hidden = (await devices.GetManyAsync(before.DeviceIds, cancellationToken)).Where(d => !caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
+        var seen = await devices.VisibleIdsAsync(before.DeviceIds, caller.DeviceScope, cancellationToken);
+        var hidden = before.DeviceIds.Where(d => !seen.Contains(d)).ToHashSet();
         try
         {
             var plan = await plans.UpdateAsync(id, Fields(request, [.. ids, .. before.DeviceIds.Where(hidden.Contains)]), request.Version.Value, caller.User.Username, cancellationToken);
@@ -371,7 +372,7 @@ internal static class PlanEndpoints
         }
 
         // The copy holds only the devices the caller may see (a basic plan's tag would otherwise reach the others).
-        var visible = (await devices.GetManyAsync(source.DeviceIds, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
+        var visible = await devices.VisibleIdsAsync(source.DeviceIds, caller.DeviceScope, cancellationToken);
         try
         {
             var plan = await plans.CreateAsync(
@@ -403,7 +404,7 @@ internal static class PlanEndpoints
             return Problems.Validation("deviceIds", ErrorCodes.Required);
         }
 
-        var visible = (await devices.GetManyAsync(staged, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
+        var visible = await devices.VisibleIdsAsync(staged, caller.DeviceScope, cancellationToken);
         try
         {
             var plan = await plans.CreateAsync(

@@ -248,7 +248,7 @@ internal static class TagEndpoints
     /// <summary>A 400 naming the devices that do not exist or lie outside the caller's scope, or null when all are inside.</summary>
     internal static async Task<ValidationProblem?> OutsideScopeAsync(IReadOnlyCollection<long> deviceIds, Caller caller, DeviceStore devices, CancellationToken cancellationToken)
     {
-        var found = (await devices.GetManyAsync(deviceIds, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
+        var found = await devices.VisibleIdsAsync(deviceIds, caller.DeviceScope, cancellationToken);
         var outside = deviceIds.Distinct().Where(d => !found.Contains(d)).ToList();
         return outside.Count == 0
             ? null

@@ -115,7 +115,7 @@ internal static class ViewingEndpoints
         }
 
         // Every device named must be one the caller may watch; those the caller no longer sees stay where they were.
-        var found = (await devices.GetManyAsync(wanted, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
+        var found = await devices.VisibleIdsAsync(wanted, caller.DeviceScope, cancellationToken);
         if (wanted.Where(d => !found.Contains(d)).Select(d => (long?)d).FirstOrDefault() is { } missing)
         {
             return Problems.Validation("deviceIds", ErrorCodes.NotFound, new Dictionary<string, object?> { ["value"] = missing });

@@ -151,7 +151,7 @@ internal static class WallEndpoints
     /// <summary>A device the caller may not watch (or that does not exist) cannot be sent to the wall.</summary>
     private static async Task<ValidationProblem?> MissingAsync(IReadOnlyCollection<long> ids, Caller caller, DeviceStore devices, CancellationToken cancellationToken)
     {
-        var found = (await devices.GetManyAsync(ids, cancellationToken)).Where(d => caller.DeviceScope.Includes(d.OrganisationId, d.Id)).Select(d => d.Id).ToHashSet();
+        var found = await devices.VisibleIdsAsync(ids, caller.DeviceScope, cancellationToken);
         return ids.Where(d => !found.Contains(d)).Select(d => (long?)d).FirstOrDefault() is { } missing
             ? Problems.Validation("deviceId", ErrorCodes.NotFound, new Dictionary<string, object?> { ["value"] = missing })
             : null;

@@ -258,6 +258,23 @@ public sealed class DeviceStore(Database database, TimeProvider time) : IDeviceR
         return found;
     }
 
+    /// <summary>The ids among <paramref name="ids"/> of devices that exist and lie inside <paramref name="scope"/>.</summary>
+    public async Task<IReadOnlySet<long>> VisibleIdsAsync(IReadOnlyCollection<long> ids, DeviceScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var visible = new HashSet<long>();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            visible.UnionWith(await connection.QueryAsync<long>(new CommandDefinition(
+                $"SELECT id FROM devices WHERE {database.InList("id", "chunk")} AND {database.DeviceScopeFilter(scope, "organisation_id", "id")}",
+                new { chunk, scopeOrganisations = Database.DeviceScopeParameter(scope) },
+                cancellationToken: cancellationToken)));
+        }
+
+        return visible;
+    }
+
     /// <summary>One device, or null when it does not exist or lies outside <paramref name="scope"/>.</summary>
     public async Task<Device?> GetAsync(long id, DeviceScope scope, CancellationToken cancellationToken)
     {
