@@ -139,32 +139,8 @@ public sealed class TagDerivation(Database database, OutboxReader outbox, TimePr
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var handled = await DrainOnceAsync(stoppingToken);
-                failures = 0;
-                if (handled == 0)
-                {
-                    await Task.Delay(IdleDelay, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                logger.LogWarning(ex, "Tag derivation failed ({Failures} in a row); retrying.", failures);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures))), stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        OutboxConsumerLoop.RunAsync("Tag derivation", DrainOnceAsync, () => IdleDelay, null, logger, stoppingToken);
 
     /// <summary>A tag and its ancestors.</summary>
     private static IEnumerable<long> Lineage(long tag, Dictionary<long, long?> parents)

@@ -97,32 +97,7 @@ public sealed class DeviceIndexSync(
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var handled = Paused ? 0 : await DrainOnceAsync(stoppingToken);
-                failures = 0;
-                if (handled == 0)
-                {
-                    CaughtUp = true;
-                    await Task.Delay(IdleDelay, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The store or the index is unavailable: retry with back-off; nothing is lost, the cursor did not move.
-                failures++;
-                logger.LogWarning(ex, "Search index sync failed ({Failures} in a row); retrying.", failures);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failures))), stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        OutboxConsumerLoop.RunAsync(
+            "Search index sync", ct => Paused ? Task.FromResult(0) : DrainOnceAsync(ct), () => IdleDelay, () => CaughtUp = true, logger, stoppingToken);
 }
