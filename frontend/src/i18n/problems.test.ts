@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/http'
 import { i18n } from '@/i18n'
-import { formProblem, problemMessage, violationMessages } from './problems'
+import { errorMessage, formProblem, problemMessage, violationMessages } from './problems'
 
 describe('problem translation', () => {
   const t = (key: string, named?: Record<string, unknown>) => i18n.global.t(key, named ?? {})
@@ -16,6 +16,15 @@ describe('problem translation', () => {
       args: { seconds: 8 },
     })
     expect(problemMessage(error, t)).toBe('登录尝试过于频繁，请 8 秒后再试。')
+  })
+
+  it('says "network error" for a failure that is not an API answer', () => {
+    i18n.global.locale.value = 'zh-CN'
+    expect(errorMessage(new TypeError('Failed to fetch'), t)).toBe(t('errors.network'))
+    expect(errorMessage(new ApiError(404, { status: 404, code: 'notFound' }), t)).toBe(
+      t('problems.notFound'),
+    )
+    expect(t('errors.network')).not.toBe('errors.network')
   })
 
   it('falls back to the server detail for an unknown code', () => {

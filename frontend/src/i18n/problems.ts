@@ -25,6 +25,11 @@ export function problemMessage(error: ApiError, t: Translate, te?: TranslationEx
   return error.problem.detail || error.problem.title || `HTTP ${error.status}`
 }
 
+/** The message to show for a failed request: the API error's translated problem, else "network error". */
+export function errorMessage(error: unknown, t: Translate, te?: TranslationExists): string {
+  return isApiError(error) ? problemMessage(error, t, te) : t('errors.network')
+}
+
 /** Translated messages per field from a validation problem's `violations`. */
 export function violationMessages(error: ApiError, t: Translate): Record<string, string> {
   const violations: Violation[] = error.problem.violations ?? []
