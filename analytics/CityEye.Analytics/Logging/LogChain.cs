@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using Org.BouncyCastle.Crypto.Digests;
+using CityEye.Crypto;
 
 namespace CityEye.Analytics.Logging;
 
@@ -32,16 +31,7 @@ public static class LogChain
     }
 
     /// <summary>SM3 of UTF-8 text, lower-case hex.</summary>
-    public static string Sm3Hex(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var digest = new SM3Digest();
-        var bytes = Encoding.UTF8.GetBytes(text);
-        digest.BlockUpdate(bytes, 0, bytes.Length);
-        var output = new byte[digest.GetDigestSize()];
-        digest.DoFinal(output, 0);
-        return Convert.ToHexStringLower(output);
-    }
+    public static string Sm3Hex(string text) => Sm3Hash.Hex(text);
 
     /// <summary>
     /// Checks entries in sequence order, starting after <paramref name="previousSequence"/> whose hash was
