@@ -24,11 +24,11 @@ public static class CryptoErrors
     /// <summary>Not valid DER/PEM/hex of the expected structure.</summary>
     public const string Malformed = "crypto.malformed";
     /// <summary>An elliptic-curve key or certificate that is not on the SM2 curve (sm2p256v1).</summary>
-    public const string WrongCurve = "crypto.wrong_curve";
+    public const string WrongCurve = "crypto.wrongCurve";
     /// <summary>A signature algorithm other than SM2 with SM3.</summary>
-    public const string WrongAlgorithm = "crypto.wrong_algorithm";
+    public const string WrongAlgorithm = "crypto.wrongAlgorithm";
     /// <summary>A ciphertext that is truncated, altered or was made with another key.</summary>
-    public const string DecryptFailed = "crypto.decrypt_failed";
+    public const string DecryptFailed = "crypto.decryptFailed";
     /// <summary>A key of the wrong length for the algorithm.</summary>
-    public const string KeyLength = "crypto.key_length";
+    public const string KeyLength = "crypto.keyLength";
 }

@@ -43,10 +43,15 @@ public sealed class Sm2Certificate
     /// <summary>Whether subject and issuer are the same name (a root).</summary>
     public bool IsSelfIssued => Inner.SubjectDN.Equivalent(Inner.IssuerDN);
 
-    /// <summary>The DNS names of the subjectAltName extension.</summary>
+    /// <summary>The DNS names and IP addresses of the subjectAltName extension.</summary>
     public IReadOnlyList<string> DnsNames =>
         Inner.GetSubjectAlternativeNameExtension() is { } names
-            ? names.GetNames().Where(n => n.TagNo == GeneralName.DnsName).Select(n => n.Name.ToString()!).ToList()
+            ? names.GetNames().Select(n => n.TagNo switch
+            {
+                GeneralName.DnsName => n.Name.ToString()!,
+                GeneralName.IPAddress => new System.Net.IPAddress(Asn1OctetString.GetInstance(n.Name).GetOctets()).ToString(),
+                _ => null,
+            }).OfType<string>().ToList()
             : [];
 
     /// <summary>The extended key usages, by name (serverAuth, clientAuth, codeSigning, emailProtection) or OID.</summary>

@@ -154,6 +154,18 @@ public static class ErrorCodes
     public const string PlanForbidden = "plans.forbidden";
     public const string PlanStale = "plans.stale";
     public const string PlanUnknownDevice = "plans.unknownDevice";
+    public const string CryptoMalformed = "crypto.malformed";
+    public const string CryptoWrongCurve = "crypto.wrongCurve";
+    public const string CryptoWrongAlgorithm = "crypto.wrongAlgorithm";
+    public const string CryptoDecryptFailed = "crypto.decryptFailed";
+    public const string CryptoKeyLength = "crypto.keyLength";
+    public const string CryptoCertificateInvalid = "crypto.certificateInvalid";
+    public const string CryptoNotAuthority = "crypto.notAuthority";
+    public const string CryptoRequestNotSelfSigned = "crypto.requestNotSelfSigned";
+    public const string CryptoRootNotRevocable = "crypto.rootNotRevocable";
+    public const string CryptoAlreadyRevoked = "crypto.alreadyRevoked";
+    public const string CryptoKeyNotRotatable = "crypto.keyNotRotatable";
+    public const string CryptoCertificateInUse = "crypto.certificateInUse";
 
     private static readonly Dictionary<string, string> English = new(StringComparer.Ordinal)
     {
@@ -296,6 +308,18 @@ public static class ErrorCodes
         [PlanForbidden] = "Your roles may not see plans of this directory.",
         [PlanUnknownDevice] = "No device with GB code {value} inside your device scope.",
         [PlanStale] = "The plan was changed by someone else meanwhile: reload it and try again.",
+        [CryptoMalformed] = "Not valid DER, PEM, hex or base64 of the expected structure.",
+        [CryptoWrongCurve] = "The key is not an SM2 key (curve sm2p256v1).",
+        [CryptoWrongAlgorithm] = "Not signed with SM2 and SM3.",
+        [CryptoDecryptFailed] = "The ciphertext is truncated, was altered or was made for another key.",
+        [CryptoKeyLength] = "The key has the wrong length.",
+        [CryptoCertificateInvalid] = "The certificate is not valid: {reason}",
+        [CryptoNotAuthority] = "The certificate is not a certificate authority (basicConstraints CA:TRUE).",
+        [CryptoRequestNotSelfSigned] = "The certificate request is not signed by the key it asks to certify.",
+        [CryptoRootNotRevocable] = "The node's root certificate cannot be revoked.",
+        [CryptoAlreadyRevoked] = "The certificate is already revoked.",
+        [CryptoKeyNotRotatable] = "This key is not rotated: the values made with it would have to be recomputed.",
+        [CryptoCertificateInUse] = "This certificate is already registered.",
         [WatermarkNotFound] = "No watermark of this system was found in the image. A crop must keep at least a quarter of the picture.",
     };
 
