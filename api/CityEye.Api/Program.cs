@@ -2,6 +2,7 @@ using CityEye.Api.Analytics;
 using CityEye.Api.Audit;
 using CityEye.Api.Auth;
 using CityEye.Api.Captures;
+using CityEye.Api.Crypto;
 using CityEye.Api.Dashboard;
 using CityEye.Api.Demo;
 using CityEye.Api.Devices;
@@ -37,6 +38,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddHttpFeature();
 builder.Services
     .AddStoreFeature()
+    .AddCryptoFeature()
     .AddAuthFeature()
     .AddOrganisationsFeature()
     .AddDevicesFeature()
@@ -110,6 +112,7 @@ api.MapTagEndpoints();
 api.MapPlanEndpoints();
 api.MapWatermarkEndpoints();
 api.MapWallEndpoints();
+api.MapCryptoEndpoints();
 
 app.MapOpenApi().ApiDocsAccess(app);
 // The reference page works offline: no web fonts, telemetry or hosted AI agent (the node has no Internet access).

@@ -24,6 +24,9 @@ public static class BuiltInRoles
     /// <summary>Service role for the intelligent video system that pushes captures (IN-3).</summary>
     public const string CaptureIngestService = "capture-ingest-service";
 
+    /// <summary>Service role for systems that sign and verify data with the node's integrity tool (CR-1).</summary>
+    public const string IntegrityService = "integrity-service";
+
     public static IReadOnlyList<Role> All { get; } =
     [
         new(Administrator, "系统管理员", "All functions of the node.", [.. Permissions.All.Keys]),
@@ -33,7 +36,8 @@ public static class BuiltInRoles
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.DevicesEdit, Permissions.ArchiveManage, Permissions.ArchiveSync, Permissions.OrganisationsView, Permissions.JobsView, Permissions.JobsManage,
              Permissions.TagsLabel, Permissions.TagsManage, Permissions.PlansView, Permissions.PlansManage, Permissions.VideoView]),
         new(Auditor, "审计员", "Reviews every user's operations and the security events.",
-            [Permissions.DashboardView, Permissions.AuditView, Permissions.StatsView, Permissions.OrganisationsView, Permissions.JobsView, Permissions.WatermarkDecode]),
+            [Permissions.DashboardView, Permissions.AuditView, Permissions.StatsView, Permissions.OrganisationsView, Permissions.JobsView, Permissions.WatermarkDecode,
+             Permissions.CryptoSign, Permissions.CryptoAudit]),
         new(StationUser, "派出所用户", "Views the devices its device roles grant (usually the own police station's).",
             [Permissions.DashboardView, Permissions.DevicesView, Permissions.OrganisationsView, Permissions.CapturesView, Permissions.VideoView, Permissions.TagsLabel, Permissions.PlansView]),
         new(AllDevices, "全部设备", "Every device of the district.", [], RoleKinds.Device, [new DeviceGrant(DeviceGrantKinds.All, string.Empty)]),
@@ -42,6 +46,8 @@ public static class BuiltInRoles
             Services: [ServiceCatalog.LedgerSync, ServiceCatalog.DeviceCatalog, ServiceCatalog.Organisations]),
         new(CaptureIngestService, "抓拍接入服务", "The intelligent video system that pushes face, body and vehicle captures.", [], RoleKinds.Service,
             Services: [ServiceCatalog.CaptureIngest, ServiceCatalog.DeviceCatalog]),
+        new(IntegrityService, "完整性保护服务", "Other systems that sign and verify data (PKCS#1, PKCS#7) with the node's site certificate.", [], RoleKinds.Service,
+            Services: [ServiceCatalog.IntegritySigning]),
     ];
 
     /// <summary>Seeds the shipped roles (idempotent; run at every start).</summary>

@@ -32,6 +32,9 @@ public static class Permissions
     public const string TagsManage = "tags.manage";
     public const string PlansView = "plans.view";
     public const string PlansManage = "plans.manage";
+    public const string CryptoSign = "crypto.sign";
+    public const string CryptoManage = "crypto.manage";
+    public const string CryptoAudit = "crypto.audit";
 
     /// <summary>Every permission with its Chinese label, for role editors and the OpenAPI description.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -62,6 +65,9 @@ public static class Permissions
         [TagsManage] = "标签字典、回收与合并、衍生规则、标签权限（可见全部标签）",
         [PlansView] = "查看与执行视频预案",
         [PlansManage] = "编辑视频预案、目录与预案权限",
+        [CryptoSign] = "完整性保护工具：SM2/SM3 数字签名与验签（PKCS#1、PKCS#7 detached/attached）",
+        [CryptoManage] = "密钥与证书管理（签发、导入、吊销证书，轮换数据密钥）",
+        [CryptoAudit] = "查看完整性校验报告（访问控制数据、日志、可执行程序）",
     };
 
     /// <summary>
@@ -80,6 +86,7 @@ public static class Permissions
         new("security", "安全中心", [WatermarkManage, WatermarkDecode]),
         new("tags", "归类治理", [TagsLabel, TagsManage]),
         new("plans", "视频预案", [PlansView, PlansManage]),
+        new("crypto", "密码应用", [CryptoSign, CryptoManage, CryptoAudit]),
     ];
 }
 

@@ -25,6 +25,7 @@ public static class ServiceCatalog
     public const string Dashboard = "dashboard";
     public const string Captures = "captures";
     public const string CaptureIngest = "capture-ingest";
+    public const string IntegritySigning = "integrity-signing";
 
     /// <summary>Paths every token may call (who am I).</summary>
     public static IReadOnlyList<string> Always { get; } = ["/api/auth/me"];
@@ -43,6 +44,7 @@ public static class ServiceCatalog
         new(Dashboard, "统计服务", "系统", ["/api/dashboard", "/api/stats"]),
         new(Captures, "人脸、人体、车辆检索服务", "视频计算", ["/api/captures", "/api/search/image", "/api/detect"]),
         new(CaptureIngest, "抓拍数据接入服务", "视频计算", ["/api/captures"]),
+        new(IntegritySigning, "完整性保护服务（数字签名与验签）", "密码应用", ["/api/crypto/sign", "/api/crypto/verify"]),
     ];
 
     public static ServiceDefinition? Find(string code) => All.FirstOrDefault(s => s.Code == code);

@@ -3153,6 +3153,211 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/crypto/sign': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Signs base64 data with the node's site certificate (SM2 with SM3): raw (DER r,s, the PKCS#1 form), pkcs7-detached or pkcs7-attached. Returns the signature (base64 DER) and the certificate (PEM). */
+    post: operations['Crypto_Sign']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/verify': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Checks a signature in one of the three forms: that it matches the data, and that its certificate chains to the node's root or a trusted bureau CA, is in force and not revoked. A failed check is 200 with valid=false and an outcome code; malformed input is 400. */
+    post: operations['Crypto_Verify']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/sign-file': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Signs an uploaded file (multipart fields file, form, distinguishingId) like /api/crypto/sign; at most 16 MiB. */
+    post: operations['Crypto_SignFile']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/verify-file': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Checks the signature of an uploaded file (multipart fields file, signature, form, certificate, distinguishingId) like /api/crypto/verify. */
+    post: operations['Crypto_VerifyFile']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/site': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The node's site certificate, its root certificate and the site SM2 public key (uncompressed point, hex): what clients verify the node's signatures with and encrypt sign-in secrets for. */
+    get: operations['Crypto_Site']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/crl': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The revocation list of the node's root (PEM; ?format=der for DER), signed with SM2/SM3, valid for a day. */
+    get: operations['Crypto_Crl']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/keys': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The key hierarchy: the master key's identifier and where it lives, and every key it wraps (purpose, version, algorithm, state); never key material. */
+    get: operations['Crypto_Keys']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/keys/{purpose}/rotate': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Adds the next version of a data key and retires the current one, which stays for decrypting what it encrypted. Only the data key is rotated this way. */
+    post: operations['Crypto_RotateKey']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/certificates': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Certificates the node issued or imported, newest first, by kind (root, site, device, user, trusted-ca), user and text. */
+    get: operations['Crypto_Certificates']
+    put?: never
+    /** Issues a user or device certificate from the node's root: from a PKCS#10 request (the key stays with its holder, e.g. a USB key) or with a key pair generated here, whose private key is returned once and not kept. */
+    post: operations['Crypto_IssueCertificate']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/certificates/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One certificate with its PEM. */
+    get: operations['Crypto_Certificate']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/certificates/import': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Imports a certificate of the bureau's CA: a certificate authority to trust, or a user's certificate (which must chain to a trusted authority) bound to a user. */
+    post: operations['Crypto_ImportCertificate']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/certificates/{id}/revoke': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Revokes a certificate (never the root): it fails every check from now on and is listed in the CRL; a revoked site certificate is replaced at once. */
+    post: operations['Crypto_RevokeCertificate']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -3479,6 +3684,51 @@ export interface components {
       labels: number
       /** Format: int64 */
       devices: number
+    }
+    CertificatePageResponse: {
+      items: components['schemas']['CertificateResponse'][]
+      /** Format: int32 */
+      total: number
+    }
+    /** @description A certificate the node issued or imported. string CertificateResponse.Status: valid, expired, notYetValid or revoked. */
+    CertificateResponse: {
+      /** Format: int64 */
+      id: number
+      kind: string
+      origin: string
+      serial: string
+      subject: string
+      commonName: string
+      issuer: string
+      fingerprint: string
+      /** Format: int64 */
+      userId: null | number
+      deviceCode: null | string
+      /** Format: date-time */
+      notBefore: string
+      /** Format: date-time */
+      notAfter: string
+      status: string
+      /** Format: date-time */
+      revokedAt: null | string
+      revocationReason: null | string
+      revokedBy: null | string
+      /** Format: date-time */
+      createdAt: string
+      createdBy: string
+      certificate: string
+    }
+    /** @description A certificate's identity and validity. */
+    CertificateSummary: {
+      subject: string
+      commonName: string
+      issuer: string
+      serial: string
+      fingerprint: string
+      /** Format: date-time */
+      notBefore: string
+      /** Format: date-time */
+      notAfter: string
     }
     /** @description How many captures a change touched. */
     ChangedResponse: {
@@ -4035,6 +4285,18 @@ export interface components {
       | 'plans.forbidden'
       | 'plans.stale'
       | 'plans.unknownDevice'
+      | 'crypto.malformed'
+      | 'crypto.wrongCurve'
+      | 'crypto.wrongAlgorithm'
+      | 'crypto.decryptFailed'
+      | 'crypto.keyLength'
+      | 'crypto.certificateInvalid'
+      | 'crypto.notAuthority'
+      | 'crypto.requestNotSelfSigned'
+      | 'crypto.rootNotRevocable'
+      | 'crypto.alreadyRevoked'
+      | 'crypto.keyNotRotatable'
+      | 'crypto.certificateInUse'
     FacetValue: {
       value: string
       label: string
@@ -4245,6 +4507,13 @@ export interface components {
       items: components['schemas']['ImageSearchHit'][]
       devices: components['schemas']['DeviceHitGroup'][]
     }
+    /** @description A certificate of the bureau to import: a CA to trust (`trusted-ca`) or a user's certificate (`user`, with the user it signs in). */
+    ImportCertificateRequest: {
+      kind: null | string
+      certificate: null | string
+      /** Format: int64 */
+      userId?: null | number
+    }
     /** @description What an import did: counts, whether it wrote, and every problem by row and field (AR-1, TG-3). */
     ImportReport: {
       fileName: string
@@ -4269,6 +4538,24 @@ export interface components {
       row: number
       gbCode: null | string
       violations: components['schemas']['Violation'][]
+    }
+    /**
+     * @description A user or device certificate to issue. With string? IssueCertificateRequest.Request (a PKCS#10 PEM, e.g. from a USB key or
+     *     `openssl req`) the subject keeps its key; without, the node generates the key pair and returns the private key
+     *     once. A user certificate names the user it signs in (long? IssueCertificateRequest.UserId).
+     */
+    IssueCertificateRequest: {
+      kind: null | string
+      commonName?: null | string
+      /** Format: int64 */
+      userId?: null | number
+      deviceCode?: null | string
+      request?: null | string
+    }
+    /** @description An issued certificate and, when the node generated the key, the PKCS#8 private key (PEM, shown once). */
+    IssuedCertificateResponse: {
+      certificate: components['schemas']['CertificateResponse']
+      privateKey: null | string
     }
     JobMessageResponse: {
       /** Format: int64 */
@@ -4309,6 +4596,30 @@ export interface components {
      * @enum {unknown}
      */
     JobStatus: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+    /** @description A stored key's metadata; the material never leaves the node. */
+    KeyResponse: {
+      /** Format: int64 */
+      id: number
+      purpose: string
+      /** Format: int32 */
+      version: number
+      algorithm: string
+      state: string
+      masterKeyId: string
+      publicKey: null | string
+      /** Format: date-time */
+      createdAt: string
+      createdBy: string
+      /** Format: date-time */
+      retiredAt: null | string
+      rotatable: boolean
+    }
+    /** @description The key hierarchy: the master key (identifier and where it lives) and the keys it wraps. */
+    KeysResponse: {
+      masterKeyId: string
+      masterKeySource: string
+      keys: components['schemas']['KeyResponse'][]
+    }
     /** @description One day of the trend: labels put on, and devices labelled for the first time. */
     LabellingDay: {
       /** Format: date */
@@ -4763,6 +5074,9 @@ export interface components {
       | 'audit.view'
       | 'captures.ingest'
       | 'captures.view'
+      | 'crypto.audit'
+      | 'crypto.manage'
+      | 'crypto.sign'
       | 'dashboard.view'
       | 'devices.edit'
       | 'devices.view'
@@ -5132,6 +5446,10 @@ export interface components {
     ResetPasswordRequest: {
       newPassword: string
     }
+    /** @description Why a certificate is revoked (RFC 5280 reasons). */
+    RevokeCertificateRequest: {
+      reason: null | string
+    }
     /** @description What role editors offer: the function tree, the services, the kinds of device grant. */
     RoleCatalogResponse: {
       modules: components['schemas']['PermissionModuleInfo'][]
@@ -5316,6 +5634,29 @@ export interface components {
     ShelfUpdateRequest: {
       status: null | string
       note?: null | string
+    }
+    /** @description Data to sign: base64 string? SignRequest.Data in one of the three forms, under the SM2 distinguishing ID (default 1234567812345678). */
+    SignRequest: {
+      data: null | string
+      form: null | string
+      distinguishingId?: null | string
+    }
+    /** @description A signature by the node's site certificate (base64 DER) and that certificate (PEM). */
+    SignResponse: {
+      signature: string
+      form: string
+      certificate: string
+      certificateFingerprint: string
+      distinguishingId: string
+      algorithm: string
+    }
+    /** @description The node's public signing identity: site and root certificates (PEM), the SM2 public key as an uncompressed point (hex). */
+    SiteIdentityResponse: {
+      siteCertificate: string
+      rootCertificate: string
+      publicKey: string
+      fingerprint: string
+      defaultDistinguishingId: string
     }
     /** @description A device grant, what it names, the devices it reaches now, and the roles it comes from. */
     SourcedDeviceGrant: {
@@ -5722,6 +6063,34 @@ export interface components {
     VehicleOwnerResponse: {
       vehicle: components['schemas']['RegisteredVehicle']
       ownerVehicles: string[]
+    }
+    /**
+     * @description A signature to check: base64 string? VerifyRequest.Data (not needed for pkcs7-attached), base64 string? VerifyRequest.Signature,
+     *         the form, and for raw signatures the signer's certificate (PEM; the node's site certificate when absent).
+     */
+    VerifyRequest: {
+      data: null | string
+      signature: null | string
+      form: null | string
+      certificate?: null | string
+      distinguishingId?: null | string
+    }
+    /**
+     * @description Whether the signature is valid: it matches the data (bool VerifyResponse.SignatureValid) and its certificate chains to the
+     *     node's root or a trusted bureau CA, is in force and not revoked. string VerifyResponse.Outcome is a stable code: ok,
+     *     signatureMismatch, contentMissing, otherSigner, certificateUntrusted, certificateExpired, certificateNotYetValid,
+     *     certificateRevoked, certificateWrongUsage. string? VerifyResponse.Content is the signed data of a pkcs7-attached signature.
+     */
+    VerifyResponse: {
+      valid: boolean
+      outcome: string
+      reason: string
+      signatureValid: boolean
+      signer: null | components['schemas']['CertificateSummary']
+      distinguishingId: null | string
+      /** Format: date-time */
+      signingTime: null | string
+      content: null | string
     }
     /** @description What a device supports: live video, PTZ control, recordings. */
     VideoCapabilitiesResponse: {
@@ -13677,6 +14046,421 @@ export interface operations {
       }
     }
   }
+  Crypto_Sign: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SignResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_Verify: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerifyRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VerifyResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_SignFile: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          file?: components['schemas']['IFormFile']
+        } & {
+          form?: string
+        } & {
+          distinguishingId?: string
+        }
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SignResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_VerifyFile: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'multipart/form-data': {
+          file?: components['schemas']['IFormFile']
+        } & {
+          signature?: components['schemas']['IFormFile']
+        } & {
+          form?: string
+        } & {
+          certificate?: string
+        } & {
+          distinguishingId?: string
+        }
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['VerifyResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_Site: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SiteIdentityResponse']
+        }
+      }
+    }
+  }
+  Crypto_Crl: {
+    parameters: {
+      query?: {
+        format?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
+  Crypto_Keys: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['KeysResponse']
+        }
+      }
+    }
+  }
+  Crypto_RotateKey: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        purpose: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['KeyResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_Certificates: {
+    parameters: {
+      query?: {
+        kind?: string
+        userId?: number
+        q?: string
+        page?: number
+        pageSize?: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CertificatePageResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_IssueCertificate: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['IssueCertificateRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['IssuedCertificateResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_Certificate: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CertificateResponse']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_ImportCertificate: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ImportCertificateRequest']
+      }
+    }
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CertificateResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+    }
+  }
+  Crypto_RevokeCertificate: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: number
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RevokeCertificateRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CertificateResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
 }
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -13843,6 +14627,18 @@ export const errorCodeValues: ReadonlyArray<
   'plans.forbidden',
   'plans.stale',
   'plans.unknownDevice',
+  'crypto.malformed',
+  'crypto.wrongCurve',
+  'crypto.wrongAlgorithm',
+  'crypto.decryptFailed',
+  'crypto.keyLength',
+  'crypto.certificateInvalid',
+  'crypto.notAuthority',
+  'crypto.requestNotSelfSigned',
+  'crypto.rootNotRevocable',
+  'crypto.alreadyRevoked',
+  'crypto.keyNotRotatable',
+  'crypto.certificateInUse',
 ]
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobStatus']
@@ -13860,6 +14656,9 @@ export const permissionValues: ReadonlyArray<
   'audit.view',
   'captures.ingest',
   'captures.view',
+  'crypto.audit',
+  'crypto.manage',
+  'crypto.sign',
   'dashboard.view',
   'devices.edit',
   'devices.view',
