@@ -53,6 +53,16 @@ say "building the API (Release)"
 dotnet build api/CityEye.Api/CityEye.Api.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
 out="$root/artifacts/bin/CityEye.Api/release"
 
+# 2b. Sign the release: a manifest of every shipped file (SM3) with a PKCS#7 signature by the release-signing key,
+# which the node checks at start-up (Crypto:Executables). The key is made once, outside the repository and the data.
+signing="${CITYEYE_RELEASE_SIGNING:-$HOME/.config/cityeye/release-signing}"
+if [ ! -f "$signing/release.key" ]; then
+  say "creating the release-signing key ($signing)"
+  dotnet "$out/CityEye.Api.dll" release key "$signing" >/dev/null
+fi
+dotnet "$out/CityEye.Api.dll" release sign --key "$signing/release.key" --certificate "$signing/release.crt" --app "$out" --spa "$root/frontend/dist" \
+  | sed 's/^release: /[run.sh] /'
+
 if $build_only; then
   say "built: $out/CityEye.Api.dll and frontend/dist"
   exit 0
@@ -66,4 +76,5 @@ exec dotnet "$out/CityEye.Api.dll" \
   --urls http://127.0.0.1:5080 \
   --CityEye:DataDir="$root/data" \
   --CityEye:SpaRoot="$root/frontend/dist" \
+  --Crypto:Executables:Signer="$signing/release.crt" \
   "${args[@]}"

@@ -28,6 +28,9 @@ else
   CITYEYE_DLL=${CITYEYE_DLL:-$DEFAULT_DLL}
 fi
 
+# The dll launcher checks the shipped files against the manifest ./run.sh signed (./run.sh passes the same signer).
+RELEASE_SIGNER="${CITYEYE_RELEASE_SIGNING:-$HOME/.config/cityeye/release-signing}/release.crt"
+
 # Which launcher start_server uses, for the report.
 launcher_description() {
   if [[ "$BENCH_LAUNCHER" == run.sh ]]; then
@@ -64,7 +67,8 @@ start_server_with() {
     local content_root
     content_root=$(dirname "$CITYEYE_DLL")
     (cd "$content_root" && exec setsid dotnet "$CITYEYE_DLL" --contentRoot "$content_root" \
-      --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir" --CityEye:DemoCaptures=0 "$@") \
+      --urls "http://$BENCH_HOST:$port" "--CityEye:DataDir=$data_dir" --CityEye:DemoCaptures=0 \
+      "--Crypto:Executables:Signer=$RELEASE_SIGNER" "$@") \
       >"$SERVER_LOG" 2>&1 </dev/null &
   fi
   SERVER_PID=$!

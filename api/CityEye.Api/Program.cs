@@ -31,6 +31,12 @@ using CityEye.Core.Storage;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
+// The release-signing tool runs instead of the node: dotnet CityEye.Api.dll release key|sign|verify …
+if (args is ["release", .. var releaseArgs])
+{
+    return await ReleaseCommand.RunAsync(releaseArgs, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Features register themselves; start-up steps run in this order (configuration, store, roles, archive catalog,

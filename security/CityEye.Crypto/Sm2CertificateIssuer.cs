@@ -48,6 +48,14 @@ public static class Sm2CertificateIssuer
         return Build(spec, key.PublicKey, issuerName: spec.Subject.ToX509Name(), issuerCertificate: null, issuerKey: key);
     }
 
+    /// <summary>A self-signed certificate of any profile: a signer pinned by its fingerprint (e.g. a release-signing certificate).</summary>
+    public static Sm2Certificate CreateSelfSigned(Sm2PrivateKey key, CertificateSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(spec);
+        return Build(spec, key.PublicKey, spec.Subject.ToX509Name(), issuerCertificate: null, issuerKey: key);
+    }
+
     /// <summary>A certificate for <paramref name="subjectKey"/> signed by <paramref name="issuer"/>.</summary>
     public static Sm2Certificate Issue(CertificateSpec spec, Sm2PublicKey subjectKey, Sm2Certificate issuer, Sm2PrivateKey issuerKey)
     {

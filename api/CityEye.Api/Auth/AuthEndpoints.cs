@@ -99,6 +99,7 @@ internal static class AuthEndpoints
                 SignInFailure.Disabled => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountDisabled),
                 SignInFailure.Expired => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountExpired),
                 SignInFailure.NotYetValid => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountNotYetValid),
+                SignInFailure.IntegrityFailed => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountIntegrity),
                 _ => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidCredentials),
             };
         }

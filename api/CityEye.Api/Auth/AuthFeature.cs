@@ -26,7 +26,7 @@ internal static class AuthFeature
         services.AddSingleton<UserStore>();
         services.AddSingleton<RoleStore>();
         services.AddSingleton<DeviceGrantResolver>();
-        services.AddSingleton(sp => new UserDirectory(sp.GetRequiredService<Core.Storage.Database>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<UserStore>())
+        services.AddSingleton(sp => new UserDirectory(sp.GetRequiredService<Core.Storage.Database>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<UserStore>(), sp.GetService<AccessIntegrity>())
         {
             OnlineIdle = TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<AuthOptions>>().Value.IdleTimeoutMinutes),
         });

@@ -102,6 +102,15 @@ public sealed record SignFileUpload(IFormFile File, string Form, string? Disting
 /// <summary>A file signature to check (multipart): the file (not for pkcs7-attached), the signature file, the form, optionally the signer certificate (PEM).</summary>
 public sealed record VerifyFileUpload(IFormFile? File, IFormFile Signature, string Form, string? Certificate, string? DistinguishingId);
 
+/// <summary>The access-control part of the integrity report: users and roles checked, and what does not match its HMAC-SM3.</summary>
+public sealed record AccessControlIntegrity(bool Intact, int Users, int Roles, IReadOnlyList<Core.Auth.IntegrityFinding> Findings);
+
+/// <summary>The log part: the SM3 chain over the stored entries and the signed checkpoints.</summary>
+public sealed record LogIntegrity(bool Intact, Logs.LogChainState Chain, LogCheckpointState Checkpoints);
+
+/// <summary>The integrity report (CR-3): access-control data, the operation log, and the shipped executables.</summary>
+public sealed record IntegrityReport(DateTimeOffset CheckedAt, bool Intact, AccessControlIntegrity AccessControl, LogIntegrity Logs, Core.Keys.ExecutableReport Executables);
+
 internal static class CryptoLimits
 {
     /// <summary>Data and files up to 16 MiB (in JSON as base64).</summary>

@@ -52,6 +52,14 @@ internal static class CryptoEndpoints
             .WithName("Crypto_Crl")
             .WithSummary("The revocation list of the node's root (PEM; ?format=der for DER), signed with SM2/SM3, valid for a day.")
             .Produces(StatusCodes.Status200OK, contentType: "application/pkix-crl");
+        group.MapGet("/integrity", IntegrityAsync)
+            .RequirePermission(Permissions.CryptoAudit)
+            .WithName("Crypto_Integrity")
+            .WithSummary("Checks now and reports: every user and role against its HMAC-SM3 (access-control data), the operation log's SM3 chain and its SM2-signed checkpoints (changed, removed or cut-off entries), and every shipped file against the signed release manifest. Each finding is also written to the security log.");
+        group.MapPost("/integrity/checkpoint", CheckpointAsync)
+            .RequirePermission(Permissions.CryptoAudit)
+            .WithName("Crypto_LogCheckpoint")
+            .WithSummary("Signs a checkpoint of the log chain now (they are also signed every Crypto:LogCheckpointMinutes); 204 when the latest checkpoint already covers the newest entry.");
         group.MapGet("/keys", KeysAsync)
             .RequirePermission(Permissions.CryptoManage)
             .WithName("Crypto_Keys")
@@ -219,6 +227,21 @@ internal static class CryptoEndpoints
             ? TypedResults.File(crl.ToDer(), "application/pkix-crl", "cityeye.crl")
             : TypedResults.Text(crl.ToPem(), "application/x-pem-file");
     }
+
+    private static async Task<Ok<IntegrityReport>> IntegrityAsync(
+        Core.Auth.AccessIntegrity access, Logs.LogChainVerifier chains, LogCheckpoints checkpoints, ExecutableIntegrity executables, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var accessReport = await access.ScanAsync(cancellationToken);
+        var chain = await chains.VerifyAsync(cancellationToken);
+        var signed = await checkpoints.VerifyAsync(chain, cancellationToken);
+        var accessControl = new AccessControlIntegrity(accessReport.Intact, accessReport.Users, accessReport.Roles, accessReport.Findings);
+        var logs = new LogIntegrity(chain.Intact && signed.Intact, chain, signed);
+        var shipped = await executables.CheckAsync(cancellationToken);
+        return TypedResults.Ok(new IntegrityReport(clock.GetUtcNow(), accessControl.Intact && logs.Intact && shipped.Verified, accessControl, logs, shipped));
+    }
+
+    private static async Task<Results<Ok<LogCheckpoint>, NoContent>> CheckpointAsync(LogCheckpoints checkpoints, CancellationToken cancellationToken) =>
+        await checkpoints.WriteAsync(cancellationToken) is { } checkpoint ? TypedResults.Ok(checkpoint) : TypedResults.NoContent();
 
     private static async Task<Ok<KeysResponse>> KeysAsync(KeyStore keys, CancellationToken cancellationToken) =>
         TypedResults.Ok(new KeysResponse(keys.Master.Id, keys.Master.Source, [.. (await keys.ListAsync(cancellationToken)).Select(KeyResponse.Of)]));

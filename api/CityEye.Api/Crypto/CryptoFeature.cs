@@ -20,7 +20,12 @@ internal static class CryptoFeature
         services.AddSingleton(sp => new CertificateAuthority(
             sp.GetRequiredService<Core.Storage.Database>(), sp.GetRequiredService<KeyStore>(), sp.GetRequiredService<IOptions<CryptoOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IntegrityTool>();
+        services.AddSingleton<Core.Auth.AccessIntegrity>();
+        services.AddSingleton<LogCheckpoints>();
+        services.AddHostedService(sp => sp.GetRequiredService<LogCheckpoints>());
+        services.AddSingleton<ExecutableIntegrity>();
         services.AddStartupStep<CryptoStep>();
+        services.AddStartupStep<ExecutablesStep>();
         return services;
     }
 }
@@ -53,6 +58,7 @@ internal sealed class CryptoStep(IServiceProvider services) : IStartupStep
         }
 
         var certificates = await services.GetRequiredService<CertificateAuthority>().EnsureAsync(cancellationToken);
-        return $"master key {keys.Master.Id} ({keys.Master.Source}); {certificates}";
+        var sealedRows = await services.GetRequiredService<Core.Auth.AccessIntegrity>().SealExistingOnceAsync(cancellationToken);
+        return $"master key {keys.Master.Id} ({keys.Master.Source}); {certificates}" + (sealedRows > 0 ? $"; sealed {sealedRows} existing users and roles" : string.Empty);
     }
 }

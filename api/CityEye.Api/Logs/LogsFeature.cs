@@ -47,6 +47,7 @@ internal static class LogsFeature
         services.AddSingleton<TokenNames>();
         services.AddSingleton<DeviceNames>();
         services.AddSingleton<LogDrain>();
+        services.AddSingleton<LogChainVerifier>();
         services.AddHostedService(sp => sp.GetRequiredService<LogDrain>());
         return services;
     }

@@ -9,7 +9,7 @@ namespace CityEye.Core.Auth;
 /// taken from the token too). A token made by another token is its child: it never outlives its parent and dies
 /// with it. Only the SHA-256 of a token is stored.
 /// </summary>
-public sealed class ApiTokenStore(Database database, TimeProvider time)
+public sealed class ApiTokenStore(Database database, TimeProvider time, AccessIntegrity? integrity = null)
 {
     public const string Prefix = "cey_";
 
@@ -126,7 +126,7 @@ public sealed class ApiTokenStore(Database database, TimeProvider time)
                 cancellationToken: cancellationToken));
         }
 
-        var user = await UserStore.GetPrincipalAsync(connection, row.UserId, cancellationToken);
+        var user = await UserStore.GetPrincipalAsync(connection, row.UserId, integrity, cancellationToken);
         if (user is null)
         {
             return (null, false);

@@ -51,7 +51,7 @@ public sealed record RoleFilter(string? Text = null, string? Kind = null, bool? 
 /// Function, device and service roles (UM-7) in the system of record, the seeding of the shipped roles, and the
 /// resolution of device grants into a <see cref="DeviceScope"/>.
 /// </summary>
-public sealed class RoleStore(Database database, TimeProvider time)
+public sealed class RoleStore(Database database, TimeProvider time, AccessIntegrity? integrity = null)
 {
     private static readonly string[] GrantTables = ["role_permissions", "role_device_grants", "role_services"];
 
@@ -74,7 +74,8 @@ public sealed class RoleStore(Database database, TimeProvider time)
             await database.InTransactionAsync(async (connection, transaction) =>
             {
                 var now = time.GetUtcNow();
-                async Task<bool> FirstTimeAsync(string item) => await connection.ExecuteAsync(new CommandDefinition(
+                var changed = false;
+                async Task<bool> FirstTimeAsync(string item) => changed |= await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO role_seeds (role_name, item) VALUES (@name, @item) ON CONFLICT DO NOTHING",
                     new { name = role.Name, item },
                     transaction,
@@ -118,6 +119,12 @@ public sealed class RoleStore(Database database, TimeProvider time)
                     }
                 }
 
+                // Sealed only when this start wrote something: re-sealing unchanged rows would bless changes made in the database.
+                if (changed && id is not null)
+                {
+                    await SealAsync(connection, transaction, id.Value, cancellationToken);
+                }
+
                 return 0;
             }, cancellationToken);
         }
@@ -142,7 +149,7 @@ public sealed class RoleStore(Database database, TimeProvider time)
                 return 0;
             }
 
-            return await connection.ExecuteAsync(new CommandDefinition(
+            var granted = await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO user_roles (user_id, role_id)
                 SELECT DISTINCT u.id, s.id FROM users u JOIN roles s ON s.name = @services
@@ -153,6 +160,15 @@ public sealed class RoleStore(Database database, TimeProvider time)
                 new { services = BuiltInRoles.AllServices, administrator = BuiltInRoles.Administrator },
                 transaction,
                 cancellationToken: cancellationToken));
+            if (integrity is not null && granted > 0)
+            {
+                var holders = await connection.QueryAsync<long>(new CommandDefinition(
+                    "SELECT ur.user_id FROM user_roles ur JOIN roles s ON s.id = ur.role_id WHERE s.name = @services",
+                    new { services = BuiltInRoles.AllServices }, transaction, cancellationToken: cancellationToken));
+                await integrity.SealUsersAsync(connection, transaction, holders, cancellationToken);
+            }
+
+            return granted;
         }, cancellationToken);
     }
 
@@ -245,6 +261,7 @@ public sealed class RoleStore(Database database, TimeProvider time)
                 transaction,
                 cancellationToken: cancellationToken));
             await WriteGrantsAsync(connection, transaction, id, draft, cancellationToken);
+            await SealAsync(connection, transaction, id, cancellationToken);
             return id;
         }, cancellationToken);
     }
@@ -272,18 +289,27 @@ public sealed class RoleStore(Database database, TimeProvider time)
             }
 
             await WriteGrantsAsync(connection, transaction, id, draft, cancellationToken);
+            await SealAsync(connection, transaction, id, cancellationToken);
             return true;
         }, cancellationToken);
     }
 
     public async Task<bool> SetEnabledAsync(long id, bool enabled, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE roles SET enabled = @enabled, updated_at = @now WHERE id = @id",
-            new { id, enabled, now = time.GetUtcNow() },
-            cancellationToken: cancellationToken)) == 1;
+        return await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            var changed = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE roles SET enabled = @enabled, updated_at = @now WHERE id = @id",
+                new { id, enabled, now = time.GetUtcNow() },
+                transaction,
+                cancellationToken: cancellationToken)) == 1;
+            await SealAsync(connection, transaction, id, cancellationToken);
+            return changed;
+        }, cancellationToken);
     }
+
+    private Task SealAsync(DbConnection connection, DbTransaction transaction, long roleId, CancellationToken cancellationToken) =>
+        integrity?.SealRolesAsync(connection, transaction, [roleId], cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Deletes a role no user holds.</summary>
     /// <returns>The users still holding it (nothing deleted), 0 when deleted, null when there is no such role.</returns>
@@ -330,15 +356,15 @@ public sealed class RoleStore(Database database, TimeProvider time)
     }
 
     /// <summary>Every device grant of the enabled device roles of a user.</summary>
-    internal static async Task<IReadOnlyList<(string Role, DeviceGrant Grant)>> UserGrantsAsync(DbConnection connection, long userId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<(string, string, string)>(new CommandDefinition(
+    internal static async Task<IReadOnlyList<(long RoleId, string Role, DeviceGrant Grant)>> UserGrantsAsync(DbConnection connection, long userId, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<(long, string, string, string)>(new CommandDefinition(
             """
-            SELECT r.display_name, g.kind, g.value FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+            SELECT r.id, r.display_name, g.kind, g.value FROM user_roles ur JOIN roles r ON r.id = ur.role_id
             JOIN role_device_grants g ON g.role_id = r.id
             WHERE ur.user_id = @userId AND r.enabled = @yes AND r.kind = @kind ORDER BY r.id, g.kind, g.value
             """,
             new { userId, yes = true, kind = RoleKinds.Device },
-            cancellationToken: cancellationToken))).Select(r => (r.Item1, new DeviceGrant(r.Item2, r.Item3))).ToList();
+            cancellationToken: cancellationToken))).Select(r => (r.Item1, r.Item2, new DeviceGrant(r.Item3, r.Item4))).ToList();
 
     internal static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 

@@ -9,7 +9,7 @@ namespace CityEye.Core.Auth;
 /// Server-side sign-in sessions. The browser holds only a random 256-bit session key; the store keeps its SHA-256,
 /// so a leaked database does not leak usable sessions, and sign-out or disabling a user ends sessions at once.
 /// </summary>
-public sealed class SessionStore(Database database, TimeProvider time)
+public sealed class SessionStore(Database database, TimeProvider time, AccessIntegrity? integrity = null)
 {
     /// <summary>Last-seen times are written at most this often, so reads don't all become writes.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(30);
@@ -93,7 +93,7 @@ public sealed class SessionStore(Database database, TimeProvider time)
                 cancellationToken: cancellationToken));
         }
 
-        return await UserStore.GetPrincipalAsync(connection, session.UserId, cancellationToken);
+        return await UserStore.GetPrincipalAsync(connection, session.UserId, integrity, cancellationToken);
     }
 
     public async Task RevokeAsync(string key, CancellationToken cancellationToken)

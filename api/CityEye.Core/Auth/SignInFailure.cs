@@ -18,6 +18,10 @@ public enum SignInFailure
     /// <summary>The validity window has not begun. Told only to someone who knows the password.</summary>
     NotYetValid,
 
+    /// <summary>The account's access-control data (user row or all its roles) fails its HMAC-SM3 check. Told only to
+    /// someone who knows the password.</summary>
+    IntegrityFailed,
+
     /// <summary>Too many recent failures for this name or from this address: wait <see cref="SignInResult.RetryAfter"/>.</summary>
     Throttled,
 }

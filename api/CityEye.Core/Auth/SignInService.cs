@@ -80,6 +80,13 @@ public sealed class SignInService(
             await events.WriteAsync("password.expired", user.Username, user.Id, attempt.IpAddress, $"older than {settings.PasswordMaxAgeDays} days", cancellationToken);
         }
 
+        // The user row and its roles are checked (HMAC-SM3) before a session exists: a row changed in the database does not sign in.
+        if (await users.GetPrincipalAsync(user.Id, cancellationToken) is null)
+        {
+            await events.WriteAsync("login.integrity", user.Username, user.Id, attempt.IpAddress, "the account's access-control data fails its integrity check", cancellationToken);
+            return SignInResult.Failed(SignInFailure.IntegrityFailed);
+        }
+
         await users.RecordSuccessfulLoginAsync(user.Id, cancellationToken);
         var key = await sessions.CreateAsync(user.Id, TimeSpan.FromHours(settings.SessionLifetimeHours), attempt.IpAddress, attempt.UserAgent, attempt.ReplacingSessionKey, settings.MaxSessionsPerUser, cancellationToken);
         var principal = await users.GetPrincipalAsync(user.Id, cancellationToken)

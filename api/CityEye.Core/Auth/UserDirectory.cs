@@ -69,7 +69,7 @@ public sealed record UserEdit(
 /// assignment one by one and in batches. Everything is limited to the units an administrator manages
 /// (<c>managedUnits</c>: null for every unit).
 /// </summary>
-public sealed class UserDirectory(Database database, TimeProvider time, UserStore users)
+public sealed class UserDirectory(Database database, TimeProvider time, UserStore users, AccessIntegrity? integrity = null)
 {
     /// <summary>The units an administrator of <paramref name="organisationId"/> manages: it and every unit below it.</summary>
     public async Task<IReadOnlyList<long>> UnitsBelowAsync(long organisationId, CancellationToken cancellationToken)
@@ -197,6 +197,7 @@ public sealed class UserDirectory(Database database, TimeProvider time, UserStor
                     "UPDATE sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL", new { userId, now }, transaction, cancellationToken: cancellationToken));
             }
 
+            await (integrity?.SealUsersAsync(connection, transaction, [userId], cancellationToken) ?? Task.CompletedTask);
             return true;
         }, cancellationToken);
     }
@@ -233,6 +234,7 @@ public sealed class UserDirectory(Database database, TimeProvider time, UserStor
             var now = time.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE users SET updated_at = @now WHERE id = @userId", userIds.Distinct().Select(userId => new { userId, now }), transaction, cancellationToken: cancellationToken));
+            await (integrity?.SealUsersAsync(connection, transaction, userIds, cancellationToken) ?? Task.CompletedTask);
             return (added, removed);
         }, cancellationToken);
     }

@@ -5,8 +5,9 @@ using Dapper;
 
 namespace CityEye.Core.Auth;
 
-/// <summary>Users, roles and their grants in the system of record.</summary>
-public sealed class UserStore(Database database, TimeProvider time)
+/// <summary>Users, roles and their grants in the system of record. With <paramref name="integrity"/> (always in the
+/// node) every change of a user's access-control information is sealed with HMAC-SM3 and every principal is checked.</summary>
+public sealed class UserStore(Database database, TimeProvider time, AccessIntegrity? integrity = null)
 {
     private const string SelectUser = """
         SELECT u.id, u.username, u.display_name, u.organisation_id, o.name AS organisation_name, u.password_hash,
@@ -47,28 +48,38 @@ public sealed class UserStore(Database database, TimeProvider time)
     public async Task<UserPrincipalData?> GetPrincipalAsync(long userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await GetPrincipalAsync(connection, userId, cancellationToken);
+        return await GetPrincipalAsync(connection, userId, integrity, cancellationToken);
     }
 
-    internal static async Task<UserPrincipalData?> GetPrincipalAsync(DbConnection connection, long userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The principal of a user; with <paramref name="integrity"/> the user and its roles are checked first: a user
+    /// whose row does not match its seal has no principal, a role that does not match contributes nothing.
+    /// </summary>
+    internal static async Task<UserPrincipalData?> GetPrincipalAsync(DbConnection connection, long userId, AccessIntegrity? integrity, CancellationToken cancellationToken)
     {
+        var check = integrity is null ? AccessCheck.Unchecked : await integrity.CheckAsync(connection, userId, cancellationToken);
+        if (!check.UserIntact)
+        {
+            return null;
+        }
+
         const string sql = """
             SELECT u.id, u.username, u.display_name, u.organisation_id, o.name AS organisation_name, u.password_hash,
                    u.enabled, u.must_change_password
             FROM users u JOIN organisations o ON o.id = u.organisation_id
             WHERE u.id = @userId;
-            SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = @userId AND r.enabled = @yes ORDER BY r.name;
-            SELECT DISTINCT rp.permission FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN role_permissions rp ON rp.role_id = r.id
+            SELECT r.id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = @userId AND r.enabled = @yes ORDER BY r.name;
+            SELECT rp.role_id, rp.permission FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN role_permissions rp ON rp.role_id = r.id
             WHERE ur.user_id = @userId AND r.enabled = @yes AND r.kind = @function ORDER BY rp.permission;
-            SELECT DISTINCT rs.service FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN role_services rs ON rs.role_id = r.id
+            SELECT rs.role_id, rs.service FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN role_services rs ON rs.role_id = r.id
             WHERE ur.user_id = @userId AND r.enabled = @yes AND r.kind = @service ORDER BY rs.service;
             """;
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(
             sql, new { userId, yes = true, function = RoleKinds.Function, service = RoleKinds.Service }, cancellationToken: cancellationToken));
         var user = await grid.ReadSingleOrDefaultAsync<UserAccount>();
-        var roles = (await grid.ReadAsync<string>()).ToList();
-        var permissions = (await grid.ReadAsync<string>()).ToList();
-        var services = (await grid.ReadAsync<string>()).ToList();
+        var roles = (await grid.ReadAsync<(long RoleId, string Name)>()).Where(r => !check.RefusedRoles.Contains(r.RoleId)).Select(r => r.Name).ToList();
+        var permissions = (await grid.ReadAsync<(long RoleId, string Value)>()).Where(r => !check.RefusedRoles.Contains(r.RoleId)).Select(r => r.Value).Distinct().ToList();
+        var services = (await grid.ReadAsync<(long RoleId, string Value)>()).Where(r => !check.RefusedRoles.Contains(r.RoleId)).Select(r => r.Value).Distinct().ToList();
         if (user is null)
         {
             return null;
@@ -118,6 +129,7 @@ public sealed class UserStore(Database database, TimeProvider time)
                 }
             }
 
+            await SealAsync(connection, transaction, userId: id, cancellationToken);
             return id;
         }, cancellationToken);
     }
@@ -139,6 +151,7 @@ public sealed class UserStore(Database database, TimeProvider time)
                 await EndSessionsAsync(connection, transaction, userId, null, now, cancellationToken);
             }
 
+            await SealAsync(connection, transaction, userId, cancellationToken);
             return changed == 1;
         }, cancellationToken);
     }
@@ -218,6 +231,7 @@ public sealed class UserStore(Database database, TimeProvider time)
                 transaction,
                 cancellationToken: cancellationToken));
             await EndSessionsAsync(connection, transaction, userId, keepSessionHash, now, cancellationToken);
+            await SealAsync(connection, transaction, userId, cancellationToken);
             return 0;
         }, cancellationToken);
     }
@@ -241,6 +255,9 @@ public sealed class UserStore(Database database, TimeProvider time)
             cancellationToken: cancellationToken));
     }
 
+    private Task SealAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken) =>
+        integrity?.SealUsersAsync(connection, transaction, [userId], cancellationToken) ?? Task.CompletedTask;
+
     private static Task<int> EndSessionsAsync(DbConnection connection, DbTransaction transaction, long userId, string? keepSessionHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "UPDATE sessions SET revoked_at = @now WHERE user_id = @userId AND revoked_at IS NULL AND id_hash <> @keep",
@@ -255,7 +272,13 @@ public sealed class UserStore(Database database, TimeProvider time)
     public async Task<DeviceScope> GetDeviceScopeAsync(long userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var grants = await RoleStore.UserGrantsAsync(connection, userId, cancellationToken);
+        var check = integrity is null ? AccessCheck.Unchecked : await integrity.CheckAsync(connection, userId, cancellationToken);
+        if (!check.UserIntact)
+        {
+            return DeviceScope.None;
+        }
+
+        var grants = (await RoleStore.UserGrantsAsync(connection, userId, cancellationToken)).Where(g => !check.RefusedRoles.Contains(g.RoleId)).ToList();
         return grants.Count == 0 ? DeviceScope.None : (await DeviceGrantResolver.ResolveAsync(connection, database, grants.Select(g => g.Grant), cancellationToken)).Scope;
     }
 }

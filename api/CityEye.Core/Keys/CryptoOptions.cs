@@ -40,4 +40,24 @@ public sealed class CryptoOptions
 
     [Range(1, 50)]
     public int RootCertificateYears { get; set; } = 20;
+
+    /// <summary>The check of the shipped files against the signed release manifest.</summary>
+    public ExecutableOptions Executables { get; set; } = new();
+
+    /// <summary>Minutes between signed checkpoints of the operation log's SM3 chain (0: none, only on demand).</summary>
+    [Range(0, 1440)]
+    public int LogCheckpointMinutes { get; set; } = 10;
+}
+
+/// <summary>How the node treats its shipped files (CR-3, integrity and origin of important executables).</summary>
+public sealed class ExecutableOptions
+{
+    /// <summary>enforce: refuse to start unless every shipped file matches a manifest signed by a trusted release
+    /// signer; warn: start anyway, report it in /readyz, the integrity report and the security log; off: no check.</summary>
+    [AllowedValues("enforce", "warn", "off")]
+    public string Mode { get; set; } = "enforce";
+
+    /// <summary>The release-signing certificate (PEM file) the manifest must be signed by. Without it, the signer must
+    /// chain to a trusted CA (the node's root or an imported bureau CA) and carry codeSigning.</summary>
+    public string? Signer { get; set; }
 }

@@ -38,6 +38,7 @@ public static class ErrorCodes
     public const string Forbidden = "auth.forbidden";
     public const string InvalidCredentials = "auth.invalidCredentials";
     public const string AccountDisabled = "auth.accountDisabled";
+    public const string AccountIntegrity = "auth.integrityFailed";
     public const string AccountExpired = "auth.accountExpired";
     public const string PasswordChangeRequired = "auth.passwordChangeRequired";
     public const string SignInThrottled = "auth.throttled";
@@ -194,6 +195,7 @@ public static class ErrorCodes
         [Forbidden] = "The signed-in user lacks the permission this function needs.",
         [InvalidCredentials] = "Wrong user name or password.",
         [AccountDisabled] = "This account is disabled; contact an administrator.",
+        [AccountIntegrity] = "This account's access-control data failed its integrity check (it was changed outside CityEye); the security log names it. Contact an administrator.",
         [AccountExpired] = "This account's validity has ended; contact an administrator.",
         [PasswordChangeRequired] = "Change your password before using other functions.",
         [SignInThrottled] = "Too many sign-in attempts; wait {seconds} s.",

@@ -3255,6 +3255,40 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/crypto/integrity': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Checks now and reports: every user and role against its HMAC-SM3 (access-control data), the operation log's SM3 chain and its SM2-signed checkpoints (changed, removed or cut-off entries), and every shipped file against the signed release manifest. Each finding is also written to the security log. */
+    get: operations['Crypto_Integrity']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/crypto/integrity/checkpoint': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Signs a checkpoint of the log chain now (they are also signed every Crypto:LogCheckpointMinutes); 204 when the latest checkpoint already covers the newest entry. */
+    post: operations['Crypto_LogCheckpoint']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/crypto/keys': {
     parameters: {
       query?: never
@@ -3362,6 +3396,15 @@ export interface paths {
 export type webhooks = Record<string, never>
 export interface components {
   schemas: {
+    /** @description The access-control part of the integrity report: users and roles checked, and what does not match its HMAC-SM3. */
+    AccessControlIntegrity: {
+      intact: boolean
+      /** Format: int32 */
+      users: number
+      /** Format: int32 */
+      roles: number
+      findings: components['schemas']['IntegrityFinding'][]
+    }
     /** @description The anomalies of a run, most severe first. */
     AnomalyPage: {
       run: null | components['schemas']['BehaviourRunResponse']
@@ -3739,6 +3782,14 @@ export interface components {
     ChangePasswordRequest: {
       currentPassword: string
       newPassword: string
+    }
+    /** @description A checkpoint the stored log no longer agrees with. Problem: signatureInvalid, unknownCertificate, entryMissing (entries removed from the end), hashMismatch. */
+    CheckpointProblem: {
+      /** Format: int64 */
+      sequence: number
+      /** Format: date-time */
+      at: string
+      problem: string
     }
     /**
      * @description The city archive centre's dictionaries and field definitions (AR-10), in CityEye's documented JSON form: new
@@ -4170,6 +4221,7 @@ export interface components {
       | 'auth.forbidden'
       | 'auth.invalidCredentials'
       | 'auth.accountDisabled'
+      | 'auth.integrityFailed'
       | 'auth.accountExpired'
       | 'auth.passwordChangeRequired'
       | 'auth.throttled'
@@ -4297,6 +4349,27 @@ export interface components {
       | 'crypto.alreadyRevoked'
       | 'crypto.keyNotRotatable'
       | 'crypto.certificateInUse'
+    /**
+     * @description The state of the shipped files. string ExecutableReport.State: verified, mismatch, unsigned (no manifest or signature),
+     *     untrusted (signed by a certificate not trusted for releases), off. IReadOnlyList&lt;ManifestMismatch&gt; ExecutableReport.Mismatches lists at most 50.
+     */
+    ExecutableReport: {
+      state: string
+      message: string
+      /** Format: date-time */
+      checkedAt: string
+      /** Format: int32 */
+      durationMs: number
+      /** Format: int32 */
+      files: number
+      /** Format: int64 */
+      bytes: number
+      signer: null | string
+      /** Format: date-time */
+      signedAt: null | string
+      mismatches: components['schemas']['ManifestMismatch'][]
+      verified?: boolean
+    }
     FacetValue: {
       value: string
       label: string
@@ -4538,6 +4611,29 @@ export interface components {
       row: number
       gbCode: null | string
       violations: components['schemas']['Violation'][]
+    }
+    /** @description A user or role whose stored access-control information does not match its HMAC-SM3. */
+    IntegrityFinding: {
+      /** @description users or roles. */
+      table: string
+      /**
+       * Format: int64
+       * @description The row.
+       */
+      id: number
+      /** @description The user name or role name as stored now. */
+      name: string
+      /** @description macMismatch (changed outside CityEye) or unsealed (added outside CityEye). */
+      problem: string
+    }
+    /** @description The integrity report (CR-3): access-control data, the operation log, and the shipped executables. */
+    IntegrityReport: {
+      /** Format: date-time */
+      checkedAt: string
+      intact: boolean
+      accessControl: components['schemas']['AccessControlIntegrity']
+      logs: components['schemas']['LogIntegrity']
+      executables: components['schemas']['ExecutableReport']
     }
     /**
      * @description A user or device certificate to issue. With string? IssueCertificateRequest.Request (a PKCS#10 PEM, e.g. from a USB key or
@@ -4826,6 +4922,30 @@ export interface components {
        */
       journalSequence: number
     }
+    /** @description A signed checkpoint of the log chain: the sequence and SM3 hash of the newest entry at a time, signed (SM2) with the site key. */
+    LogCheckpoint: {
+      /** Format: int64 */
+      id?: number
+      /** Format: date-time */
+      at?: string
+      /** Format: int64 */
+      sequence?: number
+      hash?: string
+      signature?: string
+      certificateFingerprint?: string
+    }
+    /** @description What the checkpoints say about the stored log. */
+    LogCheckpointState: {
+      /** Format: int32 */
+      checked: number
+      /** Format: int64 */
+      latestSequence: null | number
+      /** Format: date-time */
+      latestAt: null | string
+      truncated: boolean
+      problems: components['schemas']['CheckpointProblem'][]
+      intact?: boolean
+    }
     /**
      * @description One entry of the operation, service-call and security log (UM-8, UM-9): who (user, unit, address, system), what
      *     (module, operation type, data type, related device, service), how it ended (status, duration), when, and the SM3
@@ -4886,6 +5006,18 @@ export interface components {
     LoginRequest: {
       username: string
       password: string
+    }
+    /** @description The log part: the SM3 chain over the stored entries and the signed checkpoints. */
+    LogIntegrity: {
+      intact: boolean
+      chain: components['schemas']['LogChainState']
+      checkpoints: components['schemas']['LogCheckpointState']
+    }
+    /** @description A file that differs from the manifest. Problem: changed, missing, extra. */
+    ManifestMismatch: {
+      root: string
+      path: string
+      problem: string
     }
     /** @description What the map page needs to start: tiles (or none), the district's centre and bounds. */
     MapConfigResponse: {
@@ -14234,6 +14366,53 @@ export interface operations {
       }
     }
   }
+  Crypto_Integrity: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['IntegrityReport']
+        }
+      }
+    }
+  }
+  Crypto_LogCheckpoint: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['LogCheckpoint']
+        }
+      }
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+    }
+  }
   Crypto_Keys: {
     parameters: {
       query?: never
@@ -14512,6 +14691,7 @@ export const errorCodeValues: ReadonlyArray<
   'auth.forbidden',
   'auth.invalidCredentials',
   'auth.accountDisabled',
+  'auth.integrityFailed',
   'auth.accountExpired',
   'auth.passwordChangeRequired',
   'auth.throttled',

@@ -583,6 +583,91 @@ public sealed class ProcessTests
         public void Dispose() => dispose();
     }
 
+    [Fact]
+    public async Task Cutting_off_the_end_of_the_log_is_caught_by_its_signed_checkpoint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-checkpoint-").FullName;
+        try
+        {
+            var port = FreePort();
+            long signed;
+            using (var first = StartApi(port, $"--CityEye:DataDir={dataDir}", "--CityEye:DemoAuditUsers=0", "--Vision:Enabled=false"))
+            {
+                using var client = Client(port);
+                await WaitForAsync(client, async () => (await client.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, first, ct);
+                using (var login = await client.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "admin", password = "Admin#2026" }, ct))
+                {
+                    Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+                }
+
+                for (var i = 0; i < 5; i++)
+                {
+                    await client.GetAsync(new Uri("/api/organisations", UriKind.Relative), ct);
+                }
+
+                using var checkpoint = await client.PostAsync(new Uri("/api/crypto/integrity/checkpoint", UriKind.Relative), null, ct);
+                Assert.Equal(HttpStatusCode.OK, checkpoint.StatusCode);
+                signed = (await checkpoint.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("sequence").GetInt64();
+                var before = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/crypto/integrity", UriKind.Relative), ct);
+                Assert.True(before.GetProperty("logs").GetProperty("intact").GetBoolean(), before.GetProperty("logs").ToString());
+                Assert.True(before.GetProperty("logs").GetProperty("checkpoints").GetProperty("checked").GetInt32() >= 1);
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync(ct);
+            }
+
+            // Someone with access to the files removes the newest entries from the store and the journal that fed it.
+            await using (var duck = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(dataDir, "analytics", "cityeye.duckdb")}"))
+            {
+                await duck.OpenAsync(ct);
+                await duck.ExecuteAsync($"DELETE FROM log_entries WHERE seq >= {signed - 2}");
+            }
+
+            Directory.Delete(Path.Combine(dataDir, "journal"), recursive: true);
+
+            using var second = StartApi(port, $"--CityEye:DataDir={dataDir}", "--CityEye:DemoAuditUsers=0", "--Vision:Enabled=false");
+            using var client2 = Client(port);
+            await WaitForAsync(client2, async () => (await client2.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, second, ct);
+            using (var login = await client2.PostAsJsonAsync(new Uri("/api/auth/login", UriKind.Relative), new { username = "auditor", password = "Auditor#2026" }, ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            }
+
+            var after = await client2.GetFromJsonAsync<JsonElement>(new Uri("/api/crypto/integrity", UriKind.Relative), ct);
+            second.Kill(entireProcessTree: true);
+            var logs = after.GetProperty("logs");
+            Assert.False(logs.GetProperty("intact").GetBoolean(), logs.ToString());
+            var problem = Assert.Single(logs.GetProperty("checkpoints").GetProperty("problems").EnumerateArray(), p => p.GetProperty("sequence").GetInt64() == signed);
+            Assert.True(problem.GetProperty("problem").GetString() is "entryMissing" or "hashMismatch", problem.ToString());
+            Assert.False(after.GetProperty("intact").GetBoolean());
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Enforced_executable_integrity_refuses_to_start_an_unsigned_build_with_one_clear_line()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var dataDir = Directory.CreateTempSubdirectory("cityeye-unsigned-").FullName;
+        try
+        {
+            var (exitCode, stdout, stderr) = await ApiProcess.RunToExitAsync(
+                ["--urls", "http://127.0.0.1:0", $"--CityEye:DataDir={dataDir}", "--CityEye:SeedDemo=false", "--CityEye:AdminPassword=Admin#2026x", "--Crypto:Executables:Mode=enforce"], ct);
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("CityEye cannot start: Executable integrity: No signed release manifest", line, StringComparison.Ordinal);
+            Assert.Contains("Crypto:Executables:Mode=warn", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     private static Process StartApi(int port, params string[] arguments) =>
         ApiProcess.Start(["--urls", $"http://127.0.0.1:{port}", "--Auth:PasswordIterations=5000", "--Logging:LogLevel:Default=Warning", "--CityEye:DemoCaptures=0", .. arguments]);
 
