@@ -108,6 +108,7 @@ setsid ./run.sh --urls "http://127.0.0.1:$e2e_port" --CityEye:DataDir="$work/e2e
 server_pid=$!
 export E2E_BASE_URL="http://127.0.0.1:$e2e_port"
 export E2E_ARTIFACTS="$results/e2e"
+export E2E_DATA_DIR="$work/e2e-data"
 (cd frontend && npm run --silent test:e2e) > "$results/frontend-e2e.log" 2>&1
 e2e_pass=$(awk '/^# pass / {print $3}' "$results/frontend-e2e.log" | tail -n 1)
 e2e_fail=$(awk '/^# fail / {print $3}' "$results/frontend-e2e.log" | tail -n 1)

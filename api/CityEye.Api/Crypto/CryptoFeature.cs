@@ -57,6 +57,12 @@ internal sealed class CryptoStep(IServiceProvider services) : IStartupStep
             throw new CannotStartException(ex.Message, ex);
         }
 
+        // Every key of the hierarchy exists from the first start (the key page lists them; rotation needs a version 1).
+        foreach (var purpose in KeyPurposes.Symmetric.Keys)
+        {
+            await keys.ActiveAsync(purpose, cancellationToken);
+        }
+
         var certificates = await services.GetRequiredService<CertificateAuthority>().EnsureAsync(cancellationToken);
         var sealedRows = await services.GetRequiredService<Core.Auth.AccessIntegrity>().SealExistingOnceAsync(cancellationToken);
         return $"master key {keys.Master.Id} ({keys.Master.Source}); {certificates}" + (sealedRows > 0 ? $"; sealed {sealedRows} existing users and roles" : string.Empty);

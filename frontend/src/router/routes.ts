@@ -347,6 +347,42 @@ export const routes: RouteRecordRaw[] = [
         },
       },
       {
+        path: 'crypto/integrity',
+        name: 'crypto-integrity',
+        component: () => import('@/views/crypto/IntegrityView.vue'),
+        meta: {
+          permission: 'crypto.audit',
+          titleKey: 'nav.cryptoIntegrity',
+          order: 98,
+          nav: true,
+          icon: 'Lock',
+        },
+      },
+      {
+        path: 'crypto/certificates',
+        name: 'crypto-certificates',
+        component: () => import('@/views/crypto/CertificatesView.vue'),
+        meta: {
+          permission: 'crypto.manage',
+          titleKey: 'nav.cryptoCertificates',
+          order: 99,
+          nav: true,
+          icon: 'Key',
+        },
+      },
+      {
+        path: 'crypto/signing',
+        name: 'crypto-signing',
+        component: () => import('@/views/crypto/SigningToolView.vue'),
+        meta: {
+          permission: 'crypto.sign',
+          titleKey: 'nav.cryptoSigning',
+          order: 99.5,
+          nav: true,
+          icon: 'Stamp',
+        },
+      },
+      {
         path: 'logs',
         name: 'logs',
         component: () => import('@/views/logs/OperationLogView.vue'),
