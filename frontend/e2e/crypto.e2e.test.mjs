@@ -82,6 +82,60 @@ describe('national cryptography', { timeout: 300_000 }, () => {
     }
   })
 
+  test('an investigator signs in with a certificate and key issued by the node', async () => {
+    const admin = await openPage()
+    const user = await openPage()
+    try {
+      await signIn(admin.page, ADMIN)
+      await waitForPath(admin.page, '/')
+      const users = await callApi(admin.page, 'GET', '/api/users?q=investigator')
+      const investigator = users.body.items.find((u) => u.username === 'investigator')
+      const issued = await callApi(admin.page, 'POST', '/api/crypto/certificates', {
+        kind: 'user',
+        userId: investigator.id,
+      })
+      assert.equal(issued.status, 201, JSON.stringify(issued.body))
+
+      await user.page.goto('/login')
+      await user.page.getByRole('tab', { name: '证书登录' }).click()
+      await user.page
+        .locator(`${byTestId('login-key-file')} input[type=file]`)
+        .setInputFiles({
+          name: 'investigator.key',
+          mimeType: 'application/x-pem-file',
+          buffer: Buffer.from(issued.body.privateKey),
+        })
+      await user.page
+        .locator(`${byTestId('login-certificate-file')} input[type=file]`)
+        .setInputFiles({
+          name: 'investigator.crt',
+          mimeType: 'application/x-pem-file',
+          buffer: Buffer.from(issued.body.certificate.certificate),
+        })
+      await user.page.screenshot({ path: path.join(ARTIFACTS, 'crypto-certificate-login.png') })
+      await user.page.locator(byTestId('login-certificate-submit')).click()
+      await waitForPath(user.page, '/')
+      const me = await callApi(user.page, 'GET', '/api/auth/me')
+      assert.equal(me.body.username, 'investigator')
+      assert.deepEqual(user.pageErrors, [])
+
+      // The sign-in is in the security log as a certificate sign-in.
+      const events = await callApi(admin.page, 'GET', '/api/auth/events')
+      assert.ok(
+        events.body.some(
+          (e) =>
+            e.event === 'login.succeeded' &&
+            e.username === 'investigator' &&
+            /^certificate /.test(e.detail ?? ''),
+        ),
+        'no certificate sign-in event',
+      )
+    } finally {
+      await admin.context.close()
+      await user.context.close()
+    }
+  })
+
   test('a role and a user changed in the database are refused and reported', async (t) => {
     if (!DATA_DIR) {
       t.skip('E2E_DATA_DIR is not set: the test changes the node’s SQLite file (./test.sh sets it)')

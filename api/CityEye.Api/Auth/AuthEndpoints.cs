@@ -1,6 +1,8 @@
 using CityEye.Api.Infrastructure;
 using CityEye.Core.Auth;
+using CityEye.Core.Keys;
 using CityEye.Core.Validation;
+using CityEye.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,28 @@ internal static class AuthEndpoints
             .AllowedWhilePasswordChangeRequired()
             .RequireRateLimiting(AuthFeature.SignInRateLimit)
             .WithName("Auth_Login")
-            .WithSummary("Sign in with user name and password; sets the session cookie (replacing the one the browser held).")
+            .WithSummary("Sign in with user name and password (in clear, or SM2-encrypted with the site key: passwordCipher, hex of 04||C1||C3||C2 over \"{challengeId}\\n{password}\"); sets the session cookie (replacing the one the browser held).")
+            .Produces<MeResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapPost("/challenge", ChallengeAsync)
+            .AllowAnonymous()
+            .AllowedWhilePasswordChangeRequired()
+            .RequireRateLimiting(AuthFeature.SignInRateLimit)
+            .WithName("Auth_Challenge")
+            .WithSummary("A one-time challenge (2 minutes): sign its signedText with the user's SM2 key for a certificate sign-in, or encrypt \"{challengeId}\\n{password}\" with the site public key (SM2, C1C3C2) for a password sign-in.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapPost("/login/certificate", CertificateLoginAsync)
+            .AllowAnonymous()
+            .AllowedWhilePasswordChangeRequired()
+            .RequireRateLimiting(AuthFeature.SignInRateLimit)
+            .WithName("Auth_CertificateLogin")
+            .Produces<MeResponse>()
+            .WithSummary("Sign in with an SM2 certificate: the challenge's signed text signed by the certificate's key; the certificate must chain to the node's root or a trusted bureau CA, be in force, not revoked, for clientAuth and registered to a user. A user whose roles require it gives the password too. Sets the session cookie.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -71,21 +94,126 @@ internal static class AuthEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> LoginAsync(
+    private static async Task<Ok<SignInChallengeResponse>> ChallengeAsync(SignInChallenges challenges, CertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        var challenge = await challenges.IssueAsync(cancellationToken);
+        var (site, _) = await authority.SiteAsync(cancellationToken);
+        return TypedResults.Ok(new SignInChallengeResponse(challenge.Id, challenge.Challenge, challenge.SignedText, challenge.ExpiresAt, site.PublicKey.ToHex(), Sm2.DefaultId));
+    }
+
+    /// <summary>
+    /// The password of a sign-in request: in clear (unless <c>Auth:RequireEncryptedPassword</c>), or decrypted from its
+    /// SM2 ciphertext with the site key, whose challenge is then used up (a replayed ciphertext is refused).
+    /// </summary>
+    private static async Task<(string? Password, IResult? Problem)> PasswordAsync(
+        string? plain, string? cipher, string? challengeId, string field, HttpContext context, IOptions<AuthOptions> options, SignInChallenges challenges, CertificateAuthority authority, SecurityEventLog events, CancellationToken cancellationToken)
+    {
+        if (cipher is null)
+        {
+            return plain is not null && options.Value.RequireEncryptedPassword
+                ? (null, Problems.Validation(field, ErrorCodes.PasswordEncryptionRequired))
+                : (plain, null);
+        }
+
+        var ip = context.Connection.RemoteIpAddress?.ToString();
+        byte[] bytes;
+        try
+        {
+            // Hex of 04||C1||C3||C2 (the SPA puts the 04 that browser libraries leave off).
+            bytes = Sm2.Decrypt((await authority.SiteAsync(cancellationToken)).Key, Convert.FromHexString(cipher.Trim()));
+        }
+        catch (Exception ex) when (ex is CryptoException or FormatException)
+        {
+            await events.WriteAsync("crypto.badInput", null, null, ip, $"{context.Request.Path}: passwordCipher: {ex.Message}", cancellationToken);
+            return (null, Problems.Validation(field + "Cipher", ErrorCodes.CryptoDecryptFailed));
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        var newline = text.IndexOf('\n', StringComparison.Ordinal);
+        var challenge = await challenges.TakeAsync(challengeId, cancellationToken);
+        if (newline < 0 || challenge is null || !string.Equals(text[..newline], challenge.Id, StringComparison.Ordinal))
+        {
+            await events.WriteAsync("login.challengeInvalid", null, null, ip, "encrypted password with an unknown, used (replayed) or expired challenge", cancellationToken);
+            return (null, Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.ChallengeInvalid));
+        }
+
+        return (text[(newline + 1)..], null);
+    }
+
+    private static async Task<IResult> LoginAsync(
         LoginRequest request,
         HttpContext context,
         SignInService signIn,
+        SignInChallenges challenges,
+        CertificateAuthority authority,
+        SecurityEventLog events,
         IOptions<AuthOptions> options,
         CancellationToken cancellationToken)
     {
+        var (password, problem) = await PasswordAsync(request.Password, request.PasswordCipher, request.ChallengeId, "password", context, options, challenges, authority, events, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var result = await signIn.SignInAsync(
             new SignInAttempt(
                 request.Username,
-                request.Password,
+                password!,
                 context.Connection.RemoteIpAddress?.ToString(),
                 context.Request.Headers.UserAgent.ToString(),
                 SessionAuthenticationHandler.SessionKey(context.Request)),
             cancellationToken);
+        return Answer(result, context, options);
+    }
+
+    private static async Task<IResult> CertificateLoginAsync(
+        CertificateLoginRequest request,
+        HttpContext context,
+        SignInService signIn,
+        SignInChallenges challenges,
+        CertificateAuthority authority,
+        SecurityEventLog events,
+        IOptions<AuthOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var ip = context.Connection.RemoteIpAddress?.ToString();
+        try
+        {
+            _ = Sm2Certificate.Parse(request.Certificate!);
+        }
+        catch (CryptoException ex)
+        {
+            await events.WriteAsync("crypto.badInput", null, null, ip, $"{context.Request.Path}: certificate: {ex.Code}: {ex.Message}", cancellationToken);
+            return Problems.Validation("certificate", ex.Code);
+        }
+
+        var signature = new byte[512];
+        if (!Convert.TryFromBase64String(request.Signature!.Trim(), signature, out var length))
+        {
+            return Problems.Validation("signature", ErrorCodes.Format);
+        }
+
+        string? password = null;
+        if (request.Password is not null || request.PasswordCipher is not null)
+        {
+            (password, var problem) = await PasswordAsync(request.Password, request.PasswordCipher, request.PasswordChallengeId, "password", context, options, challenges, authority, events, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        var result = await signIn.SignInWithCertificateAsync(
+            new CertificateSignInAttempt(request.ChallengeId!, request.Certificate!, signature[..length], password, ip,
+                context.Request.Headers.UserAgent.ToString(), SessionAuthenticationHandler.SessionKey(context.Request)),
+            cancellationToken);
+        return Answer(result, context, options);
+    }
+
+    /// <summary>The answer to a sign-in: the session cookie and the user, or the failure as ProblemDetails.</summary>
+    private static IResult Answer(SignInResult result, HttpContext context, IOptions<AuthOptions> options)
+    {
         if (!result.Succeeded)
         {
             // A locked account answers exactly like a wrong password (the sign-in service spent the same time on it).
@@ -100,6 +228,11 @@ internal static class AuthEndpoints
                 SignInFailure.Expired => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountExpired),
                 SignInFailure.NotYetValid => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountNotYetValid),
                 SignInFailure.IntegrityFailed => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.AccountIntegrity),
+                SignInFailure.CertificateRequired => Problems.Of(StatusCodes.Status403Forbidden, ErrorCodes.CertificateRequired),
+                SignInFailure.ChallengeInvalid => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.ChallengeInvalid),
+                SignInFailure.CertificateInvalid => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.SignInCertificateInvalid, new Dictionary<string, object?> { ["reason"] = result.Detail }),
+                SignInFailure.CertificateUnknown => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.SignInCertificateUnknown),
+                SignInFailure.PasswordRequired => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.SignInPasswordRequired),
                 _ => Problems.Of(StatusCodes.Status401Unauthorized, ErrorCodes.InvalidCredentials),
             };
         }

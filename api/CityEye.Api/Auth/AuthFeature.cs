@@ -37,6 +37,7 @@ internal static class AuthFeature
         services.AddSingleton<SecurityEventLog>();
         services.AddSingleton<SignInFailureStore>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInChallenges>();
         services.AddSingleton<SignInService>();
         services.AddSingleton<PasswordService>();
         services.AddSingleton<DeviceScopeResolver>();

@@ -22,9 +22,9 @@ public sealed record RoleSearchRequest(
 }
 
 /// <summary>A role in lists.</summary>
-public sealed record RoleSummaryResponse(long Id, string Name, string DisplayName, string Description, string Kind, bool Enabled, bool BuiltIn, int UserCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record RoleSummaryResponse(long Id, string Name, string DisplayName, string Description, string Kind, bool Enabled, bool BuiltIn, int UserCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool RequireCertificate)
 {
-    internal static RoleSummaryResponse From(RoleSummary r) => new(r.Id, r.Name, r.DisplayName, r.Description, r.Kind, r.Enabled, r.BuiltIn, r.UserCount, r.CreatedAt, r.UpdatedAt);
+    internal static RoleSummaryResponse From(RoleSummary r) => new(r.Id, r.Name, r.DisplayName, r.Description, r.Kind, r.Enabled, r.BuiltIn, r.UserCount, r.CreatedAt, r.UpdatedAt, r.RequireCertificate);
 }
 
 /// <summary>A page of roles.</summary>
@@ -60,7 +60,8 @@ public sealed record RoleRequest(
     bool Enabled = true,
     [property: MaxLength(100)] string[]? Permissions = null,
     [property: MaxLength(5000)] DeviceGrantDto[]? DeviceGrants = null,
-    [property: MaxLength(50)] string[]? Services = null) : IValidatableObject
+    [property: MaxLength(50)] string[]? Services = null,
+    bool RequireCertificate = false) : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -110,7 +111,8 @@ public sealed record RoleRequest(
         Enabled,
         Permissions ?? [],
         (DeviceGrants ?? []).Select(g => new DeviceGrant(g.Kind, g.Kind == DeviceGrantKinds.All ? string.Empty : g.Value!.Trim())).Distinct().ToList(),
-        Services ?? []);
+        Services ?? [],
+        RequireCertificate);
 }
 
 /// <summary>Clones a role under a new name.</summary>
@@ -240,7 +242,7 @@ internal static class RoleEndpoints
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
         }
 
-        var draft = new RoleDraft(request.Name.Trim(), request.DisplayName.Trim(), source.Role.Description, source.Role.Kind, source.Role.Enabled, source.Permissions, source.DeviceGrants, source.Services);
+        var draft = new RoleDraft(request.Name.Trim(), request.DisplayName.Trim(), source.Role.Description, source.Role.Kind, source.Role.Enabled, source.Permissions, source.DeviceGrants, source.Services, source.Role.RequireCertificate);
         var violations = await CheckAsync(draft, null, caller, guard, roles, resolver, cancellationToken);
         if (violations.Count > 0)
         {

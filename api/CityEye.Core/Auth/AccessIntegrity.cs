@@ -209,7 +209,9 @@ public sealed class AccessIntegrity(Database database, KeyStore keys, SecurityEv
         "role", r.Row.Id.ToString(CultureInfo.InvariantCulture), r.Row.Name, r.Row.Kind, r.Row.Enabled ? "1" : "0",
         string.Join(',', r.Permissions.Order(StringComparer.Ordinal)),
         string.Join(',', r.Grants.Order(StringComparer.Ordinal)),
-        string.Join(',', r.Services.Order(StringComparer.Ordinal)));
+        string.Join(',', r.Services.Order(StringComparer.Ordinal)))
+        // Added after the first seals: only when set, so the seals of roles without it stay as they were.
+        + (r.Row.RequireCertificate ? "\u001frequire-certificate" : string.Empty);
 
     private async Task<(IReadOnlyList<UserRow> Users, IReadOnlyDictionary<long, IReadOnlyList<long>> Roles)> ReadUsersAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
@@ -231,7 +233,7 @@ public sealed class AccessIntegrity(Database database, KeyStore keys, SecurityEv
 
         var parameters = new { ids = ids.ToArray() };
         var roles = await connection.QueryAsync<RoleRow>(new CommandDefinition(
-            $"SELECT id, name, kind, enabled, integrity_mac FROM roles WHERE {database.InList("id", "ids")}", parameters, transaction, cancellationToken: cancellationToken));
+            $"SELECT id, name, kind, enabled, require_certificate, integrity_mac FROM roles WHERE {database.InList("id", "ids")}", parameters, transaction, cancellationToken: cancellationToken));
         var permissions = (await connection.QueryAsync<(long RoleId, string Value)>(new CommandDefinition(
             $"SELECT role_id, permission FROM role_permissions WHERE {database.InList("role_id", "ids")}", parameters, transaction, cancellationToken: cancellationToken))).ToLookup(p => p.RoleId, p => p.Value);
         var grants = (await connection.QueryAsync<(long RoleId, string Kind, string Value)>(new CommandDefinition(
@@ -260,6 +262,7 @@ public sealed class AccessIntegrity(Database database, KeyStore keys, SecurityEv
         public string Name { get; init; } = "";
         public string Kind { get; init; } = "";
         public bool Enabled { get; init; }
+        public bool RequireCertificate { get; init; }
         public string? IntegrityMac { get; init; }
     }
 

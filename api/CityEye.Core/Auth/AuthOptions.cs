@@ -48,6 +48,10 @@ public sealed class AuthOptions
     [Range(1, 100)]
     public int MaxSessionsPerUser { get; set; } = 3;
 
+    /// <summary>Refuse a password sent in clear: sign-ins must send it SM2-encrypted with the site key
+    /// (<c>passwordCipher</c>, as the SPA always does). Off by default so scripts and tests can post a plain password.</summary>
+    public bool RequireEncryptedPassword { get; set; }
+
     /// <summary>Sign-in requests one client address may make per minute (ASP.NET Core rate limiter).</summary>
     [Range(1, 100_000)]
     public int SignInPermitsPerMinute { get; set; } = 30;

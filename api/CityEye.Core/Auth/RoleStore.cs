@@ -20,6 +20,9 @@ public sealed record RoleSummary
 
     public bool Enabled { get; init; }
 
+    /// <summary>Its holders must sign in with a certificate and their password.</summary>
+    public bool RequireCertificate { get; init; }
+
     /// <summary>Shipped with CityEye (seeded once; otherwise an ordinary role).</summary>
     public bool BuiltIn { get; init; }
 
@@ -42,7 +45,8 @@ public sealed record RoleDraft(
     bool Enabled,
     IReadOnlyList<string> Permissions,
     IReadOnlyList<DeviceGrant> DeviceGrants,
-    IReadOnlyList<string> Services);
+    IReadOnlyList<string> Services,
+    bool RequireCertificate = false);
 
 /// <summary>Filter of the role list.</summary>
 public sealed record RoleFilter(string? Text = null, string? Kind = null, bool? Enabled = null);
@@ -56,7 +60,7 @@ public sealed class RoleStore(Database database, TimeProvider time, AccessIntegr
     private static readonly string[] GrantTables = ["role_permissions", "role_device_grants", "role_services"];
 
     private const string SelectSummary = """
-        SELECT r.id, r.name, r.display_name, r.description, r.kind, r.enabled, r.built_in,
+        SELECT r.id, r.name, r.display_name, r.description, r.kind, r.enabled, r.require_certificate, r.built_in,
                (SELECT COUNT(*) FROM user_roles ur WHERE ur.role_id = r.id) AS user_count,
                r.created_at, COALESCE(r.updated_at, r.created_at) AS updated_at
         FROM roles r
@@ -254,10 +258,10 @@ public sealed class RoleStore(Database database, TimeProvider time, AccessIntegr
             var now = time.GetUtcNow();
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO roles (name, display_name, description, built_in, created_at, kind, enabled, updated_at)
-                VALUES (@Name, @DisplayName, @Description, @no, @now, @Kind, @Enabled, @now) RETURNING id
+                INSERT INTO roles (name, display_name, description, built_in, created_at, kind, enabled, updated_at, require_certificate)
+                VALUES (@Name, @DisplayName, @Description, @no, @now, @Kind, @Enabled, @now, @RequireCertificate) RETURNING id
                 """,
-                new { draft.Name, draft.DisplayName, draft.Description, draft.Kind, draft.Enabled, no = false, now },
+                new { draft.Name, draft.DisplayName, draft.Description, draft.Kind, draft.Enabled, no = false, now, draft.RequireCertificate },
                 transaction,
                 cancellationToken: cancellationToken));
             await WriteGrantsAsync(connection, transaction, id, draft, cancellationToken);
@@ -274,8 +278,8 @@ public sealed class RoleStore(Database database, TimeProvider time, AccessIntegr
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
             var changed = await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE roles SET name = @Name, display_name = @DisplayName, description = @Description, enabled = @Enabled, updated_at = @now WHERE id = @id",
-                new { id, draft.Name, draft.DisplayName, draft.Description, draft.Enabled, now = time.GetUtcNow() },
+                "UPDATE roles SET name = @Name, display_name = @DisplayName, description = @Description, enabled = @Enabled, require_certificate = @RequireCertificate, updated_at = @now WHERE id = @id",
+                new { id, draft.Name, draft.DisplayName, draft.Description, draft.Enabled, draft.RequireCertificate, now = time.GetUtcNow() },
                 transaction,
                 cancellationToken: cancellationToken));
             if (changed == 0)

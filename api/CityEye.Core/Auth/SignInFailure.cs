@@ -22,6 +22,21 @@ public enum SignInFailure
     /// someone who knows the password.</summary>
     IntegrityFailed,
 
+    /// <summary>A role of the user requires sign-in with a certificate (and the password). Told only to someone who knows the password.</summary>
+    CertificateRequired,
+
+    /// <summary>The challenge is unknown, already used (a replay) or expired.</summary>
+    ChallengeInvalid,
+
+    /// <summary>The certificate is expired, not yet valid, revoked, untrusted or not for client authentication.</summary>
+    CertificateInvalid,
+
+    /// <summary>The certificate is valid but bound to no user of this node.</summary>
+    CertificateUnknown,
+
+    /// <summary>The user's roles require the password as well as the certificate, and none was given.</summary>
+    PasswordRequired,
+
     /// <summary>Too many recent failures for this name or from this address: wait <see cref="SignInResult.RetryAfter"/>.</summary>
     Throttled,
 }

@@ -1,3 +1,5 @@
+using CityEye.Core.Keys;
+using CityEye.Crypto;
 using Microsoft.Extensions.Options;
 
 namespace CityEye.Core.Auth;
@@ -16,7 +18,9 @@ public sealed class SignInService(
     SecurityEventLog events,
     PasswordHasher hasher,
     IOptions<AuthOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    CertificateAuthority? certificates = null,
+    SignInChallenges? challenges = null)
 {
     public async Task<SignInResult> SignInAsync(SignInAttempt attempt, CancellationToken cancellationToken)
     {
@@ -53,45 +57,151 @@ public sealed class SignInService(
             return SignInResult.Failed(SignInFailure.InvalidCredentials);
         }
 
+        // A role that requires a certificate turns away a password alone (told only to someone who knows the password).
+        if (await users.RequiresCertificateAsync(user.Id, cancellationToken))
+        {
+            await events.WriteAsync("login.certificateRequired", user.Username, user.Id, attempt.IpAddress, "a role of the user requires certificate sign-in", cancellationToken);
+            return SignInResult.Failed(SignInFailure.CertificateRequired);
+        }
+
+        return await CompleteAsync(user, attempt.Username, address, attempt.IpAddress, attempt.UserAgent, attempt.ReplacingSessionKey, "password", cancellationToken);
+    }
+
+    /// <summary>
+    /// Certificate sign-in (CR-3): the challenge is taken once, the SM2 signature over it must verify with the
+    /// certificate's key, the certificate must chain to a trusted CA, be in force, not revoked and for clientAuth, and
+    /// be registered to a user; a user whose roles require it must also give the password. Then as a password sign-in.
+    /// </summary>
+    public async Task<SignInResult> SignInWithCertificateAsync(CertificateSignInAttempt attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        if (certificates is null || challenges is null)
+        {
+            throw new InvalidOperationException("Certificate sign-in needs the certificate authority and the challenge store.");
+        }
+
+        var settings = options.Value;
+        var address = SignInAttempt.AddressKey(attempt.IpAddress);
+        const string certificateName = "#certificate";
+        var wait = throttle.TryAdmit(certificateName, address);
+        if (wait > TimeSpan.Zero)
+        {
+            await events.WriteAsync("login.throttled", null, null, attempt.IpAddress, $"certificate sign-in, retry after {Math.Ceiling(wait.TotalSeconds)} s", cancellationToken);
+            return SignInResult.Failed(SignInFailure.Throttled, wait);
+        }
+
+        var challenge = await challenges.TakeAsync(attempt.ChallengeId, cancellationToken);
+        if (challenge is null)
+        {
+            throttle.Failed(certificateName, address);
+            await events.WriteAsync("login.challengeInvalid", null, null, attempt.IpAddress, "unknown, used (replayed) or expired challenge", cancellationToken);
+            return SignInResult.Failed(SignInFailure.ChallengeInvalid);
+        }
+
+        var certificate = Sm2Certificate.Parse(attempt.CertificatePem);
+        var encoding = attempt.Signature.Length == 64 ? Sm2SignatureEncoding.Raw : Sm2SignatureEncoding.Der;
+        if (!Sm2.Verify(certificate.PublicKey, System.Text.Encoding.UTF8.GetBytes(challenge.SignedText), attempt.Signature, encoding: encoding))
+        {
+            throttle.Failed(certificateName, address);
+            await events.WriteAsync("login.failed", certificate.CommonName, null, attempt.IpAddress, $"certificate {certificate.SerialNumber}: the signature does not match the challenge", cancellationToken);
+            return SignInResult.Failed(SignInFailure.InvalidCredentials);
+        }
+
+        var validation = await certificates.ValidateAsync(certificate, "clientAuth", cancellationToken);
+        if (!validation.IsValid)
+        {
+            throttle.Failed(certificateName, address);
+            await events.WriteAsync("login.certificateInvalid", certificate.CommonName, null, attempt.IpAddress, $"certificate {certificate.SerialNumber}: {validation.Reason}", cancellationToken);
+            return SignInResult.Failed(SignInFailure.CertificateInvalid, detail: validation.Reason);
+        }
+
+        var record = await certificates.FindAsync(certificate.Fingerprint(), cancellationToken);
+        var user = record is { Kind: CertificateKinds.User, UserId: { } userId, RevokedAt: null } ? await users.GetAsync(userId, cancellationToken) : null;
+        if (user is null)
+        {
+            throttle.Failed(certificateName, address);
+            await events.WriteAsync("login.certificateUnknown", certificate.CommonName, null, attempt.IpAddress, $"certificate {certificate.SerialNumber} is bound to no user", cancellationToken);
+            return SignInResult.Failed(SignInFailure.CertificateUnknown);
+        }
+
+        var now = time.GetUtcNow();
+        var lockedForAddress = await failures.LockedUntilAsync(user.Username, address, now, cancellationToken);
+        if (lockedForAddress is not null || user.LockedUntil > now)
+        {
+            await events.WriteAsync("login.failed", user.Username, user.Id, attempt.IpAddress, "certificate sign-in while locked", cancellationToken);
+            return SignInResult.Failed(SignInFailure.InvalidCredentials);
+        }
+
+        if (await users.RequiresCertificateAsync(user.Id, cancellationToken))
+        {
+            if (string.IsNullOrEmpty(attempt.Password))
+            {
+                return SignInResult.Failed(SignInFailure.PasswordRequired);
+            }
+
+            if (!await hashing.VerifyAsync(attempt.Password, user.PasswordHash, hasher))
+            {
+                throttle.Failed(user.Username, address);
+                var locked = await failures.RecordFailureAsync(user.Username, address, settings.MaxFailedAttempts, TimeSpan.FromMinutes(settings.LockoutMinutes), now, cancellationToken);
+                if (locked is not null)
+                {
+                    await events.WriteAsync("login.lockout", user.Username, user.Id, attempt.IpAddress, $"address locked out until {locked:O} after {settings.MaxFailedAttempts} failures", cancellationToken);
+                }
+
+                await events.WriteAsync("login.failed", user.Username, user.Id, attempt.IpAddress, "wrong password with a certificate", cancellationToken);
+                return SignInResult.Failed(SignInFailure.InvalidCredentials);
+            }
+        }
+
+        throttle.Succeeded(certificateName, address);
+        return await CompleteAsync(user, user.Username, address, attempt.IpAddress, attempt.UserAgent, attempt.ReplacingSessionKey, $"certificate {certificate.SerialNumber}", cancellationToken);
+    }
+
+    /// <summary>What every successful credential check leads to: state and validity, the integrity check, the session.</summary>
+    private async Task<SignInResult> CompleteAsync(UserAccount user, string attemptedName, string address, string? ipAddress, string? userAgent, string? replacingSessionKey, string method, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+
         // Disabled and expired are told only to someone who knows the password.
         if (!user.Enabled)
         {
-            await events.WriteAsync("login.disabled", user.Username, user.Id, attempt.IpAddress, "account disabled", cancellationToken);
+            await events.WriteAsync("login.disabled", user.Username, user.Id, ipAddress, "account disabled", cancellationToken);
             return SignInResult.Failed(SignInFailure.Disabled);
         }
 
         if (user.ValidUntil <= now)
         {
-            await events.WriteAsync("login.expired", user.Username, user.Id, attempt.IpAddress, "account validity ended", cancellationToken);
+            await events.WriteAsync("login.expired", user.Username, user.Id, ipAddress, "account validity ended", cancellationToken);
             return SignInResult.Failed(SignInFailure.Expired);
         }
 
         if (user.ValidFrom > now)
         {
-            await events.WriteAsync("login.notYetValid", user.Username, user.Id, attempt.IpAddress, "account validity not begun", cancellationToken);
+            await events.WriteAsync("login.notYetValid", user.Username, user.Id, ipAddress, "account validity not begun", cancellationToken);
             return SignInResult.Failed(SignInFailure.NotYetValid);
         }
 
-        throttle.Succeeded(attempt.Username, address);
-        await failures.ClearAsync(attempt.Username, address, cancellationToken);
+        throttle.Succeeded(attemptedName, address);
+        await failures.ClearAsync(attemptedName, address, cancellationToken);
         if (!user.MustChangePassword && settings.PasswordMaxAgeDays > 0 && user.PasswordChangedAt is { } changed && changed.AddDays(settings.PasswordMaxAgeDays) <= now)
         {
             await users.RequirePasswordChangeAsync(user.Id, cancellationToken);
-            await events.WriteAsync("password.expired", user.Username, user.Id, attempt.IpAddress, $"older than {settings.PasswordMaxAgeDays} days", cancellationToken);
+            await events.WriteAsync("password.expired", user.Username, user.Id, ipAddress, $"older than {settings.PasswordMaxAgeDays} days", cancellationToken);
         }
 
         // The user row and its roles are checked (HMAC-SM3) before a session exists: a row changed in the database does not sign in.
         if (await users.GetPrincipalAsync(user.Id, cancellationToken) is null)
         {
-            await events.WriteAsync("login.integrity", user.Username, user.Id, attempt.IpAddress, "the account's access-control data fails its integrity check", cancellationToken);
+            await events.WriteAsync("login.integrity", user.Username, user.Id, ipAddress, "the account's access-control data fails its integrity check", cancellationToken);
             return SignInResult.Failed(SignInFailure.IntegrityFailed);
         }
 
         await users.RecordSuccessfulLoginAsync(user.Id, cancellationToken);
-        var key = await sessions.CreateAsync(user.Id, TimeSpan.FromHours(settings.SessionLifetimeHours), attempt.IpAddress, attempt.UserAgent, attempt.ReplacingSessionKey, settings.MaxSessionsPerUser, cancellationToken);
+        var key = await sessions.CreateAsync(user.Id, TimeSpan.FromHours(settings.SessionLifetimeHours), ipAddress, userAgent, replacingSessionKey, settings.MaxSessionsPerUser, cancellationToken);
         var principal = await users.GetPrincipalAsync(user.Id, cancellationToken)
             ?? throw new InvalidOperationException($"User {user.Id} vanished during sign-in.");
-        await events.WriteAsync("login.succeeded", user.Username, user.Id, attempt.IpAddress, null, cancellationToken);
+        await events.WriteAsync("login.succeeded", user.Username, user.Id, ipAddress, method == "password" ? null : method, cancellationToken);
         return new SignInResult(principal, key, null);
     }
 

@@ -246,6 +246,15 @@ public sealed class UserStore(Database database, TimeProvider time, AccessIntegr
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>Whether an enabled role of the user requires certificate sign-in (with the password).</summary>
+    public async Task<bool> RequiresCertificateAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = @userId AND r.enabled = @yes AND r.require_certificate = @yes",
+            new { userId, yes = true }, cancellationToken: cancellationToken)) > 0;
+    }
+
     public async Task RecordSuccessfulLoginAsync(long userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);

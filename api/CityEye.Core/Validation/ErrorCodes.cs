@@ -39,6 +39,12 @@ public static class ErrorCodes
     public const string InvalidCredentials = "auth.invalidCredentials";
     public const string AccountDisabled = "auth.accountDisabled";
     public const string AccountIntegrity = "auth.integrityFailed";
+    public const string CertificateRequired = "auth.certificateRequired";
+    public const string ChallengeInvalid = "auth.challengeInvalid";
+    public const string SignInCertificateInvalid = "auth.certificateInvalid";
+    public const string SignInCertificateUnknown = "auth.certificateUnknown";
+    public const string SignInPasswordRequired = "auth.passwordRequired";
+    public const string PasswordEncryptionRequired = "auth.passwordEncryptionRequired";
     public const string AccountExpired = "auth.accountExpired";
     public const string PasswordChangeRequired = "auth.passwordChangeRequired";
     public const string SignInThrottled = "auth.throttled";
@@ -195,6 +201,12 @@ public static class ErrorCodes
         [Forbidden] = "The signed-in user lacks the permission this function needs.",
         [InvalidCredentials] = "Wrong user name or password.",
         [AccountDisabled] = "This account is disabled; contact an administrator.",
+        [CertificateRequired] = "Your role requires signing in with your certificate (USB key) and password.",
+        [ChallengeInvalid] = "The sign-in challenge has expired or was already used; try again.",
+        [SignInCertificateInvalid] = "The certificate cannot sign in: {reason}",
+        [SignInCertificateUnknown] = "The certificate is valid but not registered to any user of this system.",
+        [SignInPasswordRequired] = "Your role requires the password as well as the certificate.",
+        [PasswordEncryptionRequired] = "This system accepts only passwords encrypted with its SM2 key; use the sign-in page.",
         [AccountIntegrity] = "This account's access-control data failed its integrity check (it was changed outside CityEye); the security log names it. Contact an administrator.",
         [AccountExpired] = "This account's validity has ended; contact an administrator.",
         [PasswordChangeRequired] = "Change your password before using other functions.",

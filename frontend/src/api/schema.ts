@@ -44,8 +44,42 @@ export interface paths {
     }
     get?: never
     put?: never
-    /** Sign in with user name and password; sets the session cookie (replacing the one the browser held). */
+    /** Sign in with user name and password (in clear, or SM2-encrypted with the site key: passwordCipher, hex of 04||C1||C3||C2 over "{challengeId}\n{password}"); sets the session cookie (replacing the one the browser held). */
     post: operations['Auth_Login']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/auth/challenge': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** A one-time challenge (2 minutes): sign its signedText with the user's SM2 key for a certificate sign-in, or encrypt "{challengeId}\n{password}" with the site public key (SM2, C1C3C2) for a password sign-in. */
+    post: operations['Auth_Challenge']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/auth/login/certificate': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Sign in with an SM2 certificate: the challenge's signed text signed by the certificate's key; the certificate must chain to the node's root or a trusted bureau CA, be in force, not revoked, for clientAuth and registered to a user. A user whose roles require it gives the password too. Sets the session cookie. */
+    post: operations['Auth_CertificateLogin']
     delete?: never
     options?: never
     head?: never
@@ -3728,6 +3762,19 @@ export interface components {
       /** Format: int64 */
       devices: number
     }
+    /**
+     * @description A certificate sign-in: the challenge answered, the user's certificate (PEM), the SM2 signature of the challenge's
+     *     signed text (base64, DER or r‖s), and the password (clear or encrypted as in LoginRequest) when the
+     *     user's roles require both.
+     */
+    CertificateLoginRequest: {
+      challengeId: null | string
+      certificate: null | string
+      signature: null | string
+      password?: null | string
+      passwordCipher?: null | string
+      passwordChallengeId?: null | string
+    }
     CertificatePageResponse: {
       items: components['schemas']['CertificateResponse'][]
       /** Format: int32 */
@@ -4222,6 +4269,12 @@ export interface components {
       | 'auth.invalidCredentials'
       | 'auth.accountDisabled'
       | 'auth.integrityFailed'
+      | 'auth.certificateRequired'
+      | 'auth.challengeInvalid'
+      | 'auth.certificateInvalid'
+      | 'auth.certificateUnknown'
+      | 'auth.passwordRequired'
+      | 'auth.passwordEncryptionRequired'
       | 'auth.accountExpired'
       | 'auth.passwordChangeRequired'
       | 'auth.throttled'
@@ -5003,9 +5056,16 @@ export interface components {
       total: number
       items: components['schemas']['LogEntry'][]
     }
+    /**
+     * @description A password sign-in. The password comes in clear (string? LoginRequest.Password) or, as the SPA sends it, SM2-encrypted
+     *     (C1C3C2, hex) with the site key from `POST /api/auth/challenge`: string? LoginRequest.PasswordCipher over the UTF-8 text
+     *     "{challengeId}\n{password}" and string? LoginRequest.ChallengeId, which is used once.
+     */
     LoginRequest: {
       username: string
-      password: string
+      password?: null | string
+      passwordCipher?: null | string
+      challengeId?: null | string
     }
     /** @description The log part: the SM3 chain over the stored entries and the signed checkpoints. */
     LogIntegrity: {
@@ -5618,6 +5678,8 @@ export interface components {
       permissions?: null | string[]
       deviceGrants?: null | components['schemas']['DeviceGrantDto'][]
       services?: null | string[]
+      /** @default false */
+      requireCertificate: boolean
     }
     /** @description A role in lists. */
     RoleSummaryResponse: {
@@ -5635,6 +5697,7 @@ export interface components {
       createdAt: string
       /** Format: date-time */
       updatedAt: string
+      requireCertificate: boolean
     }
     /** @description A user holding a role. */
     RoleUserResponse: {
@@ -5766,6 +5829,19 @@ export interface components {
     ShelfUpdateRequest: {
       status: null | string
       note?: null | string
+    }
+    /**
+     * @description A one-time challenge for a certificate sign-in or an encrypted password: sign string SignInChallengeResponse.SignedText with
+     *         the user's SM2 key (ID 1234567812345678), or encrypt "{challengeId}\n{password}" for string SignInChallengeResponse.SitePublicKey.
+     */
+    SignInChallengeResponse: {
+      challengeId: string
+      challenge: string
+      signedText: string
+      /** Format: date-time */
+      expiresAt: string
+      sitePublicKey: string
+      distinguishingId: string
     }
     /** @description Data to sign: base64 string? SignRequest.Data in one of the three forms, under the SM2 distinguishing ID (default 1234567812345678). */
     SignRequest: {
@@ -6555,6 +6631,95 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['LoginRequest']
+      }
+    }
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['MeResponse']
+        }
+      }
+      /** @description Bad Request */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['HttpValidationProblemDetails']
+        }
+      }
+      /** @description Unauthorized */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Forbidden */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Auth_Challenge: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SignInChallengeResponse']
+        }
+      }
+      /** @description Too Many Requests */
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails']
+        }
+      }
+    }
+  }
+  Auth_CertificateLogin: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CertificateLoginRequest']
       }
     }
     responses: {
@@ -14692,6 +14857,12 @@ export const errorCodeValues: ReadonlyArray<
   'auth.invalidCredentials',
   'auth.accountDisabled',
   'auth.integrityFailed',
+  'auth.certificateRequired',
+  'auth.challengeInvalid',
+  'auth.certificateInvalid',
+  'auth.certificateUnknown',
+  'auth.passwordRequired',
+  'auth.passwordEncryptionRequired',
   'auth.accountExpired',
   'auth.passwordChangeRequired',
   'auth.throttled',

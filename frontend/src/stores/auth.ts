@@ -2,7 +2,13 @@ import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import * as authApi from '@/api/auth'
 import { isApiError } from '@/api/http'
-import type { ChangePasswordRequest, LoginRequest, Me, Permission } from '@/api/contract'
+import type {
+  CertificateLoginRequest,
+  ChangePasswordRequest,
+  LoginRequest,
+  Me,
+  Permission,
+} from '@/api/contract'
 
 /** Where the session-expired handler sends the user; set by the router module. */
 type LoginRedirect = () => void
@@ -58,6 +64,13 @@ export const useAuthStore = defineStore('auth', () => {
     return user
   }
 
+  async function loginWithCertificate(body: CertificateLoginRequest): Promise<Me> {
+    const user = await authApi.certificateLogin(body)
+    me.value = user
+    initialized.value = true
+    return user
+  }
+
   /** True when the user must change the password before using anything else (after a reset or expiry). */
   const mustChangePassword = computed(() => me.value?.mustChangePassword === true)
 
@@ -98,6 +111,7 @@ export const useAuthStore = defineStore('auth', () => {
     fetchMe,
     ensureLoaded,
     login,
+    loginWithCertificate,
     logout,
     mustChangePassword,
     changePassword,
