@@ -20,6 +20,7 @@ internal static class CryptoFeature
         services.AddSingleton(sp => new CertificateAuthority(
             sp.GetRequiredService<Core.Storage.Database>(), sp.GetRequiredService<KeyStore>(), sp.GetRequiredService<IOptions<CryptoOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IntegrityTool>();
+        services.AddSingleton<FieldProtector>();
         services.AddSingleton<Core.Auth.AccessIntegrity>();
         services.AddSingleton<LogCheckpoints>();
         services.AddHostedService(sp => sp.GetRequiredService<LogCheckpoints>());
