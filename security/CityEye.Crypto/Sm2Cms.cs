@@ -63,6 +63,18 @@ public static class Sm2Cms
             throw new CryptoException(CryptoErrors.Malformed, "The signature is not valid CMS (PKCS#7) SignedData DER.", ex);
         }
 
+        try
+        {
+            return Check(signed, detachedContent);
+        }
+        catch (Exception ex) when (ex is CmsException or ArgumentException or IOException or InvalidCastException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            throw new CryptoException(CryptoErrors.Malformed, $"The signature's SignedData cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    private static CmsVerification Check(CmsSignedData signed, byte[]? detachedContent)
+    {
         var content = detachedContent ?? ContentOf(signed);
         if (content is null)
         {
@@ -106,6 +118,16 @@ public static class Sm2Cms
         byte[] signedBytes;
         if (info.SignedAttributes is { } attributes)
         {
+            // RFC 5652 11.1, 11.2: exactly one content type, equal to the signed content's, and exactly one digest.
+            if (attributes.GetAll(CmsAttributes.ContentType).Count != 1
+                || attributes[CmsAttributes.ContentType]!.AttrValues.Count != 1
+                || !DerObjectIdentifier.GetInstance(attributes[CmsAttributes.ContentType]!.AttrValues[0]).Equals(signed.SignedContentType)
+                || attributes.GetAll(CmsAttributes.MessageDigest).Count != 1
+                || attributes[CmsAttributes.MessageDigest]!.AttrValues.Count != 1)
+            {
+                return new CmsVerification(false, "The signed attributes do not name one content type equal to the content's and one digest.", signer, content, null);
+            }
+
             if (attributes[CmsAttributes.MessageDigest] is not { } digestAttribute
                 || !CryptographicOperations.FixedTimeEquals(Asn1OctetString.GetInstance(digestAttribute.AttrValues[0]).GetOctets(), Sm3Hash.Compute(content)))
             {

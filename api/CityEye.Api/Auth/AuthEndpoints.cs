@@ -29,7 +29,7 @@ internal static class AuthEndpoints
         group.MapPost("/challenge", ChallengeAsync)
             .AllowAnonymous()
             .AllowedWhilePasswordChangeRequired()
-            .RequireRateLimiting(AuthFeature.SignInRateLimit)
+            .RequireRateLimiting(AuthFeature.ChallengeRateLimit)
             .WithName("Auth_Challenge")
             .WithSummary("A one-time challenge (2 minutes): sign its signedText with the user's SM2 key for a certificate sign-in, or encrypt \"{challengeId}\\n{password}\" with the site public key (SM2, C1C3C2) for a password sign-in.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -106,7 +106,7 @@ internal static class AuthEndpoints
     /// SM2 ciphertext with the site key, whose challenge is then used up (a replayed ciphertext is refused).
     /// </summary>
     private static async Task<(string? Password, IResult? Problem)> PasswordAsync(
-        string? plain, string? cipher, string? challengeId, string field, HttpContext context, IOptions<AuthOptions> options, SignInChallenges challenges, CertificateAuthority authority, SecurityEventLog events, CancellationToken cancellationToken)
+        string? plain, string? cipher, string? challengeId, string field, HttpContext context, IOptions<AuthOptions> options, SignInChallenges challenges, CertificateAuthority authority, SecurityEventLog events, CancellationToken cancellationToken, string? takenElsewhere = null)
     {
         if (cipher is null)
         {
@@ -130,7 +130,10 @@ internal static class AuthEndpoints
 
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         var newline = text.IndexOf('\n', StringComparison.Ordinal);
-        var challenge = await challenges.TakeAsync(challengeId, cancellationToken);
+        // With a certificate sign-in the password may be bound to the same challenge, which the sign-in itself uses up.
+        var challenge = takenElsewhere is not null && string.Equals(challengeId, takenElsewhere, StringComparison.Ordinal)
+            ? new SignInChallenge(takenElsewhere, string.Empty, DateTimeOffset.MaxValue)
+            : await challenges.TakeAsync(challengeId, cancellationToken);
         if (newline < 0 || challenge is null || !string.Equals(text[..newline], challenge.Id, StringComparison.Ordinal))
         {
             await events.WriteAsync("login.challengeInvalid", null, null, ip, "encrypted password with an unknown, used (replayed) or expired challenge", cancellationToken);
@@ -197,7 +200,7 @@ internal static class AuthEndpoints
         string? password = null;
         if (request.Password is not null || request.PasswordCipher is not null)
         {
-            (password, var problem) = await PasswordAsync(request.Password, request.PasswordCipher, request.PasswordChallengeId, "password", context, options, challenges, authority, events, cancellationToken);
+            (password, var problem) = await PasswordAsync(request.Password, request.PasswordCipher, request.PasswordChallengeId ?? request.ChallengeId, "password", context, options, challenges, authority, events, cancellationToken, takenElsewhere: request.ChallengeId);
             if (problem is not null)
             {
                 return problem;

@@ -18,6 +18,9 @@ internal static class AuthFeature
     /// <summary>Rate-limiter policy of the sign-in and password endpoints, per client address.</summary>
     public const string SignInRateLimit = "sign-in";
 
+    /// <summary>Rate-limit policy of sign-in challenges.</summary>
+    public const string ChallengeRateLimit = "sign-in-challenge";
+
     public static IServiceCollection AddAuthFeature(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -51,6 +54,15 @@ internal static class AuthFeature
                 return RateLimitPartition.GetFixedWindowLimiter(
                     SignInAttempt.AddressKey(context.Connection.RemoteIpAddress?.ToString()),
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            // Challenges are cheap and precede every SPA sign-in: a limiter of their own (4x the sign-in permits), so a
+            // sign-in does not spend two of the sign-in permits.
+            options.AddPolicy(ChallengeRateLimit, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInPermitsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    "challenge:" + SignInAttempt.AddressKey(context.Connection.RemoteIpAddress?.ToString()),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits * 4, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
             options.OnRejected = async (context, cancellationToken) =>
             {

@@ -104,7 +104,14 @@ internal static class CryptoEndpoints
             return await BadInputAsync(context, events, "data", ErrorCodes.Format, "data is not base64", cancellationToken);
         }
 
-        return TypedResults.Ok(await SignCoreAsync(data, request.Form!, request.DistinguishingId, tool, cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await SignCoreAsync(data, request.Form!, request.DistinguishingId, tool, cancellationToken));
+        }
+        catch (CryptoException ex)
+        {
+            return await BadInputAsync(context, events, "data", ex.Code, ex.Message, cancellationToken);
+        }
     }
 
     private static async Task<Results<Ok<SignResponse>, ValidationProblem>> SignFileAsync(
@@ -125,7 +132,14 @@ internal static class CryptoEndpoints
             return await BadInputAsync(context, events, "file", ErrorCodes.Range, $"file of {file.Length} bytes", cancellationToken, new Dictionary<string, object?> { ["min"] = 1, ["max"] = CryptoLimits.MaxBytes });
         }
 
-        return TypedResults.Ok(await SignCoreAsync(await ReadAsync(file, cancellationToken), form, distinguishingId, tool, cancellationToken));
+        try
+        {
+            return TypedResults.Ok(await SignCoreAsync(await ReadAsync(file, cancellationToken), form, distinguishingId, tool, cancellationToken));
+        }
+        catch (CryptoException ex)
+        {
+            return await BadInputAsync(context, events, "file", ex.Code, ex.Message, cancellationToken);
+        }
     }
 
     private static async Task<SignResponse> SignCoreAsync(byte[] data, string form, string? id, IntegrityTool tool, CancellationToken cancellationToken)
@@ -277,7 +291,7 @@ internal static class CryptoEndpoints
             : Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound);
 
     private static async Task<Results<Created<IssuedCertificateResponse>, ValidationProblem>> IssueAsync(
-        IssueCertificateRequest request, HttpContext context, CertificateAuthority authority, UserStore users, SecurityEventLog events, TimeProvider clock, CancellationToken cancellationToken)
+        IssueCertificateRequest request, HttpContext context, Caller caller, Users.AccessGuard guard, CertificateAuthority authority, UserStore users, SecurityEventLog events, TimeProvider clock, CancellationToken cancellationToken)
     {
         string commonName;
         if (request.Kind == CertificateKinds.User)
@@ -287,7 +301,8 @@ internal static class CryptoEndpoints
                 return Problems.Validation("userId", ErrorCodes.Required);
             }
 
-            if (await users.GetAsync(userId, cancellationToken) is not { } account)
+            // A user certificate signs its holder in: only for a user the caller may manage and does not outrank.
+            if (await users.GetAsync(userId, cancellationToken) is not { } account || await guard.CheckTargetAsync(caller, userId, cancellationToken) is not null)
             {
                 return Problems.Validation("userId", ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = userId });
             }
@@ -319,7 +334,7 @@ internal static class CryptoEndpoints
     }
 
     private static async Task<Results<Created<CertificateResponse>, ValidationProblem>> ImportAsync(
-        ImportCertificateRequest request, HttpContext context, CertificateAuthority authority, UserStore users, SecurityEventLog events, TimeProvider clock, CancellationToken cancellationToken)
+        ImportCertificateRequest request, HttpContext context, Caller caller, Users.AccessGuard guard, CertificateAuthority authority, UserStore users, SecurityEventLog events, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.Kind == CertificateKinds.User)
         {
@@ -328,7 +343,7 @@ internal static class CryptoEndpoints
                 return Problems.Validation("userId", ErrorCodes.Required);
             }
 
-            if (await users.GetAsync(userId, cancellationToken) is null)
+            if (await users.GetAsync(userId, cancellationToken) is null || await guard.CheckTargetAsync(caller, userId, cancellationToken) is not null)
             {
                 return Problems.Validation("userId", ErrorCodes.UnknownValue, new Dictionary<string, object?> { ["value"] = userId });
             }

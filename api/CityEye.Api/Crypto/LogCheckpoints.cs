@@ -86,8 +86,11 @@ internal sealed partial class LogCheckpoints(
         {
             if (!certificates.TryGetValue(checkpoint.CertificateFingerprint, out var certificate))
             {
+                // Only a site certificate the node's root issued may sign checkpoints.
                 var record = await authority.FindAsync(checkpoint.CertificateFingerprint, cancellationToken);
-                certificates[checkpoint.CertificateFingerprint] = certificate = record is null ? null : Sm2Certificate.Parse(record.Certificate);
+                certificate = record is { Kind: CertificateKinds.Site, Origin: "issued" } ? Sm2Certificate.Parse(record.Certificate) : null;
+                certificates[checkpoint.CertificateFingerprint] = certificate is not null && certificate.IsSignedBy((await authority.RootAsync(cancellationToken)).Certificate.PublicKey) ? certificate : null;
+                certificate = certificates[checkpoint.CertificateFingerprint];
             }
 
             if (certificate is null)
@@ -96,7 +99,9 @@ internal sealed partial class LogCheckpoints(
                 continue;
             }
 
-            if (!Sm2.Verify(certificate.PublicKey, Content(checkpoint.Sequence, checkpoint.Hash, checkpoint.At), Convert.FromBase64String(checkpoint.Signature)))
+            var signature = new byte[checkpoint.Signature.Length];
+            if (!Convert.TryFromBase64String(checkpoint.Signature, signature, out var length)
+                || !Sm2.Verify(certificate.PublicKey, Content(checkpoint.Sequence, checkpoint.Hash, checkpoint.At), signature.AsSpan(0, length)))
             {
                 problems.Add(new CheckpointProblem(checkpoint.Sequence, checkpoint.At, "signatureInvalid"));
                 continue;

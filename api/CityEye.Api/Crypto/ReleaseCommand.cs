@@ -89,7 +89,8 @@ internal static class ReleaseCommand
         var started = TimeProvider.System.GetTimestamp();
         var manifest = await ReleaseManifest.CreateAsync(app, spa, TimeProvider.System.GetUtcNow(), CancellationToken.None);
         var json = manifest.ToBytes();
-        // Written beside and moved into place, so a node starting meanwhile reads the old pair or the new one, never half a file.
+        // Each file is written beside and moved into place, so no reader sees half a file; a node starting between the two
+        // moves sees a new signature over the old manifest and reports a mismatch (run.sh signs before it starts the node).
         await ReplaceAsync(Path.Combine(app, ReleaseManifest.SignatureFileName), Sm2Cms.Sign(json, certificate, key, detached: true));
         await ReplaceAsync(Path.Combine(app, ReleaseManifest.FileName), json);
         output.WriteLine($"release: signed {manifest.Files.Count} files ({manifest.Files.Sum(f => f.Size) / 1_048_576} MiB, SM3) as \"{certificate.CommonName}\" in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s: {Path.Combine(app, ReleaseManifest.FileName)}");

@@ -55,6 +55,12 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             logger.LogInformation(exception, "Unique constraint during {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             problem = Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.Conflict);
         }
+        else if (exception is Core.Auth.AccessIntegrityException integrityFailure)
+        {
+            // A change of a user or role whose seal does not match: refused, so it cannot bless a change made in the database.
+            logger.LogWarning("Refused a change of {Table} {Id}: {Message}", integrityFailure.Finding.Table, integrityFailure.Finding.Id, integrityFailure.Message);
+            problem = Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.AccountIntegrity);
+        }
         else if (exception is PasswordHashingBusyException)
         {
             // Too many sign-ins wait for a hashing thread: the client retries shortly.

@@ -23,6 +23,14 @@ public sealed record AccessIntegrityReport(DateTimeOffset CheckedAt, int Users, 
     public bool Intact => Findings.Count == 0;
 }
 
+/// <summary>A change of a user or role whose stored seal does not match: saving it would bless a change made outside
+/// CityEye, so the write is refused (HTTP 409 <c>auth.integrityFailed</c>) until the row is reviewed.</summary>
+public sealed class AccessIntegrityException(IntegrityFinding finding)
+    : Exception($"{finding.Table} {finding.Id} \"{finding.Name}\" fails its integrity check ({finding.Problem}); it is not changed.")
+{
+    public IntegrityFinding Finding { get; } = finding;
+}
+
 /// <summary>What a principal check found: whether the user row is intact, and which of its roles are not.</summary>
 public sealed record AccessCheck(bool UserIntact, IReadOnlySet<long> RefusedRoles)
 {
@@ -49,10 +57,20 @@ public sealed class AccessIntegrity(Database database, KeyStore keys, SecurityEv
     {
         // The key first, outside the transaction: creating it takes a connection of its own.
         await KeyAsync(cancellationToken);
+        var integrityKey = (await keys.ListAsync(cancellationToken)).Where(k => k.Purpose == KeyPurposes.Integrity).MinBy(k => k.Version);
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
             if (await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM settings WHERE key = @key", new { key = SealedSetting }, transaction, cancellationToken: cancellationToken)) > 0)
             {
+                return 0;
+            }
+
+            // Existing rows are sealed only by the start that made the integrity key: a marker deleted later (with the
+            // seals of rows changed in the database) must not make the next start bless them.
+            if (integrityKey is not null && clock.GetUtcNow() - integrityKey.CreatedAt > TimeSpan.FromMinutes(10))
+            {
+                await events.WriteAsync("integrity.accessControl", null, null, null,
+                    $"the marker {SealedSetting} is missing although the integrity key exists since {integrityKey.CreatedAt:O}; unsealed rows stay findings", cancellationToken);
                 return 0;
             }
 
@@ -102,6 +120,50 @@ public sealed class AccessIntegrity(Database database, KeyStore keys, SecurityEv
             await connection.ExecuteAsync(new CommandDefinition("UPDATE roles SET integrity_mac = @mac WHERE id = @id",
                 new { id = role.Row.Id, mac = Mac(key, RoleContent(role)) }, transaction, cancellationToken: cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// Refuses (throws <see cref="AccessIntegrityException"/>) when any of these users or roles no longer matches its
+    /// seal; writes call it inside their transaction before changing the rows, so a routine change (enable, password
+    /// reset, a role toggle) never re-seals, and so blesses, a change made in the database.
+    /// </summary>
+    public async Task RequireIntactAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<long> userIds, IEnumerable<long> roleIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var key = await KeyAsync(cancellationToken);
+        var users = userIds.Distinct().ToList();
+        if (users.Count > 0)
+        {
+            var (rows, roles) = await ReadUsersAsync(connection, transaction, users, cancellationToken);
+            foreach (var user in rows)
+            {
+                if (Problem(key, user.IntegrityMac, UserContent(user, roles[user.Id])) is { } problem)
+                {
+                    var finding = new IntegrityFinding("users", user.Id, user.Username, problem);
+                    await ReportAsync([finding], "before a change", cancellationToken);
+                    throw new AccessIntegrityException(finding);
+                }
+            }
+        }
+
+        var roleList = roleIds.Distinct().ToList();
+        foreach (var role in await ReadRolesAsync(connection, transaction, roleList, cancellationToken))
+        {
+            if (Problem(key, role.Row.IntegrityMac, RoleContent(role)) is { } problem)
+            {
+                var finding = new IntegrityFinding("roles", role.Row.Id, role.Row.Name, problem);
+                await ReportAsync([finding], "before a change", cancellationToken);
+                throw new AccessIntegrityException(finding);
+            }
+        }
+    }
+
+    /// <summary>Whether a role matches its seal (a role without rows yet counts as intact).</summary>
+    public async Task<bool> IsRoleIntactAsync(DbConnection connection, DbTransaction? transaction, long roleId, CancellationToken cancellationToken)
+    {
+        var key = await KeyAsync(cancellationToken);
+        var roles = await ReadRolesAsync(connection, transaction, [roleId], cancellationToken);
+        return roles.Count == 0 || Problem(key, roles[0].Row.IntegrityMac, RoleContent(roles[0])) is null;
     }
 
     /// <summary>Checks a user and its roles as a principal is loaded; reports what does not match.</summary>

@@ -85,6 +85,10 @@ public sealed class RoleStore(Database database, TimeProvider time, AccessIntegr
                     transaction,
                     cancellationToken: cancellationToken)) == 1;
 
+                // A shipped role changed in the database is not re-sealed by a grant this version adds (that would bless it).
+                var existing = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "SELECT id FROM roles WHERE name = @Name", new { role.Name }, transaction, cancellationToken: cancellationToken));
+                var intactBefore = existing is null || integrity is null || await integrity.IsRoleIntactAsync(connection, transaction, existing.Value, cancellationToken);
                 if (await FirstTimeAsync("role"))
                 {
                     await connection.ExecuteAsync(new CommandDefinition(
@@ -99,6 +103,7 @@ public sealed class RoleStore(Database database, TimeProvider time, AccessIntegr
 
                 var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
                     "SELECT id FROM roles WHERE name = @Name", new { role.Name }, transaction, cancellationToken: cancellationToken));
+
                 foreach (var permission in role.Permissions)
                 {
                     if (await FirstTimeAsync("perm:" + permission) && id is not null)
@@ -124,7 +129,7 @@ public sealed class RoleStore(Database database, TimeProvider time, AccessIntegr
                 }
 
                 // Sealed only when this start wrote something: re-sealing unchanged rows would bless changes made in the database.
-                if (changed && id is not null)
+                if (changed && intactBefore && id is not null)
                 {
                     await SealAsync(connection, transaction, id.Value, cancellationToken);
                 }
@@ -302,6 +307,7 @@ public sealed class RoleStore(Database database, TimeProvider time, AccessIntegr
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await (integrity?.RequireIntactAsync(connection, transaction, [], [id], cancellationToken) ?? Task.CompletedTask);
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE roles SET enabled = @enabled, updated_at = @now WHERE id = @id",
                 new { id, enabled, now = time.GetUtcNow() },

@@ -169,6 +169,7 @@ public sealed class UserDirectory(Database database, TimeProvider time, UserStor
         ArgumentNullException.ThrowIfNull(roleIds);
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await (integrity?.RequireIntactAsync(connection, transaction, [userId], [], cancellationToken) ?? Task.CompletedTask);
             var now = time.GetUtcNow();
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 """
@@ -221,6 +222,7 @@ public sealed class UserDirectory(Database database, TimeProvider time, UserStor
         ArgumentNullException.ThrowIfNull(revoke);
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await (integrity?.RequireIntactAsync(connection, transaction, userIds, [], cancellationToken) ?? Task.CompletedTask);
             var added = await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO user_roles (user_id, role_id) VALUES (@userId, @roleId) ON CONFLICT DO NOTHING",
                 userIds.Distinct().SelectMany(userId => grant.Except(revoke).Distinct().Select(roleId => new { userId, roleId })),

@@ -140,6 +140,7 @@ public sealed class UserStore(Database database, TimeProvider time, AccessIntegr
     {
         return await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await RequireIntactAsync(connection, transaction, userId, cancellationToken);
             var now = time.GetUtcNow();
             var changed = await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE users SET enabled = @enabled, updated_at = @now WHERE id = @userId",
@@ -211,6 +212,7 @@ public sealed class UserStore(Database database, TimeProvider time, AccessIntegr
     {
         await database.InTransactionAsync(async (connection, transaction) =>
         {
+            await RequireIntactAsync(connection, transaction, userId, cancellationToken);
             var now = time.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO password_history (user_id, password_hash, changed_at) SELECT id, password_hash, @now FROM users WHERE id = @userId",
@@ -263,6 +265,9 @@ public sealed class UserStore(Database database, TimeProvider time, AccessIntegr
             new { userId, now = time.GetUtcNow() },
             cancellationToken: cancellationToken));
     }
+
+    private Task RequireIntactAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken) =>
+        integrity?.RequireIntactAsync(connection, transaction, [userId], [], cancellationToken) ?? Task.CompletedTask;
 
     private Task SealAsync(DbConnection connection, DbTransaction transaction, long userId, CancellationToken cancellationToken) =>
         integrity?.SealUsersAsync(connection, transaction, [userId], cancellationToken) ?? Task.CompletedTask;

@@ -61,11 +61,19 @@ public sealed record VerifyResult(
 /// </summary>
 public sealed class IntegrityTool(CertificateAuthority authority)
 {
+    private static readonly byte[] ReservedPrefix = "cityeye-"u8.ToArray();
+
     /// <summary>Signs <paramref name="data"/> with the site key; <paramref name="id"/> is the SM2 distinguishing ID
     /// (default "1234567812345678"; "" for peers such as OpenSSL 3.0's <c>cms -verify</c> that use an empty one).</summary>
     public async Task<SignResult> SignAsync(byte[] data, string form, string? id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (data.AsSpan().StartsWith(ReservedPrefix))
+        {
+            // Log checkpoints and other statements of the node start so; nobody may have the site key sign one.
+            throw new CryptoException(CryptoErrors.Malformed, "Data starting with \"cityeye-\" is reserved for the node's own signatures.");
+        }
+
         var (certificate, key) = await authority.SiteAsync(cancellationToken);
         var signature = form switch
         {

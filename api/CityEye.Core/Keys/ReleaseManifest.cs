@@ -24,9 +24,9 @@ public sealed record ReleaseManifest(string Format, DateTimeOffset CreatedAt, st
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    /// <summary>The files the manifest covers under each root: everything but debug symbols, XML docs, environment
-    /// overlays of the settings (appsettings.*.json) and the manifest itself; of <c>runtimes/</c> only the folders of
-    /// this machine's runtime identifier (a portable build carries native libraries for every platform).</summary>
+    /// <summary>The files the manifest covers under each root: everything but debug symbols, XML docs and the manifest
+    /// itself (settings files and their overlays included); of <c>runtimes/</c> only the folders of this machine's
+    /// runtime identifier (a portable build carries native libraries for every platform).</summary>
     public static IEnumerable<(string Root, string RelativePath, string FullPath)> Covered(string appFolder, string? spaFolder)
     {
         var runtimes = RuntimeFolders();
@@ -34,8 +34,10 @@ public sealed record ReleaseManifest(string Format, DateTimeOffset CreatedAt, st
         {
             var relative = Path.GetRelativePath(appFolder, file).Replace('\\', '/');
             var name = Path.GetFileName(relative);
+            // Settings files, overlays included, are part of the release (an added appsettings.Production.json could
+            // switch this very check off); operators configure through environment variables or arguments.
             if (name is FileName or SignatureFileName || name.EndsWith(".pdb", StringComparison.Ordinal) || name.EndsWith(".xml", StringComparison.Ordinal)
-                || (name.StartsWith("appsettings.", StringComparison.Ordinal) && name != "appsettings.json"))
+                || name.EndsWith(".tmp", StringComparison.Ordinal))
             {
                 continue;
             }

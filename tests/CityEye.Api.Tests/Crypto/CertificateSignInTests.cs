@@ -122,6 +122,21 @@ public sealed class CertificateSignInTests(ApiFactory factory)
         await ProblemAssert.IsProblemAsync(await browser.PostAsJsonAsync(Url("/api/auth/login/certificate"), Answer(await ChallengeAsync(browser, ct), certificate, key, password: "wrong#2026X"), ct), HttpStatusCode.Unauthorized, "auth.invalidCredentials", ct);
         using var login = await browser.PostAsJsonAsync(Url("/api/auth/login/certificate"), Answer(await ChallengeAsync(browser, ct), certificate, key, password: "Cert#2026xy"), ct);
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+
+        // As the SPA sends it: one challenge, signed by the key and binding the SM2-encrypted password.
+        using var spa = factory.CreateClient();
+        var challenge = await ChallengeAsync(spa, ct);
+        var id = challenge.GetProperty("challengeId").GetString()!;
+        var site = Sm2PublicKey.Parse(challenge.GetProperty("sitePublicKey").GetString()!);
+        using var both = await spa.PostAsJsonAsync(Url("/api/auth/login/certificate"), new
+        {
+            challengeId = id,
+            certificate,
+            signature = Convert.ToBase64String(Sm2.Sign(key, Encoding.UTF8.GetBytes(challenge.GetProperty("signedText").GetString()!))),
+            passwordCipher = Convert.ToHexStringLower(Sm2.Encrypt(site, Encoding.UTF8.GetBytes($"{id}\nCert#2026xy"))),
+            passwordChallengeId = id,
+        }, ct);
+        Assert.Equal(HttpStatusCode.OK, both.StatusCode);
     }
 
     [Fact]

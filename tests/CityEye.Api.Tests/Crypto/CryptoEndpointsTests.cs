@@ -119,6 +119,8 @@ public sealed class CryptoEndpointsTests(ApiFactory factory)
         var data = Convert.ToBase64String(Data);
         await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url("/api/crypto/sign"), new { data = "%%%", form = "raw" }, ct), "data", "field.format", ct);
         await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url("/api/crypto/sign"), new { data, form = "pkcs12" }, ct), "form", "field.unknownValue", ct);
+        // Texts the node signs for itself (log checkpoints) cannot be had signed through the tool.
+        await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url("/api/crypto/sign"), new { data = Convert.ToBase64String("cityeye-log-checkpoint\n9\nabc"u8.ToArray()), form = "raw" }, ct), "data", "crypto.malformed", ct);
         await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url("/api/crypto/verify"), new { data, signature = "MIIBAgMEBQ==", form = "pkcs7-detached" }, ct), "signature", "crypto.malformed", ct);
         await ProblemAssert.HasFieldErrorAsync(await admin.PostAsJsonAsync(Url("/api/crypto/verify"), new { data, signature = "MEUCIQ==", form = "raw", certificate = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" }, ct), "certificate", "crypto.malformed", ct);
 

@@ -92,8 +92,12 @@ public sealed class AccessIntegrityTests
         await ExecuteAsync(store, "INSERT INTO role_device_grants (role_id, kind, value) VALUES (@id, 'organisation', '999')", new { id = allDevices }, ct);
         Assert.True((await s.Users.GetDeviceScopeAsync(s.Investigator, ct)).IsEmpty);
 
-        // Saving the role through CityEye (an administrator's review) seals it again.
-        await s.Roles.SetEnabledAsync(investigatorRole, true, ct);
+        // A routine change (a toggle) of a tampered role is refused, so it cannot bless the change; an administrator's
+        // full save of the role (the review: the editor shows and replaces every grant) seals it again.
+        var refused = await Assert.ThrowsAsync<AccessIntegrityException>(() => s.Roles.SetEnabledAsync(investigatorRole, true, ct));
+        Assert.Equal(("roles", investigatorRole), (refused.Finding.Table, refused.Finding.Id));
+        var detail = (await s.Roles.GetAsync(investigatorRole, ct))!;
+        await s.Roles.UpdateAsync(investigatorRole, new RoleDraft(detail.Role.Name, detail.Role.DisplayName, detail.Role.Description, detail.Role.Kind, true, detail.Permissions, detail.DeviceGrants, detail.Services), ct);
         Assert.Contains(Permissions.UsersManage, (await s.Users.GetPrincipalAsync(s.Investigator, ct))!.Permissions);
     }
 
@@ -120,10 +124,16 @@ public sealed class AccessIntegrityTests
         Assert.Contains(new IntegrityFinding("users", s.Investigator, "zhang", "macMismatch"), findings);
         Assert.Contains(findings, f => f.Name == "ghost" && f.Problem == "unsealed");
 
-        // Moving a role assignment to another user is a change of both rows' seals.
-        await s.Users.SetPasswordAsync(s.Investigator, "hash-3", false, null, 5, ct);
-        Assert.NotNull(await s.Users.GetPrincipalAsync(s.Investigator, ct));
-        await ExecuteAsync(store, "DELETE FROM user_roles WHERE user_id = @id", new { id = s.Investigator }, ct);
-        Assert.Null(await s.Users.GetPrincipalAsync(s.Investigator, ct));
+        // A password reset or an edit of the tampered user is refused rather than sealing the swapped hash.
+        await Assert.ThrowsAsync<AccessIntegrityException>(() => s.Users.SetPasswordAsync(s.Investigator, "hash-3", false, null, 5, ct));
+        await Assert.ThrowsAsync<AccessIntegrityException>(() => s.Users.SetEnabledAsync(s.Investigator, false, ct));
+        var directory = new UserDirectory(store.Database, store.Time, s.Users, s.Integrity);
+        await Assert.ThrowsAsync<AccessIntegrityException>(() => directory.BatchRolesAsync([s.Investigator], [], [], ct));
+
+        // A role assignment removed in the database is a change of the user's seal too.
+        var other = await s.Users.CreateWithHashAsync(new NewUser("li", "李四", s.Organisation, "unused", [BuiltInRoles.Investigator]), "hash-9", ct);
+        Assert.NotNull(await s.Users.GetPrincipalAsync(other, ct));
+        await ExecuteAsync(store, "DELETE FROM user_roles WHERE user_id = @id", new { id = other }, ct);
+        Assert.Null(await s.Users.GetPrincipalAsync(other, ct));
     }
 }

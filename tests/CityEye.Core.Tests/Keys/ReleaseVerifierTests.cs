@@ -52,13 +52,15 @@ public sealed class ReleaseVerifierTests : IDisposable
         Assert.Equal("CityEye release signing (test)", report.Signer);
         var manifest = ReleaseManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(_app, ReleaseManifest.FileName), TestContext.Current.CancellationToken))!;
         Assert.Equal(
-            ["app/CityEye.Api.dll", "app/appsettings.json", "app/runtimes/linux-x64/native/libduckdb.so", "spa/assets/index.js", "spa/index.html"],
+            ["app/CityEye.Api.dll", "app/appsettings.Production.json", "app/appsettings.json", "app/runtimes/linux-x64/native/libduckdb.so", "spa/assets/index.js", "spa/index.html"],
             manifest.Files.Select(f => $"{f.Root}/{f.Path}").Order(StringComparer.Ordinal));
         Assert.All(manifest.Files, f => Assert.Equal(64, f.Sm3.Length));
 
-        // Environment overlays of the settings and symbols are not part of the release.
-        File.WriteAllText(Path.Combine(_app, "appsettings.Production.json"), "{ \"changed\": true }");
+        // Symbols are not part of the release; settings overlays are (one could switch the check off).
+        File.WriteAllText(Path.Combine(_app, "CityEye.Api.pdb"), "other symbols");
         Assert.True((await VerifyAsync()).Verified);
+        File.WriteAllText(Path.Combine(_app, "appsettings.Production.json"), "{ \"Crypto\": { \"Executables\": { \"Mode\": \"off\" } } }");
+        Assert.Equal([("app", "appsettings.Production.json", "changed")], (await VerifyAsync()).Mismatches.Select(m => (m.Root, m.Path, m.Problem)));
     }
 
     [Fact]
