@@ -28,6 +28,7 @@ password='Bench#Admin2026'
 results=()
 for ((run = 1; run <= runs; run++)); do
   data="$BENCH_TMP/data-$run"
+  START_NS=$(date +%s%N)
   start_server_with "$port" "$data" --CityEye:SeedDemo=false "--CityEye:AdminPassword=$password" \
     --Auth:SignInPermitsPerMinute=100000 --Logging:LogLevel:Default=Warning
   wait_ready "$port" 120 >/dev/null
