@@ -40,6 +40,9 @@ public sealed class Sm2Certificate
     /// <summary>Whether the certificate may issue certificates (basicConstraints cA).</summary>
     public bool IsCertificateAuthority => Inner.GetBasicConstraints() >= 0;
 
+    /// <summary>Whether the certificate may sign certificates: a CA whose keyUsage, when present, includes keyCertSign (RFC 5280 4.2.1.3).</summary>
+    public bool MaySignCertificates => IsCertificateAuthority && (Inner.GetKeyUsage() is not { } usage || (usage.Length > 5 && usage[5]));
+
     /// <summary>Whether subject and issuer are the same name (a root).</summary>
     public bool IsSelfIssued => Inner.SubjectDN.Equivalent(Inner.IssuerDN);
 

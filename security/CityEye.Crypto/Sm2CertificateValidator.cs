@@ -78,7 +78,7 @@ public static class Sm2CertificateValidator
             }
 
             var issuer = trustAnchors.Concat(intermediates)
-                .Where(c => c.IsCertificateAuthority && c.Subject == current.Issuer)
+                .Where(c => c.MaySignCertificates && c.Subject == current.Issuer)
                 .FirstOrDefault(c => current.IsSignedBy(c.PublicKey));
             if (issuer is null)
             {

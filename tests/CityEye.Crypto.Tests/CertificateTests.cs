@@ -85,6 +85,25 @@ public sealed class CertificateTests
     }
 
     [Fact]
+    public void Only_a_certificate_authority_allowed_to_sign_certificates_is_an_issuer()
+    {
+        // A self-signed code-signing certificate (no CA flag, keyUsage without keyCertSign) named like the root.
+        var key = Sm2.GenerateKeyPair().PrivateKey;
+        var signer = Sm2CertificateIssuer.CreateSelfSigned(key, new CertificateSpec(
+            new DistinguishedName("not a CA"), CertificateProfile.CodeSigning, Now.AddDays(-1), Now.AddYears(1)));
+        Assert.False(signer.MaySignCertificates);
+        var authority = NewAuthority();
+        Assert.True(authority.Root.MaySignCertificates);
+        var (user, _) = Issue(authority, "someone", CertificateProfile.User);
+        Assert.True(Sm2CertificateValidator.Validate(user, [authority.Root], [], _ => false, Now).IsValid);
+        // Offered as the anchor instead of the root, it does not make a chain for the root's user certificate.
+        var impostorKey = Sm2.GenerateKeyPair().PrivateKey;
+        var impostor = Sm2CertificateIssuer.CreateSelfSigned(impostorKey, new CertificateSpec(
+            new DistinguishedName("青浦分局测试根证书", "上海市公安局青浦分局", "科技信息化科"), CertificateProfile.CodeSigning, Now.AddDays(-1), Now.AddYears(1)));
+        Assert.Equal(CertificateStatus.Untrusted, Sm2CertificateValidator.Validate(user, [impostor], [], _ => false, Now).Status);
+    }
+
+    [Fact]
     public void A_non_authority_cannot_issue_and_a_mismatched_issuer_key_is_refused()
     {
         var authority = NewAuthority();
