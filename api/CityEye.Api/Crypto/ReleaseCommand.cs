@@ -64,16 +64,7 @@ internal static class ReleaseCommand
         var now = TimeProvider.System.GetUtcNow();
         var certificate = Sm2CertificateIssuer.CreateSelfSigned(key, new CertificateSpec(
             new DistinguishedName($"CityEye release signing ({Environment.MachineName})", "CityEye", "Release"), CertificateProfile.CodeSigning, now.AddMinutes(-5), now.AddYears(10)));
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(new FileStream(keyPath, fileOptions)))
-        {
-            writer.Write(key.ToPem());
-        }
+        PrivateFile.WriteNew(keyPath, key.ToPem());
 
         File.WriteAllText(certificatePath, certificate.ToPem());
         output.WriteLine($"release: wrote {keyPath} and {certificatePath} (SM3 fingerprint {certificate.Fingerprint()})");

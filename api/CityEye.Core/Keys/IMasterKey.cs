@@ -66,17 +66,7 @@ public sealed class SoftwareMasterKey : IMasterKey
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var fresh = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(Sm4Cipher.KeyLength));
-            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(path, fileOptions))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(fresh);
-            }
+            PrivateFile.WriteNew(path, fresh);
         }
 
         var text = File.ReadAllText(path).Trim();
